@@ -1,0 +1,91 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Module layout: README.md "Layout of the code". Arrows point one way only:
+// thrum -> ThrumDaemon -> ThrumSync -> ThrumTailscale/ThrumRPC -> ThrumStore -> ThrumCore -> ThrumSystem.
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "thrum",
+    products: [
+        .executable(name: "thrum", targets: ["thrum"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        .target(
+            name: "ThrumSystem",
+            dependencies: ["CSodium", "CSystemd", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(
+            name: "ThrumCore",
+            dependencies: ["ThrumSystem"],
+            swiftSettings: strict),
+        .target(
+            name: "ThrumStore",
+            dependencies: ["ThrumCore", "CSQLite"],
+            swiftSettings: strict),
+        .target(
+            name: "ThrumRPC",
+            dependencies: [
+                "ThrumCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "ThrumTailscale",
+            dependencies: [
+                "ThrumCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "ThrumSync",
+            dependencies: [
+                "ThrumCore", "ThrumStore", "ThrumRPC", "ThrumTailscale", "ThrumSystem",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "ThrumDaemon",
+            dependencies: [
+                "ThrumCore", "ThrumStore", "ThrumRPC", "ThrumSync", "ThrumTailscale", "ThrumSystem",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "thrum",
+            dependencies: [
+                "ThrumDaemon", "ThrumRPC", "ThrumCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+
+        .testTarget(name: "ThrumSystemTests", dependencies: ["ThrumSystem"], swiftSettings: strict),
+        .testTarget(name: "ThrumCoreTests", dependencies: ["ThrumCore"], swiftSettings: strict),
+        .testTarget(name: "ThrumStoreTests", dependencies: ["ThrumStore"], swiftSettings: strict),
+        .testTarget(name: "ThrumRPCTests", dependencies: ["ThrumRPC"], swiftSettings: strict),
+        .testTarget(name: "ThrumTailscaleTests", dependencies: ["ThrumTailscale"], swiftSettings: strict),
+        .testTarget(name: "ThrumSyncTests", dependencies: ["ThrumSync"], swiftSettings: strict),
+        .testTarget(name: "ThrumDaemonTests", dependencies: ["ThrumDaemon", "ThrumRPC"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,76 @@
+/// The daemon's effective configuration (DESIGN §8).
+public struct ThrumConfig: Sendable {
+    public var tailscaleEnabled = false
+    public var tailscaleHostname: String?
+    public var tailscalePort = 4200
+    public var tailscaleAuthKey: String?
+    public var tailscaleControlURL: String?
+
+    public var requireSignatures = false
+    public var allowedPeers: [String] = []
+    public var requiredTags: [String] = ["tag:thrum-daemon"]
+    public var allowedDomains: [String] = []
+    public var rateLimitEnabled = false
+    public var maxRequestsPerSecond = 10.0
+    public var burstSize = 20
+    public var maxEventSize = 1 << 20
+    public var maxMessageSize = 100 << 10
+    public var maxQueueDepth = 1000
+
+    public var stateDirectory = "/var/lib/thrum"
+    public var socketPath = "/run/thrum/thrum.sock"
+    public var configPath = "/etc/thrum/thrum.env"
+    public var tailscaleSocket = "/var/run/tailscale/tailscaled.sock"
+    public var tailscaleInterface = "tailscale0"
+    public var syncListen: HostPort?
+    /// Seconds.
+    public var syncInterval = 300.0
+    /// Seconds.
+    public var syncRecentThreshold = 120.0
+    public var logTarget = LogTarget.auto
+
+    public enum LogTarget: String, Sendable { case auto, journal, stderr }
+
+    public init() {}
+
+    public var databasePath: String { stateDirectory + "/thrum.db" }
+    public var identityKeyPath: String { stateDirectory + "/identity.key" }
+    public var peersPath: String { stateDirectory + "/peers.json" }
+}
+
+/// Where an effective value came from, for `thrum config check`.
+public enum ConfigSource: Sendable, Equatable, CustomStringConvertible {
+    case defaultValue
+    case file(String)
+    case environment
+    case systemd(String)
+
+    public var description: String {
+        switch self {
+        case .defaultValue: return "default"
+        case let .file(path): return path
+        case .environment: return "environment"
+        case let .systemd(variable): return "systemd ($\(variable))"
+        }
+    }
+}
+
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let variable: String
+    public let value: String
+    public let problem: String
+    public let origin: String
+
+    public var description: String {
+        "\(variable)=\"\(value)\" (from \(origin)) is not valid: \(problem)"
+    }
+}
+
+/// The effective configuration with the source of every variable.
+public struct LoadedConfig: Sendable {
+    public var config: ThrumConfig
+    public var sources: [String: ConfigSource]
+    /// Raw effective text of every variable that was set (secrets included; callers redact).
+    public var values: [String: String]
+    public var warnings: [String]
+}

@@ -1,0 +1,47 @@
+import FoundationEssentials
+import ThrumSystem
+
+extension Event {
+    /// `event_id|type|timestamp|origin_daemon|sequence|sha256hex(data)` in UTF-8.
+    /// The seed signs only the first four fields; binding `sequence` and the
+    /// content stops a relay from rewriting a message undetected (DESIGN §4).
+    public var signingPayload: [UInt8] {
+        let dataDigest = Hex.encode(SHA256.hash(Array(data.utf8)))
+        return Array("\(eventID)|\(type)|\(timestamp)|\(originDaemon)|\(sequence)|\(dataDigest)".utf8)
+    }
+
+    /// Why an event's signature cannot be accepted.
+    public enum SignatureProblem: Error, Equatable, Sendable, CustomStringConvertible {
+        case unsigned
+        case malformedKey
+        case originMismatch(expected: String)
+        case malformedSignature
+        case invalid
+
+        public var description: String {
+            switch self {
+            case .unsigned: return "event is unsigned"
+            case .malformedKey: return "origin_key is not a base64 32-byte Ed25519 public key"
+            case let .originMismatch(expected): return "origin_daemon does not match origin_key (key belongs to \(expected))"
+            case .malformedSignature: return "signature is not base64 of 64 bytes"
+            case .invalid: return "signature verification failed"
+            }
+        }
+    }
+
+    /// Checks that `origin_daemon` is derived from `origin_key` and that the
+    /// signature over the signing payload verifies with that key.
+    public func verifySignature() -> SignatureProblem? {
+        guard let signature else { return .unsigned }
+        guard let key = Data(base64Encoded: originKey), key.count == Ed25519KeyPair.publicKeyLength else {
+            return .malformedKey
+        }
+        let keyBytes = [UInt8](key)
+        let derived = DaemonID.derive(publicKey: keyBytes)
+        guard derived == originDaemon else { return .originMismatch(expected: derived) }
+        guard let sig = Data(base64Encoded: signature), sig.count == Ed25519KeyPair.signatureLength else {
+            return .malformedSignature
+        }
+        return Ed25519.verify(signature: [UInt8](sig), message: signingPayload, publicKey: keyBytes) ? nil : .invalid
+    }
+}
