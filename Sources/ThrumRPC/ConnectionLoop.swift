@@ -1,0 +1,83 @@
+import Logging
+import NIOCore
+import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Serves one connection: admit the peer, then read a line, answer it, repeat.
+struct ConnectionLoop<Service: RPCService>: Sendable {
+    let service: Service
+    let maxLineBytes: Int
+    let logger: Logger
+
+    func run(_ wrapped: NIOAsyncChannel<ByteBuffer, ByteBuffer>, channel: Channel) async {
+        let peer = await Self.identify(channel)
+        do {
+            try await wrapped.executeThenClose { inbound, outbound in
+                if let refusal = await service.admit(peer) {
+                    try await outbound.write(ByteBuffer(bytes: RPCWire.error(id: nil, refusal)))
+                    return
+                }
+                do {
+                    for try await line in inbound {
+                        if Task.isCancelled { break }
+                        let bytes = Array(line.readableBytesView)
+                        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
+                        if let response = await answer(bytes, peer: peer) {
+                            try await outbound.write(ByteBuffer(bytes: response))
+                        }
+                    }
+                } catch is ByteToMessageDecoderError.PayloadTooLargeError {
+                    logger.warning("control: request line from \(peer) longer than \(maxLineBytes) bytes; connection closed")
+                    let error = RPCError.invalidRequest("request line longer than \(maxLineBytes) bytes; connection closed")
+                    try await outbound.write(ByteBuffer(bytes: RPCWire.error(id: nil, error)))
+                }
+            }
+        } catch {
+            // The peer went away or the connection was closed at shutdown; nothing to answer.
+            logger.debug("connection from \(peer) ended: \(error)")
+        }
+    }
+
+    /// The response line for one request line, or nil for a notification.
+    func answer(_ line: [UInt8], peer: RPCPeer) async -> [UInt8]? {
+        switch RPCRequest.parse(line: line) {
+        case let .failure(rejection):
+            return RPCWire.error(id: rejection.id, rejection.error)
+        case let .success(request):
+            let reply = await service.handle(request, from: peer)
+            guard let id = request.id else { return nil }
+            switch reply {
+            case let .error(error):
+                return RPCWire.error(id: id, error)
+            case let .result(value):
+                do {
+                    return try RPCWire.result(id: id, value)
+                } catch {
+                    logger.error("cannot encode the result of \(request.method): \(error)")
+                    return RPCWire.error(id: id, .internalError("the result could not be encoded"))
+                }
+            }
+        }
+    }
+
+    static func identify(_ channel: Channel) async -> RPCPeer {
+        if let remote = channel.remoteAddress, let ip = remote.ipAddress, let port = remote.port {
+            return RPCPeer(origin: .tcp(ip: ip, port: port))
+        }
+        guard let provider = channel as? SocketOptionProvider else { return RPCPeer(origin: .unknown) }
+        let future: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+        guard let cred = try? await future.get() else { return RPCPeer(origin: .unknown) }
+        return RPCPeer(origin: .unix(uid: cred.uid, gid: cred.gid, pid: cred.pid))
+    }
+}
+
+/// `struct ucred` from <sys/socket.h>, which Glibc's module map hides behind
+/// _GNU_SOURCE: pid, uid, gid, in that order.
+struct PeerCredentials: Sendable {
+    var pid: Int32 = 0
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
+}

@@ -1,0 +1,112 @@
+import Logging
+import NIOCore
+import NIOExtras
+import NIOPosix
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// JSON-RPC 2.0, one object per line, over a stream socket (DESIGN §6). Each
+/// connection is served in order by its own task; connections run concurrently.
+public final class LineRPCServer: Sendable {
+    public let target: ListenTarget
+    /// The address actually bound (useful with port 0), when known.
+    public let localAddress: SocketAddress?
+    private let serverChannel: Channel
+    private let connections: ConnectionTracker
+
+    public static func start(on target: ListenTarget, service: some RPCService, maxLineBytes: Int = 8 << 20,
+                             group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                             logger: Logger) async throws -> LineRPCServer {
+        let tracker = ConnectionTracker()
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: maxLineBytes))
+                    let wrapped = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    tracker.serve(wrapped, channel: channel) {
+                        await ConnectionLoop(service: service, maxLineBytes: maxLineBytes, logger: logger)
+                            .run(wrapped, channel: channel)
+                    }
+                }
+            }
+        let channel: Channel
+        switch target {
+        case let .unixPath(path, mode):
+            channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+            guard chmod(path, mode_t(mode)) == 0 else {
+                try? await channel.close()
+                throw ListenError("cannot set mode \(String(mode, radix: 8)) on \(path): \(String(cString: strerror(errno)))")
+            }
+        case let .tcp(host, port, device?):
+            let fd = try DeviceBoundSocket.make(host: host, port: port, device: device)
+            channel = try await bootstrap.withBoundSocket(fd).get()
+        case let .tcp(host, port, nil):
+            channel = try await bootstrap.bind(host: host, port: port).get()
+        case let .inherited(fd, _):
+            channel = try await bootstrap.withBoundSocket(fd).get()
+        }
+        return LineRPCServer(target: target, localAddress: channel.localAddress, serverChannel: channel, connections: tracker)
+    }
+
+    private init(target: ListenTarget, localAddress: SocketAddress?, serverChannel: Channel, connections: ConnectionTracker) {
+        self.target = target
+        self.localAddress = localAddress
+        self.serverChannel = serverChannel
+        self.connections = connections
+    }
+
+    /// Stops accepting, lets requests in flight finish (long waits are
+    /// cancelled), then closes every connection. A unix socket file is removed.
+    public func shutdown(grace: Duration = .seconds(5)) async {
+        try? await serverChannel.close()
+        await connections.drain(grace: grace)
+        if case let .unixPath(path, _) = target { unlink(path) }
+    }
+
+    public var openConnections: Int { connections.count }
+}
+
+/// Tracks each connection's task so shutdown can cancel and await them.
+final class ConnectionTracker: Sendable {
+    private struct Entry: Sendable {
+        let channel: Channel
+        let task: Task<Void, Never>
+    }
+
+    private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
+    private let closed = Mutex(false)
+
+    var count: Int { entries.withLock { $0.count } }
+
+    func serve(_ wrapped: NIOAsyncChannel<ByteBuffer, ByteBuffer>, channel: Channel,
+               _ body: @escaping @Sendable () async -> Void) {
+        let key = ObjectIdentifier(channel)
+        if closed.withLock({ $0 }) {
+            channel.close(promise: nil)
+            return
+        }
+        let task = Task {
+            await body()
+            _ = self.entries.withLock { $0.removeValue(forKey: key) }
+        }
+        entries.withLock { $0[key] = Entry(channel: channel, task: task) }
+    }
+
+    func drain(grace: Duration) async {
+        closed.withLock { $0 = true }
+        let current = entries.withLock { Array($0.values) }
+        for entry in current { entry.task.cancel() }
+        let deadline = ContinuousClock.now + grace
+        while count > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        for entry in entries.withLock({ Array($0.values) }) {
+            try? await entry.channel.close()
+        }
+    }
+}
