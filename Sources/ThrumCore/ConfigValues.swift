@@ -120,3 +120,10 @@ public struct HostPort: Sendable, Equatable, Hashable, CustomStringConvertible {
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
+
+/// Go-style duration text (`300ms`, `30s`, `5m`, `1h30m`), as the seed's logs and
+/// the configuration use it.
+public enum DurationText {
+    /// Seconds, or nil when the text is not a positive duration.
+    public static func parse(_ text: String) -> Double? { ConfigValueParser.duration(text) }
+}

@@ -1,0 +1,106 @@
+import ThrumCore
+import ThrumRPC
+import ThrumStore
+
+extension ControlHandlers {
+    func send(_ p: ControlParams.Send) throws -> ControlResults.Written {
+        let agent = try registeredAgent(p.agent)
+        let to = try recipient(p.to)
+        let text = try InputRules.text(p.text, limit: daemon.config.maxMessageSize)
+        if let thread = p.threadID { _ = try InputRules.identifier(thread, prefix: "", kind: "thread") }
+        let messageID = EventIDs.next(prefix: "msg_")
+        let payload = MessageCreated(messageID: messageID, from: agent, to: to, text: text, threadID: p.threadID, replyTo: nil)
+        let stored = try write(.messageCreate, payload, agent: agent)
+        return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, messageID: messageID)
+    }
+
+    /// A reply goes back to the sender of the message (or to its group or
+    /// @everyone when it was sent there), in the same thread.
+    func reply(_ p: ControlParams.Reply) throws -> ControlResults.Written {
+        let agent = try registeredAgent(p.agent)
+        let parent = try existingMessage(p.messageID)
+        let text = try InputRules.text(p.text, limit: daemon.config.maxMessageSize)
+        let to = parent.to == "@\(agent)" ? "@\(parent.from)" : parent.to
+        let messageID = EventIDs.next(prefix: "msg_")
+        let payload = MessageCreated(messageID: messageID, from: agent, to: to, text: text,
+                                     threadID: parent.threadID ?? parent.messageID, replyTo: parent.messageID)
+        let stored = try write(.threadReply, payload, agent: agent)
+        return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, messageID: messageID)
+    }
+
+    func inbox(_ p: ControlParams.Inbox) throws -> MessageList {
+        let agent = try registeredAgent(p.agent)
+        let limit = min(max(p.limit ?? 100, 1), 1000)
+        let messages = try store.inbox(agent: agent, unreadOnly: p.unreadOnly ?? false, limit: limit)
+        if p.markRead == true {
+            for message in messages { _ = try store.markRead(agent: agent, messageID: message.messageID) }
+        }
+        return MessageList(messages: messages)
+    }
+
+    func read(_ p: ControlParams.MessageRef) throws -> MessageRecord {
+        let agent = try registeredAgent(p.agent)
+        let message = try existingMessage(p.messageID)
+        _ = try store.markRead(agent: agent, messageID: message.messageID)
+        return try store.message(id: message.messageID, readBy: agent) ?? message
+    }
+
+    func edit(_ p: ControlParams.Edit) throws -> ControlResults.Written {
+        let agent = try registeredAgent(p.agent)
+        let message = try existingMessage(p.messageID)
+        guard message.from == agent else {
+            throw RPCError.application("only the author (\(message.from)) can edit \(message.messageID)")
+        }
+        let text = try InputRules.text(p.text, limit: daemon.config.maxMessageSize)
+        let stored = try write(.messageEdit, MessageEdited(messageID: message.messageID, agent: agent, text: text), agent: agent)
+        return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, messageID: message.messageID)
+    }
+
+    func delete(_ p: ControlParams.MessageRef) throws -> ControlResults.Written {
+        let agent = try registeredAgent(p.agent)
+        let message = try existingMessage(p.messageID)
+        guard message.from == agent else {
+            throw RPCError.application("only the author (\(message.from)) can delete \(message.messageID)")
+        }
+        let stored = try write(.messageDelete, MessageDeleted(messageID: message.messageID, agent: agent), agent: agent)
+        return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, messageID: message.messageID)
+    }
+
+    /// Returns the oldest unread message for the agent (and marks it read), as
+    /// soon as there is one: a loop of `thrum wait` sees every message once, in order.
+    func wait(_ p: ControlParams.Wait) async throws -> WaitResult {
+        let agent = try registeredAgent(p.agent)
+        guard p.timeoutMilliseconds >= 0 else { throw RPCError.invalidParams("timeout_ms must be 0 or more") }
+        let deadline = ContinuousClock.now + .milliseconds(min(p.timeoutMilliseconds, 86_400_000))
+        while true {
+            let seen = daemon.messages.generation
+            if let message = try store.inbox(agent: agent, unreadOnly: true, limit: 1000).first {
+                _ = try store.markRead(agent: agent, messageID: message.messageID)
+                return WaitResult(message: try store.message(id: message.messageID, readBy: agent) ?? message, timedOut: false)
+            }
+            let remaining = deadline - .now
+            guard remaining > .zero, await daemon.messages.wait(since: seen, timeout: remaining) else {
+                return WaitResult(message: nil, timedOut: true)
+            }
+        }
+    }
+
+    private func recipient(_ to: String) throws -> String {
+        guard to.hasPrefix("@") else {
+            throw RPCError.invalidParams("recipient \"\(to.prefix(80))\" must start with @: @AGENT, @GROUP or @everyone")
+        }
+        let name = try InputRules.name(String(to.dropFirst()), kind: "recipient")
+        if name == "everyone" { return to }
+        if try store.agent(named: name) != nil { return to }
+        if try store.groups().contains(where: { $0.name == name }) { return to }
+        throw RPCError.notFound("no agent or group named \"\(name)\"; see: thrum agent list, thrum group list")
+    }
+
+    private func existingMessage(_ id: String) throws -> MessageRecord {
+        let id = try InputRules.identifier(id, prefix: "msg_", kind: "message")
+        guard let message = try store.message(id: id), !message.deleted else {
+            throw RPCError.notFound("no message \(id); see: thrum inbox")
+        }
+        return message
+    }
+}

@@ -1,0 +1,74 @@
+import ThrumCore
+import ThrumRPC
+import ThrumStore
+
+extension ControlHandlers {
+    func identity() -> ControlResults.Identity {
+        ControlResults.Identity(daemonID: daemon.identity.daemonID, publicKey: daemon.identity.publicKeyBase64,
+                                fingerprint: daemon.identity.fingerprint, keyPath: daemon.config.identityKeyPath)
+    }
+
+    func health() throws -> ControlResults.Health {
+        ControlResults.Health(status: "ok", daemonID: daemon.identity.daemonID, version: ThrumVersion.current,
+                              uptimeSeconds: Int((ContinuousClock.now - daemon.startedAt).components.seconds),
+                              eventCount: try store.eventCount(), latestSeq: try store.latestSeq(),
+                              tailscaleSync: syncSummary())
+    }
+
+    func status() -> StatusResult {
+        // Status must answer even when the store is unhappy, so a person can see why.
+        let counts = Result { (try store.eventCount(), try store.latestSeq(), try store.agents().count) }
+        var result = StatusResult(daemonID: daemon.identity.daemonID, version: ThrumVersion.current, hostname: daemon.hostname,
+                                  uptimeSeconds: Int((ContinuousClock.now - daemon.startedAt).components.seconds),
+                                  stateDirectory: daemon.config.stateDirectory, socket: daemon.config.socketPath,
+                                  eventCount: 0, latestSeq: 0, agentCount: 0, storeProblem: nil,
+                                  tailscaleSync: syncSummary())
+        switch counts {
+        case let .success((events, seq, agents)):
+            result.eventCount = events
+            result.latestSeq = seq
+            result.agentCount = agents
+        case let .failure(error):
+            result.storeProblem = "\(error)"
+        }
+        return result
+    }
+
+    func syncSummary() -> ControlResults.TailscaleSync {
+        daemon.sync?.summary() ?? ControlResults.TailscaleSync(
+            enabled: false, hostname: daemon.hostname, peerCount: 0, peers: [], lastSync: nil, listening: nil, registryProblem: nil)
+    }
+
+    private func requireSync() throws -> SyncManager {
+        guard let sync = daemon.sync else {
+            throw RPCError.application("Tailscale sync is disabled; set THRUM_TAILSCALE_ENABLED=true in \(daemon.config.configPath) and restart the daemon")
+        }
+        return sync
+    }
+
+    func forceSync() async throws -> SyncOutcomes {
+        SyncOutcomes(peers: await (try requireSync()).forceSync())
+    }
+
+    func peers() throws -> PeerList {
+        PeerList(peers: try requireSync().peerSummaries())
+    }
+
+    func addPeer(_ p: ControlParams.PeerAdd) async throws -> AddedPeer {
+        guard let address = HostPort(parsing: p.address) else {
+            throw RPCError.invalidParams("\"\(p.address.prefix(200))\" is not HOST:PORT (for example workstation.tailnet:4200)")
+        }
+        do {
+            let peer = try await requireSync().addPeer(address: address.description)
+            return AddedPeer(daemonID: peer.daemonID, hostname: peer.hostname, address: peer.address, fingerprint: peer.fingerprint)
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw RPCError.application("cannot add \(address): \(error)")
+        }
+    }
+
+    func quarantine(_ p: ControlParams.Quarantine) throws -> QuarantineList {
+        QuarantineList(events: try store.quarantined(peer: p.peer))
+    }
+}

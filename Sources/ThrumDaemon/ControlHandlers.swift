@@ -1,0 +1,95 @@
+import ThrumCore
+import ThrumRPC
+import ThrumStore
+
+/// The work behind each control method. `caller` (uid/pid from SO_PEERCRED)
+/// goes into the log line of every write.
+struct ControlHandlers {
+    let daemon: Daemon
+    let caller: String
+
+    var store: EventStore { daemon.store }
+
+    /// The acting agent: a valid name that is registered (and not deregistered).
+    func registeredAgent(_ name: String) throws -> String {
+        let name = try InputRules.name(name, kind: "agent")
+        guard try store.agent(named: name) != nil else {
+            throw RPCError.notFound("agent \"\(name)\" is not registered; run: thrum agent register \(name)")
+        }
+        return name
+    }
+
+    func write(_ type: EventType, _ payload: some Encodable, agent: String) throws -> StoredEvent {
+        try daemon.write(type, payload, by: "agent \(agent) (\(caller))")
+    }
+
+    // MARK: agents and sessions
+
+    func register(_ p: ControlParams.Register) throws -> ControlResults.Written {
+        let name = try InputRules.name(p.agent, kind: "agent")
+        if let role = p.role, role.utf8.count > 256 { throw RPCError.invalidParams("role is longer than 256 bytes") }
+        let stored = try write(.agentRegister, AgentRegistered(agent: name, role: p.role, host: daemon.hostname), agent: name)
+        return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq)
+    }
+
+    func agents() throws -> AgentList {
+        AgentList(agents: try store.agents())
+    }
+
+    func startSession(_ p: ControlParams.SessionStart) throws -> ControlResults.Written {
+        let agent = try registeredAgent(p.agent)
+        if let intent = p.intent, intent.utf8.count > 4096 { throw RPCError.invalidParams("intent is longer than 4096 bytes") }
+        let sessionID = EventIDs.next(prefix: "ses_")
+        let stored = try write(.sessionStart, SessionChange(sessionID: sessionID, agent: agent, intent: p.intent), agent: agent)
+        return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, sessionID: sessionID)
+    }
+
+    func endSession(_ p: ControlParams.Agent) throws -> ControlResults.Written {
+        let agent = try registeredAgent(p.agent)
+        let session = try activeSession(agent)
+        let stored = try write(.sessionEnd, SessionChange(sessionID: session, agent: agent), agent: agent)
+        return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, sessionID: session)
+    }
+
+    func heartbeat(_ p: ControlParams.Agent) throws -> ControlResults.Written {
+        let agent = try registeredAgent(p.agent)
+        let session = try activeSession(agent)
+        let stored = try write(.sessionHeartbeat, SessionChange(sessionID: session, agent: agent), agent: agent)
+        return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, sessionID: session)
+    }
+
+    private func activeSession(_ agent: String) throws -> String {
+        guard let session = try store.activeSession(agent: agent) else {
+            throw RPCError.notFound("agent \"\(agent)\" has no active session; run: thrum session start")
+        }
+        return session.sessionID
+    }
+
+    // MARK: groups
+
+    func group(_ type: EventType, _ p: ControlParams.Group) throws -> ControlResults.Written {
+        let agent = try registeredAgent(p.agent)
+        let group = try InputRules.name(p.group, kind: "group")
+        let existing = try store.groups().first { $0.name == group }
+        switch type {
+        case .groupCreate:
+            if existing != nil { throw RPCError.application("group \"\(group)\" already exists; join it with: thrum group join \(group)") }
+            if try store.agent(named: group) != nil {
+                throw RPCError.application("\"\(group)\" is already an agent's name; pick another group name")
+            }
+        case .groupJoin, .groupLeave:
+            guard let existing else { throw RPCError.notFound("no group named \"\(group)\"; create it with: thrum group create \(group)") }
+            let member = existing.members.contains(agent)
+            if type == .groupJoin, member { throw RPCError.application("agent \"\(agent)\" is already a member of \(group)") }
+            if type == .groupLeave, !member { throw RPCError.application("agent \"\(agent)\" is not a member of \(group)") }
+        default:
+            break
+        }
+        let stored = try write(type, GroupChange(group: group, agent: agent), agent: agent)
+        return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq)
+    }
+
+    func groups() throws -> GroupList {
+        GroupList(groups: try store.groups())
+    }
+}

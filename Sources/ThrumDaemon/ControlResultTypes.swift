@@ -1,0 +1,45 @@
+import ThrumCore
+import ThrumStore
+
+// Results of control methods whose content comes from the store's projections.
+// Public because the CLI and the MCP server decode them.
+
+public struct AgentList: Codable, Sendable { public var agents: [AgentRecord] }
+public struct GroupList: Codable, Sendable { public var groups: [GroupRecord] }
+public struct MessageList: Codable, Sendable { public var messages: [MessageRecord] }
+public struct PeerList: Codable, Sendable { public var peers: [ControlResults.PeerSummary] }
+public struct QuarantineList: Codable, Sendable { public var events: [QuarantinedEvent] }
+public struct SyncOutcomes: Codable, Sendable { public var peers: [ControlResults.PeerSyncOutcome] }
+
+public struct WaitResult: Codable, Sendable {
+    public var message: MessageRecord?
+    public var timedOut: Bool
+    enum CodingKeys: String, CodingKey { case message, timedOut = "timed_out" }
+}
+
+public struct AddedPeer: Codable, Sendable {
+    public var daemonID: String
+    public var hostname: String
+    public var address: String
+    public var fingerprint: String
+    enum CodingKeys: String, CodingKey { case daemonID = "daemon_id", hostname, address, fingerprint }
+}
+
+public struct StatusResult: Codable, Sendable {
+    public var daemonID: String
+    public var version: String
+    public var hostname: String
+    public var uptimeSeconds: Int
+    public var stateDirectory: String
+    public var socket: String
+    public var eventCount: Int
+    public var latestSeq: Int64
+    public var agentCount: Int
+    public var storeProblem: String?
+    public var tailscaleSync: ControlResults.TailscaleSync
+    enum CodingKeys: String, CodingKey {
+        case daemonID = "daemon_id", version, hostname, uptimeSeconds = "uptime_seconds", stateDirectory = "state_dir"
+        case socket, eventCount = "event_count", latestSeq = "latest_seq", agentCount = "agent_count"
+        case storeProblem = "store_problem", tailscaleSync = "tailscale_sync"
+    }
+}

@@ -1,0 +1,56 @@
+import Logging
+import ThrumCore
+import ThrumRPC
+import ThrumStore
+
+/// The control socket's JSON-RPC methods (ControlMethod). Local clients only;
+/// sync methods are never served here.
+struct ControlService: RPCService {
+    let daemon: Daemon
+
+    func handle(_ request: RPCRequest, from peer: RPCPeer) async -> RPCReply {
+        guard let method = ControlMethod(rawValue: request.method) else {
+            return .error(.methodNotFound(request.method))
+        }
+        do {
+            return .result(try await dispatch(method, request, peer: peer))
+        } catch let error as RPCError {
+            return .error(error)
+        } catch let error as StoreError {
+            daemon.logger.error("control: \(method.rawValue) failed in the store: \(error)", metadata: ["component": "control"])
+            return .error(.internalError("the event store failed: \(error)"))
+        } catch {
+            daemon.logger.error("control: \(method.rawValue) failed: \(error)", metadata: ["component": "control"])
+            return .error(.internalError("\(error)"))
+        }
+    }
+
+    private func dispatch(_ method: ControlMethod, _ request: RPCRequest, peer: RPCPeer) async throws -> any Encodable & Sendable {
+        let handlers = ControlHandlers(daemon: daemon, caller: "\(peer)")
+        switch method {
+        case .status: return handlers.status()
+        case .health: return try handlers.health()
+        case .identity: return handlers.identity()
+        case .agentRegister: return try handlers.register(try request.params())
+        case .agentList: return try handlers.agents()
+        case .sessionStart: return try handlers.startSession(try request.params())
+        case .sessionEnd: return try handlers.endSession(try request.params())
+        case .sessionHeartbeat: return try handlers.heartbeat(try request.params())
+        case .messageSend: return try handlers.send(try request.params())
+        case .messageReply: return try handlers.reply(try request.params())
+        case .messageInbox: return try handlers.inbox(try request.params())
+        case .messageRead: return try handlers.read(try request.params())
+        case .messageEdit: return try handlers.edit(try request.params())
+        case .messageDelete: return try handlers.delete(try request.params())
+        case .messageWait: return try await handlers.wait(try request.params())
+        case .groupCreate: return try handlers.group(.groupCreate, try request.params())
+        case .groupJoin: return try handlers.group(.groupJoin, try request.params())
+        case .groupLeave: return try handlers.group(.groupLeave, try request.params())
+        case .groupList: return try handlers.groups()
+        case .tsyncForce: return try await handlers.forceSync()
+        case .tsyncPeersList: return try handlers.peers()
+        case .tsyncPeersAdd: return try await handlers.addPeer(try request.params())
+        case .quarantineList: return try handlers.quarantine(try request.params())
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Logging
+import ThrumCore
+import ThrumStore
+import ThrumSync
+import ThrumSystem
+
+/// Everything a running daemon shares between its control socket, its sync
+/// port and its background tasks.
+final class Daemon: Sendable {
+    let config: ThrumConfig
+    let identity: DaemonIdentity
+    let store: EventStore
+    let logger: Logger
+    let startedAt: ContinuousClock.Instant
+    let hostname: String
+    /// Signalled after every commit that adds messages, local or synced.
+    let messages: ChangeSignal
+    let sync: SyncManager?
+
+    init(config: ThrumConfig, identity: DaemonIdentity, store: EventStore, logger: Logger, hostname: String,
+         messages: ChangeSignal, sync: SyncManager?) {
+        self.messages = messages
+        self.config = config
+        self.identity = identity
+        self.store = store
+        self.logger = logger
+        self.hostname = hostname
+        self.startedAt = .now
+        self.sync = sync
+    }
+
+    /// Appends one event of this daemon, signed, in one transaction with its
+    /// projections; then wakes waiters and tells peers. `who` goes in the log line.
+    func write(_ type: EventType, _ payload: some Encodable, by who: String) throws -> StoredEvent {
+        let data = PayloadJSON.encode(payload)
+        let stored = try store.appendLocal(originDaemon: identity.daemonID) { sequence in
+            identity.makeEvent(type: type, data: data, sequence: sequence)
+        }
+        var meta: Logger.Metadata = ["component": "control", "event_id": "\(stored.event.eventID)"]
+        meta["seq"] = "\(stored.seq)"
+        logger.info("control: \(type.rawValue) \(stored.event.eventID) written for \(who)", metadata: meta)
+        eventsCommitted([stored])
+        sync?.localWriteHappened()
+        return stored
+    }
+
+    /// Called after any commit (local or synced).
+    func eventsCommitted(_ events: [StoredEvent]) {
+        if events.contains(where: { $0.event.type == EventType.messageCreate.rawValue || $0.event.type == EventType.threadReply.rawValue }) {
+            messages.signal()
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Logging
+import ServiceLifecycle
+import ThrumCore
+import ThrumRPC
+import ThrumStore
+import ThrumSync
+import ThrumSystem
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `thrum daemon start`: load the configuration, open identity and store,
+/// take or bind the sockets, report READY=1, serve until SIGTERM/SIGINT.
+public enum DaemonMain {
+    public enum ExitCode {
+        public static let ok: Int32 = 0
+        public static let failure: Int32 = 1
+        public static let config: Int32 = 78
+    }
+
+    public static func run(environment: [String: String]) async -> Int32 {
+        let notifier = SystemdNotifier()
+        let loaded: LoadedConfig
+        do {
+            loaded = try ConfigLoader.load(environment: environment) { path in try TextFile.read(path) }
+        } catch {
+            return fail("thrum: configuration error: \(error)", code: ExitCode.config, notifier: notifier)
+        }
+        let config = loaded.config
+        LogSetup.bootstrap(target: LogDestination(rawValue: config.logTarget.rawValue) ?? .auto)
+        let logger = Logger(label: "thrum")
+        for warning in loaded.warnings { logger.warning("config: \(warning)") }
+
+        do {
+            let daemon = try await open(config: config, logger: logger)
+            let service = DaemonService(daemon: daemon, notifier: notifier)
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: service)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+            try await group.run()
+            return ExitCode.ok
+        } catch let error as StartupError {
+            logger.critical("\(error.message)", metadata: error.component.map { ["component": "\($0)"] } ?? [:])
+            return fail(nil, code: error.exitCode, notifier: notifier)
+        } catch {
+            logger.critical("daemon stopped: \(error)")
+            return fail(nil, code: ExitCode.failure, notifier: notifier)
+        }
+    }
+
+    private static func fail(_ message: String?, code: Int32, notifier: SystemdNotifier) -> Int32 {
+        if let message { StandardError.write(message) }
+        notifier.status("failed to start; see journalctl -u thrum")
+        return code
+    }
+
+    /// State folder, identity, store: everything that must work before READY=1.
+    static func open(config: ThrumConfig, logger: Logger) async throws -> Daemon {
+        try StateDirectory.ensure(config.stateDirectory)
+        let keyPair: Ed25519KeyPair
+        do {
+            let (pair, created) = try IdentityKeyFile.loadOrCreate(path: config.identityKeyPath)
+            keyPair = pair
+            let identity = DaemonIdentity(keyPair: pair)
+            let verb = created ? "generated new keys at" : "loaded existing keys from"
+            logger.info("identity: \(verb) \(config.identityKeyPath) (fingerprint: \(identity.fingerprint))",
+                        metadata: ["component": "identity", "daemon_id": "\(identity.daemonID)"])
+        } catch {
+            throw StartupError(message: "identity: \(error)", exitCode: ExitCode.config, component: "identity")
+        }
+        let identity = DaemonIdentity(keyPair: keyPair)
+        let store: EventStore
+        do {
+            store = try EventStore(path: config.databasePath)
+        } catch {
+            throw StartupError(message: "cannot open the event store \(config.databasePath): \(error)",
+                               exitCode: ExitCode.failure, component: nil)
+        }
+        let messages = ChangeSignal()
+        var sync: SyncManager?
+        if config.tailscaleEnabled {
+            let registry = PeerRegistry(path: config.peersPath, logger: logger)
+            sync = SyncManager(config: config, identity: identity, store: store, registry: registry, logger: logger) { applied in
+                if applied.contains(where: { $0.event.type == EventType.messageCreate.rawValue || $0.event.type == EventType.threadReply.rawValue }) {
+                    messages.signal()
+                }
+            }
+        }
+        return Daemon(config: config, identity: identity, store: store, logger: logger,
+                      hostname: config.tailscaleHostname ?? HostName.current(), messages: messages, sync: sync)
+    }
+}
+
+struct StartupError: Error {
+    let message: String
+    let exitCode: Int32
+    let component: String?
+}
+
+enum StandardError {
+    static func write(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        bytes.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+enum StateDirectory {
+    /// Creates the state folder (0700) if missing; an existing one is left as the admin set it.
+    static func ensure(_ path: String) throws {
+        var st = stat()
+        if stat(path, &st) == 0 {
+            guard (st.st_mode & S_IFMT) == S_IFDIR else {
+                throw StartupError(message: "THRUM_STATE_DIR \(path) exists but is not a folder", exitCode: DaemonMain.ExitCode.config, component: nil)
+            }
+            return
+        }
+        guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
+            throw StartupError(message: "cannot create the state folder \(path): \(String(cString: strerror(errno))); create it or set THRUM_STATE_DIR",
+                               exitCode: DaemonMain.ExitCode.config, component: nil)
+        }
+    }
+}
