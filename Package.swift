@@ -86,6 +86,6 @@ let package = Package(
         .testTarget(name: "ThrumRPCTests", dependencies: ["ThrumRPC"], swiftSettings: strict),
         .testTarget(name: "ThrumTailscaleTests", dependencies: ["ThrumTailscale"], swiftSettings: strict),
         .testTarget(name: "ThrumSyncTests", dependencies: ["ThrumSync"], swiftSettings: strict),
-        .testTarget(name: "ThrumDaemonTests", dependencies: ["ThrumDaemon", "ThrumRPC"], swiftSettings: strict),
+        .testTarget(name: "ThrumDaemonTests", dependencies: ["ThrumDaemon", "ThrumRPC", "ThrumStore", "ThrumCore", "ThrumSystem"], swiftSettings: strict),
     ]
 )

@@ -22,7 +22,7 @@ public enum TextFile {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = read(fd, &chunk, chunk.count)
+            let n = Glibc.read(fd, &chunk, chunk.count)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ReadError(path: path, reason: String(cString: strerror(errno)))

@@ -1,0 +1,42 @@
+# Thrum for Linux. `make demo` and `make test` install what they need (Debian packages) first.
+SWIFT ?= swift
+BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
+APT_PACKAGES = libsodium-dev libsystemd-dev libsqlite3-dev pkg-config openssl iproute2 systemd python3 python3-venv procps
+
+.PHONY: all deps build test unit-test system-test demo bench clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "missing Debian packages:$$missing (run: sudo apt-get install$$missing)"; exit 1; fi; \
+	  echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# Unit and process-level tests, then the network-namespace system tests (root only).
+test: build
+	$(SWIFT) test
+	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/run.sh
+
+unit-test: build
+	$(SWIFT) test
+
+system-test: build
+	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/run.sh
+
+# Two daemons on loopback exchanging messages; needs no Tailscale.
+demo: build
+	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/demo.sh
+
+bench: deps
+	$(SWIFT) build -c release
+	THRUM_BIN=$$($(SWIFT) build -c release --show-bin-path)/thrum bash Tests/bench/run.sh
+
+clean:
+	rm -rf .build dist
+
+-include packaging/package.mk

@@ -1,0 +1,149 @@
+import ArgumentParser
+import ThrumCore
+import ThrumDaemon
+import ThrumStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct SendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "send", abstract: "Send a message to an agent, a group or everyone.")
+    @Option(help: "@AGENT, @GROUP or @everyone.") var to: String
+    @Option(help: "Thread to post in.") var thread: String?
+    @Argument(help: "The message text, or - to read it from standard input.") var text: String
+    @OptionGroup var agent: AgentOption
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let body = text == "-" ? StandardInput.readAll() : text
+        let written: ControlResults.Written = try await ControlClient.call(
+            .messageSend, ControlParams.Send(agent: try agent.resolve(), to: to, text: body, threadID: thread))
+        if output.json { return try JSONOutput.print(written) }
+        print(written.messageID ?? written.eventID)
+    }
+}
+
+struct ReplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reply", abstract: "Reply to a message, in its thread.")
+    @Argument(help: "The message to reply to (msg_…).") var messageID: String
+    @Argument(help: "The reply text, or - to read it from standard input.") var text: String
+    @OptionGroup var agent: AgentOption
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let body = text == "-" ? StandardInput.readAll() : text
+        let written: ControlResults.Written = try await ControlClient.call(
+            .messageReply, ControlParams.Reply(agent: try agent.resolve(), messageID: messageID, text: body))
+        if output.json { return try JSONOutput.print(written) }
+        print(written.messageID ?? written.eventID)
+    }
+}
+
+struct InboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "inbox", abstract: "Show messages for the agent, oldest first.")
+    @Flag(help: "Only messages not yet read.") var unread = false
+    @Option(help: "At most this many messages (1-1000).") var limit = 100
+    @OptionGroup var agent: AgentOption
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let list: MessageList = try await ControlClient.call(
+            .messageInbox, ControlParams.Inbox(agent: try agent.resolve(), unreadOnly: unread, limit: limit))
+        if output.json { return try JSONOutput.print(list) }
+        if list.messages.isEmpty { return print(unread ? "no unread messages" : "no messages") }
+        for message in list.messages { MessageText.print(message) }
+    }
+}
+
+struct MessageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "message", abstract: "Read, edit or delete one message.", subcommands: [Read.self, Edit.self, Delete.self])
+
+    struct Read: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a message and mark it read.")
+        @Argument(help: "The message (msg_…).") var messageID: String
+        @OptionGroup var agent: AgentOption
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let message: MessageRecord = try await ControlClient.call(.messageRead, ControlParams.MessageRef(agent: try agent.resolve(), messageID: messageID))
+            if output.json { return try JSONOutput.print(message) }
+            MessageText.print(message)
+        }
+    }
+
+    struct Edit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change the text of a message you sent.")
+        @Argument(help: "The message (msg_…).") var messageID: String
+        @Argument(help: "The new text, or - for standard input.") var text: String
+        @OptionGroup var agent: AgentOption
+
+        func run() async throws {
+            let body = text == "-" ? StandardInput.readAll() : text
+            let _: ControlResults.Written = try await ControlClient.call(.messageEdit, ControlParams.Edit(agent: try agent.resolve(), messageID: messageID, text: body))
+            print("edited \(messageID)")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a message you sent.")
+        @Argument(help: "The message (msg_…).") var messageID: String
+        @OptionGroup var agent: AgentOption
+
+        func run() async throws {
+            let _: ControlResults.Written = try await ControlClient.call(.messageDelete, ControlParams.MessageRef(agent: try agent.resolve(), messageID: messageID))
+            print("deleted \(messageID)")
+        }
+    }
+}
+
+struct WaitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wait",
+        abstract: "Wait for the next unread message and print it (marked read).",
+        discussion: "Returns at once if an unread message is waiting. Exit 0 with the message; exit 1 on timeout.")
+    @Option(help: "How long to wait, e.g. 30s, 5m, 1h.") var timeout = "5m"
+    @OptionGroup var agent: AgentOption
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        guard let seconds = DurationText.parse(timeout) else {
+            throw ValidationError("--timeout \"\(timeout)\" is not a duration such as 30s, 5m or 1h")
+        }
+        let milliseconds = Int(seconds * 1000)
+        let result: WaitResult = try await ControlClient.call(
+            .messageWait, ControlParams.Wait(agent: try agent.resolve(), timeoutMilliseconds: milliseconds),
+            timeout: .milliseconds(milliseconds) + .seconds(10))
+        guard let message = result.message else {
+            if output.json { try JSONOutput.print(result) } else { FileOutput.standardError("thrum: no message within \(timeout)") }
+            throw Exit.failure
+        }
+        if output.json { return try JSONOutput.print(result) }
+        MessageText.print(message)
+    }
+}
+
+enum MessageText {
+    static func print(_ m: MessageRecord) {
+        let marks = [m.read == false ? "unread" : nil, m.editedAt != nil ? "edited" : nil].compactMap { $0 }
+        Swift.print("\(m.messageID)  \(m.from) → \(m.to)  \(Ago.since(m.createdAt))\(marks.isEmpty ? "" : "  [\(marks.joined(separator: ", "))]")")
+        if let reply = m.replyTo { Swift.print("  in reply to \(reply)") }
+        for line in m.text.split(separator: "\n", omittingEmptySubsequences: false) { Swift.print("  \(line)") }
+    }
+}
+
+enum StandardInput {
+    static func readAll() -> String {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(0, &chunk, chunk.count)
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        var text = String(decoding: bytes, as: UTF8.self)
+        if text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import ThrumCore
+import ThrumDaemon
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the daemon's state and Tailscale sync status.")
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let status: StatusResult = try await ControlClient.call(.status)
+        if output.json { return try JSONOutput.print(status) }
+        print("Daemon: \(status.daemonID) (thrum \(status.version)) on \(status.hostname), up \(Ago.format(seconds: status.uptimeSeconds))")
+        print("  State: \(status.stateDirectory)  Socket: \(status.socket)")
+        print("  Events: \(status.eventCount)  Agents: \(status.agentCount)")
+        if let problem = status.storeProblem { print("  Store problem: \(problem)") }
+        let sync = status.tailscaleSync
+        print("Tailscale Sync: \(sync.enabled ? "enabled" : "disabled")")
+        if sync.enabled {
+            print("  Peers: \(sync.peerCount) connected")
+            print("  Last sync: \(sync.lastSync.map(Ago.since) ?? "never")")
+            print("  Hostname: \(sync.hostname)")
+            if let listening = sync.listening { print("  Listening: \(listening)") } else { print("  Listening: no (see journalctl -u thrum)") }
+            if let problem = sync.registryProblem { print("  Peer registry problem: \(problem)") }
+        }
+    }
+}
+
+struct HealthCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "health", abstract: "Print the daemon's health as JSON.")
+
+    func run() async throws {
+        let health: ControlResults.Health = try await ControlClient.call(.health)
+        try JSONOutput.print(health)
+    }
+}
+
+struct IdentityCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "identity", abstract: "Show this daemon's ID, public key and fingerprint.")
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let identity: ControlResults.Identity = try await ControlClient.call(.identity)
+        if output.json { return try JSONOutput.print(identity) }
+        print("Daemon ID:   \(identity.daemonID)")
+        print("Public key:  \(identity.publicKey)")
+        print("Fingerprint: \(identity.fingerprint)")
+        print("Key file:    \(identity.keyPath)")
+    }
+}
