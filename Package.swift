@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "thrum",
             dependencies: [
-                "ThrumDaemon", "ThrumRPC", "ThrumCore",
+                "ThrumDaemon", "ThrumRPC", "ThrumCore", "ThrumStore", "ThrumSystem", "ThrumTailscale",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -63,3 +63,16 @@ final class ChangeSignal: Sendable {
         continuation?.resume(returning: false)
     }
 }
+
+import ThrumCore
+import ThrumStore
+
+extension ChangeSignal {
+    /// Wakes message waiters when a commit (local or synced) added a message.
+    func signalIfMessages(_ events: [StoredEvent]) {
+        let isMessage: (StoredEvent) -> Bool = {
+            $0.event.type == EventType.messageCreate.rawValue || $0.event.type == EventType.threadReply.rawValue
+        }
+        if events.contains(where: isMessage) { signal() }
+    }
+}

@@ -39,7 +39,7 @@ extension ControlHandlers {
             enabled: false, hostname: daemon.hostname, peerCount: 0, peers: [], lastSync: nil, listening: nil, registryProblem: nil)
     }
 
-    private func requireSync() throws -> SyncManager {
+    private func requireSync() throws -> any SyncControl {
         guard let sync = daemon.sync else {
             throw RPCError.application("Tailscale sync is disabled; set THRUM_TAILSCALE_ENABLED=true in \(daemon.config.configPath) and restart the daemon")
         }
@@ -59,8 +59,7 @@ extension ControlHandlers {
             throw RPCError.invalidParams("\"\(p.address.prefix(200))\" is not HOST:PORT (for example workstation.tailnet:4200)")
         }
         do {
-            let peer = try await requireSync().addPeer(address: address.description)
-            return AddedPeer(daemonID: peer.daemonID, hostname: peer.hostname, address: peer.address, fingerprint: peer.fingerprint)
+            return try await requireSync().addPeer(address: address.description)
         } catch let error as RPCError {
             throw error
         } catch {

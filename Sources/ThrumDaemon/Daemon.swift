@@ -15,10 +15,10 @@ final class Daemon: Sendable {
     let hostname: String
     /// Signalled after every commit that adds messages, local or synced.
     let messages: ChangeSignal
-    let sync: SyncManager?
+    let sync: (any SyncControl)?
 
     init(config: ThrumConfig, identity: DaemonIdentity, store: EventStore, logger: Logger, hostname: String,
-         messages: ChangeSignal, sync: SyncManager?) {
+         messages: ChangeSignal, sync: (any SyncControl)?) {
         self.messages = messages
         self.config = config
         self.identity = identity
@@ -39,15 +39,8 @@ final class Daemon: Sendable {
         var meta: Logger.Metadata = ["component": "control", "event_id": "\(stored.event.eventID)"]
         meta["seq"] = "\(stored.seq)"
         logger.info("control: \(type.rawValue) \(stored.event.eventID) written for \(who)", metadata: meta)
-        eventsCommitted([stored])
+        messages.signalIfMessages([stored])
         sync?.localWriteHappened()
         return stored
-    }
-
-    /// Called after any commit (local or synced).
-    func eventsCommitted(_ events: [StoredEvent]) {
-        if events.contains(where: { $0.event.type == EventType.messageCreate.rawValue || $0.event.type == EventType.threadReply.rawValue }) {
-            messages.signal()
-        }
     }
 }

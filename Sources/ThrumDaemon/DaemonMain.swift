@@ -78,15 +78,9 @@ public enum DaemonMain {
                                exitCode: ExitCode.failure, component: nil)
         }
         let messages = ChangeSignal()
-        var sync: SyncManager?
-        if config.tailscaleEnabled {
-            let registry = PeerRegistry(path: config.peersPath, logger: logger)
-            sync = SyncManager(config: config, identity: identity, store: store, registry: registry, logger: logger) { applied in
-                if applied.contains(where: { $0.event.type == EventType.messageCreate.rawValue || $0.event.type == EventType.threadReply.rawValue }) {
-                    messages.signal()
-                }
-            }
-        }
+        let sync = config.tailscaleEnabled
+            ? try SyncWiring.make(config: config, identity: identity, store: store, logger: logger, messages: messages)
+            : nil
         return Daemon(config: config, identity: identity, store: store, logger: logger,
                       hostname: config.tailscaleHostname ?? HostName.current(), messages: messages, sync: sync)
     }

@@ -27,7 +27,7 @@ enum Listeners {
         }
     }
 
-    static func sync(daemon: Daemon, manager: SyncManager, inherited: [InheritedSocket]) async throws -> LineRPCServer? {
+    static func sync(daemon: Daemon, manager: any SyncControl, inherited: [InheritedSocket]) async throws -> LineRPCServer? {
         let config = daemon.config
         let target: ListenTarget
         if let socket = inherited.first(where: { $0.name == "sync" }) {
@@ -38,7 +38,7 @@ enum Listeners {
             target = .tcp(host: "0.0.0.0", port: config.tailscalePort, device: config.tailscaleInterface)
         }
         do {
-            let server = try await LineRPCServer.start(on: target, service: manager.server, maxLineBytes: 8 << 20, logger: daemon.logger)
+            let server = try await LineRPCServer.start(on: target, service: manager.rpcService, maxLineBytes: 8 << 20, logger: daemon.logger)
             manager.listening(on: "\(target)")
             daemon.logger.info("sync: listening on \(target)", metadata: ["component": "sync"])
             return server

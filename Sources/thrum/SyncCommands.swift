@@ -3,6 +3,8 @@ import ThrumCore
 import ThrumDaemon
 import ThrumRPC
 import ThrumStore
+import ThrumSystem
+import ThrumTailscale
 
 struct TsyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -74,3 +76,24 @@ struct QuarantineCommand: AsyncParsableCommand {
     }
 }
 
+
+extension TsyncCommand {
+    struct Up: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bring this host's tailscaled up headlessly with THRUM_TAILSCALE_AUTH_KEY, _HOSTNAME, _CONTROL_URL and the required tags.")
+
+        func run() async throws {
+            let config = try ControlClient.configuration().config
+            if config.tailscaleAuthKey == nil {
+                FileOutput.standardError("thrum: note: THRUM_TAILSCALE_AUTH_KEY is not set; tailscale will print a login URL instead")
+            }
+            print("running: tailscale \(TailscaleUp.displayArguments(for: config).joined(separator: " "))")
+            do {
+                let code = try TailscaleUp.run(config: config, path: ProcessEnvironment.current()["PATH"] ?? "/usr/bin:/bin")
+                if code != 0 { throw fail("tailscale up exited with \(code)", ExitCode(code)) }
+            } catch let failure as TailscaleUp.Failure {
+                throw fail(failure.description, ExitCode(failure.exitCode))
+            }
+        }
+    }
+}

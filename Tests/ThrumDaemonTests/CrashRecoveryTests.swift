@@ -27,8 +27,14 @@ struct CrashRecoveryTests {
                 }
             }
         }
-        // Let a few hundred writes through, at a different point each round.
-        try await Task.sleep(for: .milliseconds(150 + 37 * round))
+        // Kill after a different number of acknowledged writes each round, plus a
+        // little jitter so the kill lands at varying points inside a write.
+        let target = 40 + 53 * round
+        let deadline = ContinuousClock.now + .seconds(60)
+        while acknowledged.all.count < target, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        usleep(UInt32.random(in: 0...3000))
         try d.kill9()
         _ = await writer.result
 

@@ -121,7 +121,7 @@ enum TestFiles {
     static func temporaryDirectory(_ prefix: String = "thrum-test") -> String {
         var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
         return template.withUnsafeMutableBufferPointer { buffer in
-            guard let p = mkdtemp(buffer.baseAddress) else { return "/tmp/\(prefix)-\(getpid())" }
+            guard let base = buffer.baseAddress, let p = mkdtemp(base) else { return "/tmp/\(prefix)-\(getpid())" }
             return String(cString: p)
         }
     }
