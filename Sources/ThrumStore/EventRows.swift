@@ -1,0 +1,28 @@
+import ThrumCore
+
+/// Reading and writing rows of the `events` table, shared by local writes, pulled batches,
+/// paging and replays so the column list lives in one place.
+enum EventRows {
+    /// Columns in the order `read` expects them.
+    static let columns = "seq, event_id, type, timestamp, origin_daemon, origin_key, sequence, data, signature, received_from"
+
+    /// Inserts `event` unless its `event_id` is already known. Returns its new `seq`, or nil when skipped.
+    static func insert(_ event: Event, receivedFrom: String?, receivedAt: String,
+                       in connection: Connection) throws(StoreError) -> Int64? {
+        let changed = try connection.run("""
+            INSERT INTO events (event_id, type, timestamp, origin_daemon, origin_key, sequence, data,
+                                signature, received_from, received_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            ON CONFLICT(event_id) DO NOTHING
+            """, [event.eventID, event.type, event.timestamp, event.originDaemon, event.originKey,
+                  event.sequence, event.data, event.signature, receivedFrom, receivedAt])
+        return changed == 1 ? connection.lastInsertRowID : nil
+    }
+
+    static func read(_ row: Row) -> StoredEvent {
+        let event = Event(eventID: row.string(1), type: row.string(2), timestamp: row.string(3),
+                          originDaemon: row.string(4), originKey: row.string(5), sequence: row.int64(6),
+                          data: row.string(7), signature: row.optionalString(8))
+        return StoredEvent(seq: row.int64(0), event: event, receivedFrom: row.optionalString(9))
+    }
+}

@@ -1,0 +1,131 @@
+import ThrumCore
+
+extension EventStore {
+    /// Registered agents that have not deregistered, by name.
+    public func agents() throws(StoreError) -> [AgentRecord] {
+        try withConnection { (connection) throws(StoreError) -> [AgentRecord] in
+            try connection.query("SELECT \(Self.agentColumns) FROM agents WHERE deregistered = 0 ORDER BY name",
+                                 [], Self.readAgent)
+        }
+    }
+
+    /// The agent by name, including a deregistered one (see `deregistered`).
+    public func agent(named name: String) throws(StoreError) -> AgentRecord? {
+        try withConnection { (connection) throws(StoreError) -> AgentRecord? in
+            try connection.queryFirst("SELECT \(Self.agentColumns) FROM agents WHERE name = ?1", [name], Self.readAgent)
+        }
+    }
+
+    /// The agent's most recently started session that has not ended.
+    public func activeSession(agent: String) throws(StoreError) -> SessionRecord? {
+        try withConnection { (connection) throws(StoreError) -> SessionRecord? in
+            try connection.queryFirst("""
+                SELECT session_id, agent, intent, started_at, ended_at, last_heartbeat FROM sessions
+                WHERE agent = ?1 AND ended_at IS NULL ORDER BY started_at DESC, session_id DESC LIMIT 1
+                """, [agent]) { row in
+                SessionRecord(sessionID: row.string(0), agent: row.string(1), intent: row.optionalString(2),
+                              startedAt: row.string(3), endedAt: row.optionalString(4),
+                              lastHeartbeat: row.optionalString(5))
+            }
+        }
+    }
+
+    /// The message (deleted ones too), with `read` filled in when `agent` is given.
+    public func message(id: String, readBy agent: String? = nil) throws(StoreError) -> MessageRecord? {
+        try withConnection { (connection) throws(StoreError) -> MessageRecord? in
+            try connection.queryFirst("""
+                SELECT \(Self.messageColumns),
+                       EXISTS(SELECT 1 FROM message_reads r WHERE r.message_id = m.message_id AND r.agent = ?2)
+                FROM messages m WHERE m.message_id = ?1
+                """, [id, agent]) { row in Self.readMessage(row, withReadFlag: agent != nil) }
+        }
+    }
+
+    /// The newest `limit` messages addressed to `@agent`, `@everyone` or a group the agent belongs to,
+    /// not deleted and not sent by the agent itself, oldest first.
+    public func inbox(agent: String, unreadOnly: Bool, limit: Int) throws(StoreError) -> [MessageRecord] {
+        try withConnection { (connection) throws(StoreError) -> [MessageRecord] in
+            let newestFirst = try connection.query("""
+                SELECT \(Self.messageColumns), r.message_id IS NOT NULL
+                FROM messages m
+                LEFT JOIN message_reads r ON r.message_id = m.message_id AND r.agent = ?1
+                WHERE m.deleted = 0 AND m.from_agent <> ?1
+                  AND (m.recipient = '@' || ?1 OR m.recipient = '@everyone'
+                       OR m.recipient IN (SELECT '@' || group_name FROM group_members WHERE agent = ?1))
+                  AND (?2 = 0 OR r.message_id IS NULL)
+                ORDER BY m.created_at DESC, m.message_id DESC
+                LIMIT ?3
+                """, [agent, unreadOnly, max(0, limit)]) { row in Self.readMessage(row, withReadFlag: true) }
+            return newestFirst.reversed()
+        }
+    }
+
+    /// Marks the message read for `agent` on this daemon (read marks are local, not events).
+    /// Returns false, changing nothing, when no such message is known.
+    @discardableResult
+    public func markRead(agent: String, messageID: String) throws(StoreError) -> Bool {
+        try withConnection { (connection) throws(StoreError) -> Bool in
+            let changed = try connection.run("""
+                INSERT INTO message_reads (message_id, agent, read_at)
+                SELECT message_id, ?2, ?3 FROM messages WHERE message_id = ?1
+                ON CONFLICT(message_id, agent) DO NOTHING
+                """, [messageID, agent, Timestamp.now()])
+            guard changed == 0 else { return true }
+            return try connection.scalarInt("SELECT EXISTS(SELECT 1 FROM messages WHERE message_id = ?1)",
+                                            [messageID]) != 0
+        }
+    }
+
+    /// Every group with its members, by name.
+    public func groups() throws(StoreError) -> [GroupRecord] {
+        try withConnection { (connection) throws(StoreError) -> [GroupRecord] in
+            var members: [String: [String]] = [:]
+            try connection.forEachRow("SELECT group_name, agent FROM group_members ORDER BY group_name, agent") { row in
+                members[row.string(0), default: []].append(row.string(1))
+                return true
+            }
+            return try connection.query("SELECT name, created_by, created_at FROM \"groups\" ORDER BY name") { row in
+                let name = row.string(0)
+                return GroupRecord(name: name, createdBy: row.string(1), createdAt: row.string(2),
+                                   members: members[name] ?? [])
+            }
+        }
+    }
+
+    /// Empties the projection tables and replays the whole log into them, in one transaction.
+    /// Read marks are kept: they are local state, not derived from events.
+    public func rebuildProjections() throws(StoreError) {
+        try withConnection { (connection) throws(StoreError) in
+            try connection.transaction { () throws(StoreError) in
+                for table in Schema.projectionTables {
+                    try connection.run("DELETE FROM \(table.name)")
+                }
+                // Streamed, not collected: a replay of a large log must not hold it in memory.
+                try connection.forEachRow("SELECT \(EventRows.columns) FROM events ORDER BY seq") { (row) throws(StoreError) in
+                    try Projector.apply(EventRows.read(row).event, in: connection)
+                    return true
+                }
+            }
+        }
+    }
+
+    private static let agentColumns = "name, role, host, origin_daemon, registered_at, deregistered"
+
+    private static func readAgent(_ row: Row) -> AgentRecord {
+        AgentRecord(name: row.string(0), role: row.optionalString(1), host: row.optionalString(2),
+                    originDaemon: row.string(3), registeredAt: row.string(4), deregistered: row.bool(5))
+    }
+
+    /// Columns of `messages m` in the order `readMessage` expects, followed by a read flag column.
+    private static let messageColumns = """
+        m.message_id, m.event_id, m.from_agent, m.recipient, m.text, m.thread_id, m.reply_to, m.created_at,
+        m.edited_at, m.deleted, m.origin_daemon
+        """
+
+    private static func readMessage(_ row: Row, withReadFlag: Bool) -> MessageRecord {
+        MessageRecord(messageID: row.string(0), eventID: row.string(1), from: row.string(2), to: row.string(3),
+                      text: row.string(4), threadID: row.optionalString(5), replyTo: row.optionalString(6),
+                      createdAt: row.string(7), editedAt: row.optionalString(8), deleted: row.bool(9),
+                      originDaemon: row.string(10), read: withReadFlag ? row.bool(11) : nil)
+    }
+}

@@ -1,0 +1,22 @@
+extension EventStore {
+    /// Quarantined events in the order they were recorded, from one peer or (nil) from all.
+    public func quarantined(peer: String?) throws(StoreError) -> [QuarantinedEvent] {
+        try withConnection { (connection) throws(StoreError) -> [QuarantinedEvent] in
+            if let peer {
+                return try connection.query(
+                    "SELECT \(Quarantine.columns) FROM quarantined_events WHERE from_daemon = ?1 ORDER BY id",
+                    [peer], Quarantine.read)
+            }
+            return try connection.query("SELECT \(Quarantine.columns) FROM quarantined_events ORDER BY id",
+                                        [], Quarantine.read)
+        }
+    }
+
+    /// How many events from `peer` were quarantined at or after `since` (an RFC 3339 timestamp).
+    public func quarantinedCount(peer: String, since: String) throws(StoreError) -> Int {
+        try withConnection { (connection) throws(StoreError) -> Int in
+            Int(try connection.scalarInt(
+                "SELECT COUNT(*) FROM quarantined_events WHERE from_daemon = ?1 AND received_at >= ?2", [peer, since]))
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import CSQLite
+import Synchronization
+import ThrumCore
+
+/// The daemon's SQLite store (DESIGN §5): the event log, sync checkpoints, quarantine
+/// and the projections agents read. One connection, and every call holds its mutex,
+/// so calls are serialised and synchronous; callers decide which thread runs them.
+public final class EventStore: Sendable {
+    public let path: String
+    private let connection: Mutex<Connection>
+
+    /// Opens or creates the store at `path`, sets its PRAGMAs and applies pending migrations.
+    public init(path: String) throws(StoreError) {
+        let connection = try Connection(path: path)
+        try Self.configure(connection)
+        try Migrations.migrate(connection, to: Schema.migrations)
+        self.path = path
+        self.connection = Mutex(connection)
+    }
+
+    /// Closes the file now rather than when the last reference goes. Later calls throw a `.closed` error.
+    public func close() {
+        connection.withLock { $0.close() }
+    }
+
+    /// Runs `body` with the connection while holding the mutex.
+    @discardableResult
+    func withConnection<T: Sendable>(_ body: (Connection) throws(StoreError) -> T) throws(StoreError) -> T {
+        try connection.withLock { (connection) throws(StoreError) -> T in try body(connection) }
+    }
+
+    private static func configure(_ connection: Connection) throws(StoreError) {
+        // Wait for another process's lock instead of failing at once; set first, since
+        // switching to WAL may itself need a lock.
+        try connection.execute("PRAGMA busy_timeout = 5000")
+        let mode = try connection.queryFirst("PRAGMA journal_mode = WAL") { $0.string(0) }
+        guard mode?.lowercased() == "wal" else {
+            throw StoreError(kind: .walUnavailable,
+                             message: "SQLite could not switch to WAL mode (got \(mode ?? "nothing")); "
+                                + "put the state directory on a local filesystem.",
+                             operation: "opening \(connection.path)")
+        }
+        // FULL syncs the WAL at every commit: an event acknowledged to a caller survives power loss.
+        try connection.execute("PRAGMA synchronous = FULL")
+        try connection.execute("PRAGMA foreign_keys = ON")
+    }
+}

@@ -1,0 +1,43 @@
+/// An event a peer sent that failed validation, kept for the operator instead of applied.
+public struct QuarantinedEvent: Sendable, Equatable, Codable {
+    /// nil when the event could not be decoded far enough to read its ID.
+    public var eventID: String?
+    public var receivedAt: String
+    public var fromDaemon: String
+    public var reason: String
+    /// The validation stage that rejected it (e.g. "schema", "signature").
+    public var stage: String
+    /// The event as received.
+    public var eventJSON: String
+
+    public init(eventID: String?, receivedAt: String, fromDaemon: String, reason: String, stage: String,
+                eventJSON: String) {
+        self.eventID = eventID
+        self.receivedAt = receivedAt
+        self.fromDaemon = fromDaemon
+        self.reason = reason
+        self.stage = stage
+        self.eventJSON = eventJSON
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case eventID = "event_id", receivedAt = "received_at", fromDaemon = "from_daemon", reason, stage
+        case eventJSON = "event_json"
+    }
+}
+
+/// The `quarantined_events` table.
+enum Quarantine {
+    static let columns = "event_id, received_at, from_daemon, reason, stage, event_json"
+
+    static func insert(_ entry: QuarantinedEvent, in connection: Connection) throws(StoreError) {
+        try connection.run("INSERT INTO quarantined_events (\(columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                           [entry.eventID, entry.receivedAt, entry.fromDaemon, entry.reason, entry.stage,
+                            entry.eventJSON])
+    }
+
+    static func read(_ row: Row) -> QuarantinedEvent {
+        QuarantinedEvent(eventID: row.optionalString(0), receivedAt: row.string(1), fromDaemon: row.string(2),
+                         reason: row.string(3), stage: row.string(4), eventJSON: row.string(5))
+    }
+}

@@ -1,0 +1,117 @@
+/// The store's numbered migrations (DESIGN §5). Append new ones; never edit a shipped one.
+enum Schema {
+    static let migrations: [Migration] = [
+        Migration(version: 1, sql: """
+            -- The replicated log. `seq` is this daemon's own position (what sync.pull pages by);
+            -- AUTOINCREMENT so a seq is never reused, even after the newest rows were deleted.
+            CREATE TABLE events (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                event_id TEXT NOT NULL UNIQUE,
+                type TEXT NOT NULL,
+                timestamp TEXT NOT NULL,
+                origin_daemon TEXT NOT NULL,
+                origin_key TEXT NOT NULL,
+                sequence INTEGER NOT NULL,
+                data TEXT NOT NULL,
+                signature TEXT,
+                received_from TEXT,          -- NULL for local writes
+                received_at TEXT NOT NULL
+            );
+            CREATE INDEX events_by_origin_sequence ON events(origin_daemon, sequence);
+
+            CREATE TABLE sync_checkpoints (
+                peer_daemon_id TEXT PRIMARY KEY,
+                last_seq INTEGER NOT NULL,
+                updated_at TEXT NOT NULL,
+                status TEXT NOT NULL
+            );
+
+            CREATE TABLE quarantined_events (
+                id INTEGER PRIMARY KEY,
+                event_id TEXT,               -- NULL when the event could not even be decoded
+                received_at TEXT NOT NULL,
+                from_daemon TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                stage TEXT NOT NULL,
+                event_json TEXT NOT NULL
+            );
+            CREATE INDEX quarantined_by_peer ON quarantined_events(from_daemon, received_at);
+
+            -- Projections: derived from `events` alone (rebuildProjections drops and replays them).
+            -- No foreign keys between them: events from different origins may arrive in any order.
+            CREATE TABLE agents (
+                name TEXT PRIMARY KEY,
+                role TEXT,
+                host TEXT,
+                origin_daemon TEXT NOT NULL,
+                registered_at TEXT NOT NULL,
+                deregistered INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE sessions (
+                session_id TEXT PRIMARY KEY,
+                agent TEXT NOT NULL,
+                intent TEXT,
+                started_at TEXT NOT NULL,
+                ended_at TEXT,
+                last_heartbeat TEXT
+            );
+            CREATE INDEX sessions_by_agent ON sessions(agent, started_at);
+            CREATE TABLE messages (
+                message_id TEXT PRIMARY KEY,
+                event_id TEXT NOT NULL,
+                from_agent TEXT NOT NULL,
+                recipient TEXT NOT NULL,     -- @agent, @group or @everyone
+                text TEXT NOT NULL,
+                thread_id TEXT,
+                reply_to TEXT,
+                created_at TEXT NOT NULL,
+                edited_at TEXT,
+                deleted INTEGER NOT NULL DEFAULT 0,
+                origin_daemon TEXT NOT NULL
+            );
+            CREATE INDEX messages_by_recipient ON messages(recipient, created_at);
+            CREATE TABLE "groups" (
+                name TEXT PRIMARY KEY,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE TABLE group_members (
+                group_name TEXT NOT NULL,
+                agent TEXT NOT NULL,
+                PRIMARY KEY (group_name, agent)
+            );
+            CREATE INDEX group_members_by_agent ON group_members(agent);
+            CREATE TABLE subscriptions (
+                agent TEXT NOT NULL,
+                topic TEXT NOT NULL,
+                PRIMARY KEY (agent, topic)
+            );
+            CREATE TABLE threads (
+                thread_id TEXT PRIMARY KEY,
+                title TEXT,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+
+            -- Local only: read marks are per daemon, not events, and survive a projection rebuild.
+            CREATE TABLE message_reads (
+                message_id TEXT NOT NULL,
+                agent TEXT NOT NULL,
+                read_at TEXT NOT NULL,
+                PRIMARY KEY (message_id, agent)
+            );
+            """),
+    ]
+
+    /// The projection tables in a fixed order, with the columns that order their rows,
+    /// for rebuilds and snapshots. `message_reads` is deliberately absent (local state).
+    static let projectionTables: [(name: String, orderBy: String)] = [
+        ("agents", "name"),
+        ("sessions", "session_id"),
+        ("messages", "message_id"),
+        ("\"groups\"", "name"),
+        ("group_members", "group_name, agent"),
+        ("subscriptions", "agent, topic"),
+        ("threads", "thread_id"),
+    ]
+}

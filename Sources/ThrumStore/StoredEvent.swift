@@ -1,0 +1,32 @@
+import ThrumCore
+
+/// An event as this store holds it: with its local log position.
+public struct StoredEvent: Sendable, Equatable {
+    /// This daemon's log position, what `sync.pull` pages by.
+    public let seq: Int64
+    public let event: Event
+    /// The peer it was pulled from; nil for an event written on this daemon.
+    public let receivedFrom: String?
+
+    public init(seq: Int64, event: Event, receivedFrom: String?) {
+        self.seq = seq
+        self.event = event
+        self.receivedFrom = receivedFrom
+    }
+}
+
+/// What `applyBatch` did with a pulled batch.
+public struct ApplyResult: Sendable, Equatable {
+    /// The events that were new, in the order they were inserted.
+    public var applied: [StoredEvent]
+    /// Events already in the log (by `event_id`), left alone.
+    public var skipped: Int
+    /// Rejected events recorded in `quarantined_events`.
+    public var quarantined: Int
+
+    public init(applied: [StoredEvent] = [], skipped: Int = 0, quarantined: Int = 0) {
+        self.applied = applied
+        self.skipped = skipped
+        self.quarantined = quarantined
+    }
+}
