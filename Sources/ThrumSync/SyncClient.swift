@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Logging
 import ThrumCore
 import ThrumRPC
 import ThrumStore
@@ -12,6 +13,8 @@ public enum SyncPullError: Error, Sendable, CustomStringConvertible {
     case store(String)
     /// The peer's answer breaks the protocol (e.g. `next_seq` going backwards).
     case protocolViolation(String)
+    /// The daemon is shutting down.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -21,6 +24,7 @@ public enum SyncPullError: Error, Sendable, CustomStringConvertible {
         case let .peer(reason): return reason
         case let .store(reason): return "cannot write to the event log: \(reason)"
         case let .protocolViolation(reason): return "peer broke the sync protocol: \(reason)"
+        case .cancelled: return "stopped: the daemon is shutting down"
         }
     }
 }
@@ -46,12 +50,16 @@ public struct SyncClient: Sendable {
     let store: EventStore
     let validator: any EventValidator
     let traffic: SyncTraffic
+    /// Where each quarantined event is reported (component "quarantine").
+    let logger: Logger
     public var pageLimit: Int
     public var timeout: Duration
 
     public init(store: EventStore, validator: any EventValidator = SignatureValidator(), traffic: SyncTraffic = SyncTraffic(),
-                pageLimit: Int = PullParams.maximumLimit, timeout: Duration = .seconds(30)) {
+                pageLimit: Int = PullParams.maximumLimit, timeout: Duration = .seconds(30),
+                logger: Logger = Logger(label: "thrum.sync", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.store = store
+        self.logger = logger
         self.validator = validator
         self.traffic = traffic
         self.pageLimit = pageLimit
@@ -63,6 +71,10 @@ public struct SyncClient: Sendable {
     public func pull(from endpoint: RPCEndpoint, peerID: String,
                      onApplied: @Sendable ([StoredEvent]) -> Void = { _ in }) async -> PullReport {
         var report = PullReport()
+        guard !Task.isCancelled else {
+            report.error = .cancelled
+            return report
+        }
         do {
             report.checkpoint = try store.checkpoint(peer: peerID)?.lastSeq ?? 0
         } catch {
@@ -78,11 +90,15 @@ public struct SyncClient: Sendable {
                     report.error = error
                 } catch let error as RPCClientError {
                     report.error = Self.describe(error)
+                } catch is CancellationError {
+                    report.error = .cancelled
                 }
                 return report
             }
         } catch let error as RPCClientError {
             report.error = Self.describe(error)
+        } catch is CancellationError {
+            report.error = .cancelled
         } catch {
             report.error = .unreachable("cannot reach \(endpoint): \(error)")
         }
@@ -146,11 +162,17 @@ public struct SyncClient: Sendable {
                                                 reason: problem, stage: "schema", eventJSON: json))
             }
         }
+        let result: ApplyResult
         do {
-            return try store.applyBatch(accepted, quarantined: refused, from: peerID, checkpoint: page.nextSeq)
+            result = try store.applyBatch(accepted, quarantined: refused, from: peerID, checkpoint: page.nextSeq)
         } catch {
             throw .store("\(error)")
         }
+        for entry in refused {
+            logger.warning("[quarantine] event \(entry.eventID ?? "(no id)") from \(peerID) quarantined: \(entry.reason)",
+                           metadata: ["peer": "\(peerID)", "event_id": "\(entry.eventID ?? "")", "stage": "\(entry.stage)"])
+        }
+        return result
     }
 
     static func json(of event: Event) -> String {
