@@ -1,0 +1,123 @@
+import Logging
+import Synchronization
+import ThrumRPC
+
+/// Sends `sync.notify` to peers after local writes (DESIGN §6), so they pull at
+/// once instead of waiting for the periodic sync.
+///
+/// Per peer: the first write sends at once; writes while that send is going on,
+/// or within `quietGap` after it, are folded into one more send. A burst of
+/// writes costs a handful of notifies, and a dead peer only ever holds one
+/// background send, so the writer never waits.
+final class PushNotifier: Sendable {
+    struct Target: Sendable, Equatable {
+        var daemonID: String
+        var endpoint: RPCEndpoint
+
+        static func == (a: Target, b: Target) -> Bool {
+            a.daemonID == b.daemonID && a.endpoint.description == b.endpoint.description
+        }
+    }
+
+    private struct PeerState {
+        var target: Target
+        /// A write happened since the last send started.
+        var dirty = false
+        var task: Task<Void, Never>?
+    }
+
+    private struct State {
+        var peers: [String: PeerState] = [:]
+        /// Peers whose last notify failed, so a dead peer is reported once, not per write.
+        var failing: Set<String> = []
+        var closed = false
+    }
+
+    private let state = Mutex(State())
+    private let quietGap: Duration
+    private let timeout: Duration
+    private let traffic: SyncTraffic
+    private let logger: Logger
+    /// What to announce, read when a notify is sent (so it carries the newest seq).
+    private let announcement: @Sendable () -> NotifyParams?
+
+    init(quietGap: Duration, timeout: Duration, traffic: SyncTraffic, logger: Logger,
+         announcement: @escaping @Sendable () -> NotifyParams?) {
+        self.quietGap = quietGap
+        self.timeout = timeout
+        self.traffic = traffic
+        self.logger = logger
+        self.announcement = announcement
+    }
+
+    /// Notes a local write for each target; never waits.
+    func localWrite(to targets: [Target]) {
+        state.withLock { state in
+            guard !state.closed else { return }
+            for target in targets {
+                if var peer = state.peers[target.daemonID] {
+                    peer.dirty = true
+                    peer.target = target
+                    state.peers[target.daemonID] = peer
+                } else {
+                    var peer = PeerState(target: target)
+                    peer.task = Task { await self.notifyLoop(target.daemonID) }
+                    state.peers[target.daemonID] = peer
+                }
+            }
+        }
+    }
+
+    /// Stops sending; waits for the sends going on to end (they time out quickly).
+    func shutdown() async {
+        let tasks = state.withLock { state -> [Task<Void, Never>] in
+            state.closed = true
+            return state.peers.values.compactMap(\.task)
+        }
+        for task in tasks {
+            task.cancel()
+            await task.value
+        }
+    }
+
+    private func notifyLoop(_ daemonID: String) async {
+        while true {
+            let next = state.withLock { state -> Target? in
+                state.peers[daemonID]?.dirty = false
+                return state.peers[daemonID]?.target
+            }
+            guard let target = next else { return }
+            await send(to: target)
+            let cancelled = (try? await Task.sleep(for: quietGap)) == nil
+            let again = state.withLock { state -> Bool in
+                if !cancelled, !state.closed, state.peers[daemonID]?.dirty == true { return true }
+                state.peers[daemonID] = nil
+                return false
+            }
+            if !again { return }
+        }
+    }
+
+    private func send(to target: Target) async {
+        guard let params = announcement() else { return }
+        var logger = logger
+        logger[metadataKey: "peer"] = "\(target.daemonID)"
+        do {
+            let timeout = self.timeout
+            _ = try await LineRPCClient.withConnection(to: target.endpoint, connectTimeout: timeout) { connection in
+                try await connection.call(SyncMethod.notify.rawValue, params, as: NotifyResult.self, timeout: timeout)
+            }
+            traffic.record { $0.notifiesSent += 1 }
+            if state.withLock({ $0.failing.remove(target.daemonID) }) != nil {
+                logger.info("sync.notify: \(target.daemonID) at \(target.endpoint) is reachable again")
+            }
+        } catch {
+            traffic.record { $0.notifiesFailed += 1 }
+            if state.withLock({ $0.failing.insert(target.daemonID).inserted }) {
+                logger.warning("sync.notify: cannot notify \(target.daemonID) at \(target.endpoint): \(error); it will catch up by pulling")
+            } else {
+                logger.debug("sync.notify: \(target.daemonID) still unreachable: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Synchronization
+
+/// At most one run of `operation` per key at a time. A request that arrives
+/// while a run is going on does not start another: it is served by exactly one
+/// more run after the current one, however many requests arrive meanwhile
+/// (the run must start after the request, so it sees what the request was about).
+final class SingleFlight<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    typealias Waiter = @Sendable (Value) -> Void
+
+    private struct Flight {
+        /// Served by the run going on now.
+        var current: [Waiter]
+        /// Non-nil once another run is owed; served by that run.
+        var pending: [Waiter]?
+        var task: Task<Void, Never>?
+    }
+
+    private let flights = Mutex<[Key: Flight]>([:])
+    private let operation: @Sendable (Key) async -> Value
+
+    init(operation: @escaping @Sendable (Key) async -> Value) {
+        self.operation = operation
+    }
+
+    /// Waits for a run that starts no earlier than this call and returns its value.
+    func run(_ key: Key) async -> Value {
+        await withCheckedContinuation { continuation in
+            request(key) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// Asks for a run without waiting. Returns false when the request merely
+    /// joined a run that was already owed (then `whenDone` is not kept: whoever
+    /// asked first will see the result).
+    @discardableResult
+    func trigger(_ key: Key, whenDone: Waiter? = nil) -> Bool {
+        request(key, whenDone, joinQuietly: true)
+    }
+
+    /// True while a run for `key` is going on.
+    func isRunning(_ key: Key) -> Bool {
+        flights.withLock { $0[key] != nil }
+    }
+
+    /// Cancels the runs going on and waits until every flight has ended.
+    func cancelAndDrain() async {
+        while true {
+            let tasks = flights.withLock { $0.values.compactMap(\.task) }
+            if tasks.isEmpty { return }
+            for task in tasks {
+                task.cancel()
+                await task.value
+            }
+        }
+    }
+
+    @discardableResult
+    private func request(_ key: Key, _ waiter: Waiter?, joinQuietly: Bool = false) -> Bool {
+        flights.withLock { flights in
+            guard var flight = flights[key] else {
+                var flight = Flight(current: waiter.map { [$0] } ?? [], pending: nil)
+                flight.task = Task { await self.fly(key) }
+                flights[key] = flight
+                return true
+            }
+            let owedAlready = flight.pending != nil
+            if owedAlready && joinQuietly {
+                return false
+            }
+            flight.pending = (flight.pending ?? []) + (waiter.map { [$0] } ?? [])
+            flights[key] = flight
+            return !owedAlready
+        }
+    }
+
+    private func fly(_ key: Key) async {
+        while true {
+            let value = await operation(key)
+            let (served, again) = flights.withLock { flights -> ([Waiter], Bool) in
+                guard var flight = flights[key] else { return ([], false) }
+                let served = flight.current
+                if let pending = flight.pending {
+                    flight.current = pending
+                    flight.pending = nil
+                    flights[key] = flight
+                    return (served, true)
+                }
+                flights[key] = nil
+                return (served, false)
+            }
+            for waiter in served { waiter(value) }
+            if !again { return }
+        }
+    }
+}

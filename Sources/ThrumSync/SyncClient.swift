@@ -1,0 +1,189 @@
+import FoundationEssentials
+import Logging
+import ThrumCore
+import ThrumRPC
+import ThrumStore
+
+/// Why a pull from a peer stopped early.
+public enum SyncPullError: Error, Sendable, CustomStringConvertible {
+    case unreachable(String)
+    /// The address answers as another daemon than the one registered there.
+    case wrongDaemon(address: String, expected: String, found: String)
+    case peer(String)
+    case store(String)
+    /// The peer's answer breaks the protocol (e.g. `next_seq` going backwards).
+    case protocolViolation(String)
+    /// The daemon is shutting down.
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case let .unreachable(reason): return reason
+        case let .wrongDaemon(address, expected, found):
+            return "\(address) now answers as \(found), not \(expected); re-add the peer with thrum tsync peers add \(address)"
+        case let .peer(reason): return reason
+        case let .store(reason): return "cannot write to the event log: \(reason)"
+        case let .protocolViolation(reason): return "peer broke the sync protocol: \(reason)"
+        case .cancelled: return "stopped: the daemon is shutting down"
+        }
+    }
+}
+
+/// What one pull from a peer did.
+public struct PullReport: Sendable {
+    public var applied = 0
+    public var skipped = 0
+    public var quarantined = 0
+    /// Events that came over the wire, whatever became of them.
+    public var received = 0
+    /// The checkpoint after the pull.
+    public var checkpoint: Int64 = 0
+    /// Set when the pull stopped before the peer had nothing more; what was
+    /// applied before it stays applied.
+    public var error: SyncPullError?
+}
+
+/// Pulls a peer's log from this daemon's checkpoint for it (DESIGN §6): page
+/// after page while `more_available`, each page validated and applied in one
+/// store transaction together with the new checkpoint.
+public struct SyncClient: Sendable {
+    let store: EventStore
+    let validator: any EventValidator
+    let traffic: SyncTraffic
+    /// Where each quarantined event is reported (component "quarantine").
+    let logger: Logger
+    public var pageLimit: Int
+    public var timeout: Duration
+
+    public init(store: EventStore, validator: any EventValidator = SignatureValidator(), traffic: SyncTraffic = SyncTraffic(),
+                pageLimit: Int = PullParams.maximumLimit, timeout: Duration = .seconds(30),
+                logger: Logger = Logger(label: "thrum.sync", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.store = store
+        self.logger = logger
+        self.validator = validator
+        self.traffic = traffic
+        self.pageLimit = pageLimit
+        self.timeout = timeout
+    }
+
+    /// Pulls everything new from the daemon `peerID` at `endpoint`.
+    /// `onApplied` gets each page's newly applied events once they are committed.
+    public func pull(from endpoint: RPCEndpoint, peerID: String,
+                     onApplied: @Sendable ([StoredEvent]) -> Void = { _ in }) async -> PullReport {
+        var report = PullReport()
+        guard !Task.isCancelled else {
+            report.error = .cancelled
+            return report
+        }
+        do {
+            report.checkpoint = try store.checkpoint(peer: peerID)?.lastSeq ?? 0
+        } catch {
+            report.error = .store("\(error)")
+            return report
+        }
+        do {
+            report = try await LineRPCClient.withConnection(to: endpoint, connectTimeout: min(timeout, .seconds(5))) { connection in
+                var report = report
+                do {
+                    try await pullPages(connection, endpoint: endpoint, peerID: peerID, report: &report, onApplied: onApplied)
+                } catch let error as SyncPullError {
+                    report.error = error
+                } catch let error as RPCClientError {
+                    report.error = Self.describe(error)
+                } catch is CancellationError {
+                    report.error = .cancelled
+                }
+                return report
+            }
+        } catch let error as RPCClientError {
+            report.error = Self.describe(error)
+        } catch is CancellationError {
+            report.error = .cancelled
+        } catch {
+            report.error = .unreachable("cannot reach \(endpoint): \(error)")
+        }
+        return report
+    }
+
+    private func pullPages(_ connection: LineRPCConnection, endpoint: RPCEndpoint, peerID: String,
+                           report: inout PullReport, onApplied: @Sendable ([StoredEvent]) -> Void) async throws {
+        let info = try await connection.call(SyncMethod.peerInfo.rawValue, NoParams(), as: PeerInfo.self, timeout: timeout)
+        guard info.daemonID == peerID else {
+            throw SyncPullError.wrongDaemon(address: "\(endpoint)", expected: peerID, found: info.daemonID)
+        }
+        if info.latestSeq < report.checkpoint {
+            // The peer's log is shorter than what we already have from it: it was
+            // reset. Start over; known events are skipped, nothing is lost.
+            report.checkpoint = 0
+        }
+        while true {
+            try Task.checkCancellation()
+            let params = PullParams(afterSeq: report.checkpoint, limit: pageLimit)
+            let page = try await connection.call(SyncMethod.pull.rawValue, params, as: PulledPage.self, timeout: timeout)
+            traffic.record { $0.pagesReceived += 1; $0.eventsReceived += page.events.count }
+            report.received += page.events.count
+            guard page.nextSeq >= params.afterSeq else {
+                throw SyncPullError.protocolViolation("next_seq \(page.nextSeq) is before after_seq \(params.afterSeq)")
+            }
+            guard !page.moreAvailable || page.nextSeq > params.afterSeq else {
+                throw SyncPullError.protocolViolation("more_available without progress at seq \(page.nextSeq)")
+            }
+            if !page.events.isEmpty || page.nextSeq != params.afterSeq {
+                let result = try apply(page, from: peerID)
+                report.applied += result.applied.count
+                report.skipped += result.skipped
+                report.quarantined += result.quarantined
+                report.checkpoint = page.nextSeq
+                if !result.applied.isEmpty { onApplied(result.applied) }
+            }
+            if !page.moreAvailable { return }
+        }
+    }
+
+    /// Validates each event and applies the page with its checkpoint in one
+    /// transaction; refused events go to the quarantine in the same step, so
+    /// the checkpoint moves past them.
+    private func apply(_ page: PulledPage, from peerID: String) throws(SyncPullError) -> ApplyResult {
+        var accepted: [Event] = []
+        var refused: [QuarantinedEvent] = []
+        let now = Timestamp.now()
+        for pulled in page.events {
+            switch pulled {
+            case let .event(event):
+                if let failure = validator.validate(event) {
+                    refused.append(QuarantinedEvent(eventID: event.eventID, receivedAt: now, fromDaemon: peerID,
+                                                    reason: failure.reason, stage: failure.stage,
+                                                    eventJSON: Self.json(of: event)))
+                } else {
+                    accepted.append(event)
+                }
+            case let .malformed(json, eventID, problem):
+                refused.append(QuarantinedEvent(eventID: eventID, receivedAt: now, fromDaemon: peerID,
+                                                reason: problem, stage: "schema", eventJSON: json))
+            }
+        }
+        let result: ApplyResult
+        do {
+            result = try store.applyBatch(accepted, quarantined: refused, from: peerID, checkpoint: page.nextSeq)
+        } catch {
+            throw .store("\(error)")
+        }
+        for entry in refused {
+            logger.warning("[quarantine] event \(entry.eventID ?? "(no id)") from \(peerID) quarantined: \(entry.reason)",
+                           metadata: ["peer": "\(peerID)", "event_id": "\(entry.eventID ?? "")", "stage": "\(entry.stage)"])
+        }
+        return result
+    }
+
+    static func json(of event: Event) -> String {
+        (try? JSONEncoder().encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    static func describe(_ error: RPCClientError) -> SyncPullError {
+        switch error {
+        case .unreachable: return .unreachable(error.description)
+        case let .server(rpc): return .peer("peer refused: \(rpc.message) (code \(rpc.code))")
+        default: return .peer(error.description)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import FoundationEssentials
+import ThrumCore
+import ThrumRPC
+import ThrumSystem
+
+extension SyncManager {
+    /// Adds (or refreshes) the peer at `address` after asking it who it is:
+    /// its daemon ID must be the one its public key derives, and it must not be
+    /// this daemon. A first pull from it starts in the background.
+    public func addPeer(address text: String, source: PeerRecord.Source = .manual,
+                        tailscaleIP: String? = nil) async throws(SyncManagerError) -> PeerRecord {
+        guard !isClosed else { throw .shuttingDown }
+        let address = try PeerAddress(parsing: text, defaultPort: config.tailscalePort)
+        let info: PeerInfo
+        do {
+            let timeout = options.addPeerTimeout
+            info = try await LineRPCClient.withConnection(to: address.endpoint, connectTimeout: min(timeout, .seconds(5))) {
+                try await $0.call(SyncMethod.peerInfo.rawValue, NoParams(), as: PeerInfo.self, timeout: timeout)
+            }
+        } catch {
+            throw .unreachable("cannot ask \(address) who it is: \(error); check the address and that thrum runs there "
+                + "with THRUM_TAILSCALE_ENABLED=true")
+        }
+        guard let key = Data(base64Encoded: info.publicKey), key.count == Ed25519KeyPair.publicKeyLength else {
+            throw .badPeerInfo("\(address) sent a public key that is not base64 of 32 bytes; it is not a compatible thrum daemon")
+        }
+        let derived = DaemonID.derive(publicKey: [UInt8](key))
+        guard derived == info.daemonID else {
+            throw .badPeerInfo("\(address) claims daemon ID \(info.daemonID) but its public key belongs to \(derived); refusing it")
+        }
+        guard derived != identity.daemonID else {
+            throw .isSelf("\(address) is this daemon (\(derived)); add another machine's address")
+        }
+        let existing = registry.peer(daemonID: derived)
+        let record = PeerRecord(
+            daemonID: derived, hostname: Self.displayable(info.hostname), address: address.description,
+            tailscaleIP: tailscaleIP ?? existing?.tailscaleIP, publicKey: info.publicKey,
+            fingerprint: DaemonIdentity.fingerprint(ofPublicKey: [UInt8](key)),
+            source: existing?.source == .manual ? .manual : source,
+            addedAt: existing?.addedAt ?? Timestamp.now(), lastSync: existing?.lastSync, status: existing?.status ?? "new")
+        do {
+            try registry.upsert(record)
+        } catch {
+            throw .registry("\(error)")
+        }
+        logger(forPeer: derived).info("sync: peer \(derived) (\(record.hostname)) at \(address) \(existing == nil ? "added" : "updated"), source=\(record.source.rawValue), fingerprint \(record.fingerprint)")
+        requestPull(derived)
+        return record
+    }
+
+    /// A peer-supplied host name, made safe to print in a table or a log line.
+    static func displayable(_ name: String) -> String {
+        let cleaned = String(name.unicodeScalars.filter { !$0.properties.generalCategory.isControl }.prefix(253).map(Character.init))
+        return cleaned.isEmpty ? "(unnamed)" : cleaned
+    }
+}
+
+extension Unicode.GeneralCategory {
+    fileprivate var isControl: Bool {
+        switch self {
+        case .control, .format, .lineSeparator, .paragraphSeparator: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,235 @@
+import Logging
+import Synchronization
+import ThrumCore
+import ThrumRPC
+import ThrumStore
+
+/// The daemon's sync orchestrator (DESIGN §6): pulls from peers (single flight
+/// per peer), pushes notifies after local writes, serves notifies by pulling,
+/// and runs the periodic fallback. Everything a restart needs is in the store
+/// (checkpoints) and `peers.json`; nothing here has to survive a crash.
+public final class SyncManager: Sendable {
+    /// Knobs with the protocol's defaults; tests shrink them.
+    public struct Options: Sendable {
+        /// Events per `sync.pull` page (1…1000).
+        public var pageLimit = PullParams.maximumLimit
+        /// Per request of a pull, and the connect timeout (capped at 5 s).
+        public var pullTimeout: Duration = .seconds(30)
+        /// Connect and answer timeout of a notify: short, it is fire-and-forget.
+        public var notifyTimeout: Duration = .seconds(2)
+        /// After a notify, writes within this gap are folded into one more notify.
+        public var notifyQuietGap: Duration = .milliseconds(25)
+        /// Timeout of `sync.peer_info` when adding a peer.
+        public var addPeerTimeout: Duration = .seconds(10)
+        public var validator: any EventValidator = SignatureValidator()
+
+        public init() {}
+    }
+
+    let config: ThrumConfig
+    let identity: DaemonIdentity
+    let store: EventStore
+    let registry: PeerRegistry
+    let options: Options
+    let logger: Logger
+    let onApplied: @Sendable ([StoredEvent]) -> Void
+    /// Counts of what crossed the wire.
+    public let traffic = SyncTraffic()
+    let hostname: String
+    let client: SyncClient
+    private let listening = Mutex<String?>(nil)
+    private let closed = Atomic<Bool>(false)
+
+    /// Set once in `init`; boxed only because they capture `self`, which exists
+    /// after the other properties.
+    private let flightsBox = Mutex<SingleFlight<String, ControlResults.PeerSyncOutcome>?>(nil)
+    private let notifierBox = Mutex<PushNotifier?>(nil)
+
+    public init(config: ThrumConfig, identity: DaemonIdentity, store: EventStore, registry: PeerRegistry,
+                logger: Logger, options: Options = Options(),
+                onApplied: @escaping @Sendable ([StoredEvent]) -> Void) {
+        self.config = config
+        self.identity = identity
+        self.store = store
+        self.registry = registry
+        self.options = options
+        var logger = logger
+        logger[metadataKey: "component"] = "sync"
+        self.logger = logger
+        self.onApplied = onApplied
+        hostname = config.tailscaleHostname ?? SystemHostname.current()
+        var quarantineLogger = logger
+        quarantineLogger[metadataKey: "component"] = "quarantine"
+        client = SyncClient(store: store, validator: options.validator, traffic: traffic, pageLimit: options.pageLimit,
+                            timeout: options.pullTimeout, logger: quarantineLogger)
+        let flights = SingleFlight<String, ControlResults.PeerSyncOutcome> { [weak self] daemonID in
+            guard let self else {
+                return ControlResults.PeerSyncOutcome(peer: "", daemonID: daemonID, applied: 0, skipped: 0, quarantined: 0,
+                                                      error: SyncManagerError.shuttingDown.description)
+            }
+            return await self.performPull(daemonID)
+        }
+        flightsBox.withLock { $0 = flights }
+        let notifier = PushNotifier(quietGap: options.notifyQuietGap, timeout: options.notifyTimeout, traffic: traffic,
+                                    logger: logger) { [weak self] in self?.announcement() }
+        notifierBox.withLock { $0 = notifier }
+    }
+
+    var flights: SingleFlight<String, ControlResults.PeerSyncOutcome>? { flightsBox.withLock { $0 } }
+    var notifier: PushNotifier? { notifierBox.withLock { $0 } }
+    var isClosed: Bool { closed.load(ordering: .acquiring) }
+
+    /// The service for the sync port's `LineRPCServer`; `gate` is where
+    /// authorization and rate limiting plug in.
+    public func makeSyncServer(gate: SyncGate = .allowAll, byteBudget: Int = SyncServer.defaultByteBudget) -> SyncServer {
+        SyncServer(store: store, gate: gate, byteBudget: byteBudget, logger: logger,
+                   info: { [identity, hostname, store] in
+                       PeerInfo(daemonID: identity.daemonID, hostname: hostname, publicKey: identity.publicKeyBase64,
+                                fingerprint: identity.fingerprint, version: ThrumVersion.current,
+                                latestSeq: try store.latestSeq())
+                   },
+                   onNotify: { [weak self] params, peer in
+                       self?.notified(params, by: peer) ?? .ok
+                   })
+    }
+
+    /// What the sync port listens on, for `thrum status`.
+    public func setListening(_ description: String?) {
+        listening.withLock { $0 = description }
+    }
+
+    var listeningDescription: String? { listening.withLock { $0 } }
+
+    // MARK: Pull
+
+    /// Pulls from `peer` now (or joins the pull that will start next) and
+    /// returns what that pull did.
+    public func pull(from peer: PeerRecord) async -> ControlResults.PeerSyncOutcome {
+        guard !isClosed, let flights else { return outcome(peer.daemonID, error: SyncManagerError.shuttingDown.description) }
+        return await flights.run(peer.daemonID)
+    }
+
+    /// Pulls from every known peer at once; one outcome per peer.
+    public func forceSync() async -> [ControlResults.PeerSyncOutcome] {
+        let peers = registry.all()
+        return await withTaskGroup(of: (Int, ControlResults.PeerSyncOutcome).self) { group in
+            for (index, peer) in peers.enumerated() {
+                group.addTask { (index, await self.pull(from: peer)) }
+            }
+            var outcomes = [ControlResults.PeerSyncOutcome?](repeating: nil, count: peers.count)
+            for await (index, outcome) in group { outcomes[index] = outcome }
+            return outcomes.compactMap { $0 }
+        }
+    }
+
+    /// Asks for a pull without waiting; `whenDone` sees its outcome unless the
+    /// request joined one already owed.
+    @discardableResult
+    func requestPull(_ daemonID: String, whenDone: (@Sendable (ControlResults.PeerSyncOutcome) -> Void)? = nil) -> Bool {
+        guard !isClosed, let flights else { return false }
+        return flights.trigger(daemonID, whenDone: whenDone)
+    }
+
+    /// One pull, run by the single flight. Reads the peer afresh, so an address
+    /// changed meanwhile is used.
+    private func performPull(_ daemonID: String) async -> ControlResults.PeerSyncOutcome {
+        guard let peer = registry.peer(daemonID: daemonID) else {
+            return outcome(daemonID, error: "\(daemonID) is not a known peer; add it with thrum tsync peers add HOST:PORT")
+        }
+        let endpoint: RPCEndpoint
+        do {
+            endpoint = try PeerAddress(parsing: peer.address, defaultPort: config.tailscalePort).endpoint
+        } catch {
+            return outcome(daemonID, address: peer.address, error: "\(error)")
+        }
+        let onApplied = self.onApplied
+        let report = await client.pull(from: endpoint, peerID: daemonID, onApplied: onApplied)
+        recordResult(of: report, for: daemonID)
+        return ControlResults.PeerSyncOutcome(peer: peer.address, daemonID: daemonID, applied: report.applied,
+                                              skipped: report.skipped, quarantined: report.quarantined,
+                                              error: report.error?.description)
+    }
+
+    /// The manager's logger with `peer` metadata set.
+    func logger(forPeer daemonID: String) -> Logger {
+        var logger = logger
+        logger[metadataKey: "peer"] = "\(daemonID)"
+        return logger
+    }
+
+    private func recordResult(of report: PullReport, for daemonID: String) {
+        let logger = logger(forPeer: daemonID)
+        do {
+            try registry.update(daemonID: daemonID) { record in
+                if let error = report.error {
+                    record.status = "error: \(error)"
+                } else {
+                    record.status = "idle"
+                    record.lastSync = Timestamp.now()
+                }
+            }
+        } catch {
+            logger.error("sync: cannot record the sync time of \(daemonID) in peers.json: \(error)")
+        }
+        if let error = report.error {
+            logger.warning("sync: pull from \(daemonID) stopped: \(error) (applied=\(report.applied) before that)")
+        }
+    }
+
+    private func outcome(_ daemonID: String, address: String? = nil, error: String) -> ControlResults.PeerSyncOutcome {
+        ControlResults.PeerSyncOutcome(peer: address ?? registry.peer(daemonID: daemonID)?.address ?? "",
+                                       daemonID: daemonID, applied: 0, skipped: 0, quarantined: 0, error: error)
+    }
+
+    // MARK: Push
+
+    /// Call after every local write: each known peer gets a (debounced)
+    /// `sync.notify`. Returns at once; never waits for the network.
+    public func localWriteHappened() {
+        guard !isClosed, let notifier else { return }
+        let targets = registry.all().compactMap { peer -> PushNotifier.Target? in
+            guard let address = try? PeerAddress(parsing: peer.address, defaultPort: config.tailscalePort) else { return nil }
+            return PushNotifier.Target(daemonID: peer.daemonID, endpoint: address.endpoint)
+        }
+        notifier.localWrite(to: targets)
+    }
+
+    /// This daemon's notify: its newest seq and event count.
+    private func announcement() -> NotifyParams? {
+        do {
+            return NotifyParams(daemonID: identity.daemonID, latestSeq: try store.latestSeq(), eventCount: try store.eventCount())
+        } catch {
+            logger.error("sync.notify: cannot read the event log: \(error)")
+            return nil
+        }
+    }
+
+    /// A peer says it has new events: pull from it unless we already have them.
+    func notified(_ params: NotifyParams, by peer: RPCPeer) -> NotifyResult.Status {
+        let logger = logger(forPeer: params.daemonID)
+        guard params.daemonID != identity.daemonID, registry.peer(daemonID: params.daemonID) != nil else {
+            logger.debug("sync.notify from \(params.daemonID) at \(peer), which is not a known peer; ignored (add it with thrum tsync peers add)")
+            return .ok
+        }
+        if let checkpoint = try? store.checkpoint(peer: params.daemonID), checkpoint.lastSeq >= params.latestSeq {
+            return .ok
+        }
+        requestPull(params.daemonID) { outcome in
+            if let error = outcome.error {
+                logger.warning("sync.notify: sync from \(params.daemonID) failed: \(error)")
+            } else {
+                logger.info("sync.notify: synced from \(params.daemonID) — applied=\(outcome.applied) skipped=\(outcome.skipped)")
+            }
+        }
+        return .queued
+    }
+
+    // MARK: Lifecycle
+
+    /// Stops pushing and pulling: cancels what is going on and waits for it.
+    public func shutdown() async {
+        closed.store(true, ordering: .releasing)
+        await notifier?.shutdown()
+        await flights?.cancelAndDrain()
+    }
+}

@@ -1,0 +1,80 @@
+import Logging
+import ThrumCore
+import ThrumRPC
+import ThrumStore
+
+/// Serves `sync.*` (and nothing else) on the sync port to other daemons.
+public struct SyncServer: RPCService {
+    /// Default cap on one pull response's events, so a page fits well inside
+    /// the peers' 8 MiB line limit.
+    public static let defaultByteBudget = 4 << 20
+
+    let store: EventStore
+    let info: @Sendable () throws -> PeerInfo
+    let gate: SyncGate
+    let byteBudget: Int
+    let onNotify: @Sendable (NotifyParams, RPCPeer) async -> NotifyResult.Status
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - info: what `sync.peer_info` answers (its `latest_seq` read per call).
+    ///   - onNotify: what to do when a peer says it has new events.
+    public init(store: EventStore, gate: SyncGate = .allowAll, byteBudget: Int = SyncServer.defaultByteBudget,
+                logger: Logger,
+                info: @escaping @Sendable () throws -> PeerInfo,
+                onNotify: @escaping @Sendable (NotifyParams, RPCPeer) async -> NotifyResult.Status) {
+        self.store = store
+        self.info = info
+        self.gate = gate
+        self.byteBudget = byteBudget
+        self.onNotify = onNotify
+        self.logger = logger
+    }
+
+    public func admit(_ peer: RPCPeer) async -> RPCError? {
+        await gate.admission(peer)
+    }
+
+    public func handle(_ request: RPCRequest, from peer: RPCPeer) async -> RPCReply {
+        guard let method = SyncMethod(rawValue: request.method) else {
+            return .error(.methodNotFound(request.method))
+        }
+        if let refusal = await gate.requestGate(peer, request.method) { return .error(refusal) }
+        do {
+            switch method {
+            case .pull: return .result(try pull(try request.params(PullParams.self)))
+            case .notify: return .result(try await notify(try request.params(NotifyParams.self), from: peer))
+            case .peerInfo: return .result(try peerInfo())
+            }
+        } catch {
+            return .error(error)
+        }
+    }
+
+    func pull(_ params: PullParams) throws(RPCError) -> PullResult {
+        try params.validate()
+        let page: (events: [StoredEvent], more: Bool)
+        do {
+            page = try store.events(afterSeq: params.afterSeq, limit: params.effectiveLimit, maxBytes: byteBudget)
+        } catch {
+            logger.error("sync.pull: cannot read the event log: \(error)")
+            throw .internalError("the event log could not be read; try again later")
+        }
+        return PullResult(events: page.events.map(\.event), nextSeq: page.events.last?.seq ?? params.afterSeq,
+                          moreAvailable: page.more)
+    }
+
+    func notify(_ params: NotifyParams, from peer: RPCPeer) async throws(RPCError) -> NotifyResult {
+        try params.validate()
+        return NotifyResult(status: await onNotify(params, peer))
+    }
+
+    func peerInfo() throws(RPCError) -> PeerInfo {
+        do {
+            return try info()
+        } catch {
+            logger.error("sync.peer_info: cannot read the event log: \(error)")
+            throw .internalError("the event log could not be read; try again later")
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import Synchronization
+
+/// Counts what went over the wire, so tests and `thrum status` can see how
+/// much a sync actually transferred (a resumed pull should move nothing).
+public final class SyncTraffic: Sendable {
+    public struct Counts: Sendable, Equatable {
+        /// Events received in `sync.pull` pages.
+        public var eventsReceived = 0
+        /// `sync.pull` requests answered.
+        public var pagesReceived = 0
+        /// `sync.notify` requests that reached a peer.
+        public var notifiesSent = 0
+        /// `sync.notify` requests that failed (peer down, timeout, refusal).
+        public var notifiesFailed = 0
+    }
+
+    private let counts = Mutex(Counts())
+
+    public init() {}
+
+    public var snapshot: Counts { counts.withLock { $0 } }
+
+    func record(_ change: (inout Counts) -> Void) {
+        counts.withLock { change(&$0) }
+    }
+}
