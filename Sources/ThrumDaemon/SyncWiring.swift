@@ -1,11 +1,44 @@
 import Logging
 import ThrumCore
+import ThrumRPC
 import ThrumStore
+import ThrumSync
 
-/// TEMPORARY until the sync manager lands.
+/// Builds Tailscale sync for the daemon: the peer registry, the manager, and
+/// the sync port's service with its security gate.
 enum SyncWiring {
     static func make(config: ThrumConfig, identity: DaemonIdentity, store: EventStore, logger: Logger,
                      messages: ChangeSignal) throws -> (any SyncControl)? {
-        nil
+        let registry = PeerRegistry(path: config.peersPath)
+        if let problem = registry.registryProblem {
+            logger.error("sync: \(problem)", metadata: ["component": "sync"])
+        }
+        let manager = SyncManager(config: config, identity: identity, store: store, registry: registry, logger: logger) { applied in
+            messages.signalIfMessages(applied)
+        }
+        return SyncBridge(manager: manager, service: manager.makeSyncServer())
+    }
+}
+
+/// The sync manager as the control handlers see it.
+struct SyncBridge: SyncControl {
+    let manager: SyncManager
+    let service: SyncServer
+
+    var rpcService: any RPCService { service }
+    func run() async { await manager.run() }
+    func summary() -> ControlResults.TailscaleSync { manager.summary() }
+    func peerSummaries() -> [ControlResults.PeerSummary] { manager.peerSummaries() }
+    func forceSync() async -> [ControlResults.PeerSyncOutcome] { await manager.forceSync() }
+    func localWriteHappened() { manager.localWriteHappened() }
+    func listening(on description: String?) { manager.setListening(description) }
+
+    func addPeer(address: String) async throws -> AddedPeer {
+        do {
+            let peer = try await manager.addPeer(address: address)
+            return AddedPeer(daemonID: peer.daemonID, hostname: peer.hostname, address: peer.address, fingerprint: peer.fingerprint)
+        } catch {
+            throw RPCError.application(error.description)
+        }
     }
 }
