@@ -39,7 +39,7 @@ package-man-check: package-tools
 # Stage only what the package needs next to a copy of packaging/debian, so
 # dpkg-buildpackage never sees (or cleans) the developer's tree.
 deb: package-tools package-man-check
-	swift build -c release --static-swift-stdlib --product thrum
+	swift build -c release --static-swift-stdlib --product thrum -Xlinker -z -Xlinker now
 	rm -rf .build-package && mkdir -p $(PKG_STAGE)/packaging dist
 	cp -r packaging/debian $(PKG_STAGE)/debian
 	cp packaging/systemd/sysusers.d/thrum.conf $(PKG_STAGE)/debian/thrum.sysusers
