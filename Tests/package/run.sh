@@ -127,7 +127,7 @@ check "thrum.env is a conffile, root:thrum 0640" in_root sh -c \
      [ "$(stat -c %U:%G:%a /etc/thrum/thrum.env)" = root:thrum:640 ]'
 check "binary, units, man pages and completion are installed" in_root sh -c \
     'test -x /usr/bin/thrum && for f in /lib/systemd/system/thrum.service /lib/systemd/system/thrum.socket \
-        /lib/systemd/system/thrum-sync.socket /usr/share/man/man1/thrum.1.gz /usr/share/man/man5/thrum.env.5.gz \
+        /lib/systemd/system/thrum-sync.socket /lib/systemd/system/thrum-sync-rebind.service /usr/share/man/man1/thrum.1.gz /usr/share/man/man5/thrum.env.5.gz \
         /usr/share/man/man8/thrum-daemon.8.gz /usr/share/bash-completion/completions/thrum; do test -s $f || { echo missing $f; exit 1; }; done'
 
 # Users for the permission checks: alice is in group thrum, bob is not.
@@ -163,9 +163,10 @@ in_ct sh -c 'ip netns add tailnet &&
     fail "stand-in tailscale0" "$(cat "$work/net.log")"
 
 check "the package enabled the service and both sockets" in_ct sh -c \
-    'systemctl is-enabled thrum.service thrum.socket thrum-sync.socket'
-check "systemd accepts the units" in_ct systemd-analyze verify \
-    /lib/systemd/system/thrum.service /lib/systemd/system/thrum.socket /lib/systemd/system/thrum-sync.socket
+    'systemctl is-enabled thrum.service thrum.socket thrum-sync.socket thrum-sync-rebind.service'
+check "systemd accepts the units" in_ct systemd-analyze verify --man=no \
+    /lib/systemd/system/thrum.service /lib/systemd/system/thrum.socket /lib/systemd/system/thrum-sync.socket \
+    /lib/systemd/system/thrum-sync-rebind.service
 
 # --- sockets (systemd alone: no daemon needed) ----------------------------
 
@@ -175,8 +176,13 @@ check "a member of group thrum may open the control socket" \
     in_ct runuser -u alice -- test -r /run/thrum/thrum.sock -a -w /run/thrum/thrum.sock
 check "a user outside group thrum may not" \
     in_ct sh -c '! runuser -u bob -- test -w /run/thrum/thrum.sock'
-# No udev in a container, so no device unit pulls the sync socket in: start it.
-check "sync socket starts once tailscale0 exists" in_ct systemctl start thrum-sync.socket
+# No udev in a container, so no device unit appears for tailscale0: start what
+# its appearance would (thrum-sync-rebind.service). The daemon, if the boot
+# started it, is restarted with the new socket.
+check "sync socket starts once tailscale0 appears" in_ct sh -c \
+    'systemctl start thrum-sync-rebind.service &&
+     for i in $(seq 1 20); do systemctl -q is-active thrum-sync.socket && exit 0; sleep 0.5; done;
+     systemctl status --no-pager thrum-sync.socket; exit 1'
 check "sync socket listens on tailscale0 only" in_ct sh -c \
     'ss -Hltn "sport = :4200" | grep -q "%tailscale0:4200" && ! ss -Hltn "sport = :4200" | grep -qv "%tailscale0"'
 check "sync port is reachable over tailscale0" in_ct ip netns exec tailnet \
@@ -200,6 +206,9 @@ if $has_daemon; then
     check "systemctl enable --now thrum reaches READY" in_ct sh -c \
         'systemctl enable --now thrum && [ "$(systemctl show -P ActiveState thrum)" = active ] &&
          [ "$(systemctl show -P SubState thrum)" = running ]'
+    check "the daemon was given both sockets" in_ct sh -c \
+        'pid=$(systemctl show -P MainPID thrum) && tr "\\0" "\\n" < /proc/$pid/environ | grep -x "LISTEN_FDNAMES=.*" |
+         grep -e control | grep -e sync'
     check "the daemon reports a STATUS= line" in_ct sh -c \
         'status=$(systemctl show -P StatusText thrum); echo "StatusText=$status"; [ -n "$status" ]'
     check "the daemon created its state" in_ct sh -c \
@@ -232,7 +241,7 @@ if $has_daemon; then
 else
     for name in "systemctl enable --now thrum reaches READY" "the daemon reports a STATUS= line" \
         "the daemon created its state" "a member of group thrum can use the CLI" \
-        "a user outside group thrum is refused" "journalctl THRUM_COMPONENT=identity filters" \
+        "a user outside group thrum is refused" "the daemon was given both sockets" "journalctl THRUM_COMPONENT=identity filters" \
         "a changed thrum.env takes effect after restart" "journalctl -g '^\\[sync_auth\\]' filters" \
         "a bad value fails the start with exit 78 and no restart loop" "the journal names the bad variable" \
         "the service starts again once the value is fixed"; do
