@@ -39,7 +39,7 @@ package-man-check: package-tools
 # Stage only what the package needs next to a copy of packaging/debian, so
 # dpkg-buildpackage never sees (or cleans) the developer's tree.
 # The binary: Swift's own libraries static, Debian's (libc, libsqlite3,
-# libsodium, libsystemd) shared; full RELRO (-z now) and no $$ORIGIN run path,
+# libsodium, libsystemd) shared; full RELRO (-z now) and no $ORIGIN run path,
 # so no library is ever looked for next to /usr/bin.
 deb: package-tools package-man-check
 	swift build -c release --static-swift-stdlib --disable-local-rpath --product thrum -Xlinker -z -Xlinker now

@@ -269,6 +269,7 @@ else
          rc=$?; systemctl unmask --runtime thrum.service >/dev/null; exit $rc'
     skip "the daemon runs after the upgrade"
 fi
+check "both sockets listen after the upgrade" in_ct systemctl is-active thrum.socket thrum-sync.socket
 check "the upgrade installed the new version" in_ct sh -c \
     "[ \"\$(dpkg-query -W -f='\${Version}' thrum)\" = '$(dpkg-deb -f "$deb" Version)' ]"
 check "the upgrade kept the edited thrum.env" in_ct grep -qx 'THRUM_SYNC_RECENT_THRESHOLD=3m' /etc/thrum/thrum.env
