@@ -3,7 +3,7 @@ import Glibc
 /// Why the identity key could not be loaded or written. Every description
 /// says what is wrong and what the operator can do about it.
 public enum IdentityKeyError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The file's mode lets group or others in; the private key may have leaked.
+    /// The file's permission bits let group or others in; the private key may have leaked.
     case readableByOthers(path: String, mode: UInt32)
     /// The file exists but is not an Ed25519 PKCS#8 PEM key.
     case malformed(path: String, reason: String)
@@ -30,7 +30,7 @@ public enum IdentityKeyError: Error, Equatable, Sendable, CustomStringConvertibl
 
     /// Permission bits as `chmod` spells them, e.g. 0644.
     private static func octal(_ mode: UInt32) -> String {
-        let digits = String(mode & 0o7777, radix: 8)
+        let digits = String(mode, radix: 8)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }

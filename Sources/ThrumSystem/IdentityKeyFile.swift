@@ -83,7 +83,7 @@ public enum IdentityKeyFile {
             throw .malformed(path: path, reason: "it is not a regular file")
         }
         guard info.st_mode & 0o077 == 0 else {
-            throw .readableByOthers(path: path, mode: info.st_mode)
+            throw .readableByOthers(path: path, mode: info.st_mode & 0o7777)
         }
 
         var contents: [UInt8] = []

@@ -4,7 +4,9 @@ import Logging
 
 /// Sends log records to journald over its native protocol (DESIGN §9), so
 /// `journalctl THRUM_COMPONENT=quarantine` and friends can filter on fields.
-/// If journald cannot be reached the record goes to stderr instead of being lost.
+/// A record journald refuses goes to stderr instead of being lost. (A missing
+/// journald is not reported by libsystemd at all; LogDestination checks for
+/// its socket before choosing this handler.)
 public struct JournalLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?

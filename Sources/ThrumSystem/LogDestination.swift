@@ -8,14 +8,29 @@ public enum LogDestination: String, Sendable, CaseIterable {
     case journal
     case stderr
 
+    /// Where journald listens for the native protocol.
+    static let journalSocket = "/run/systemd/journal/socket"
+
     /// `journal` or `stderr`: `auto` decided for this process.
     public var resolved: LogDestination {
+        resolve(
+            journalStream: getenv("JOURNAL_STREAM").map { String(cString: $0) },
+            stderr: STDERR_FILENO,
+            journalSocket: Self.journalSocket)
+    }
+
+    /// `auto` is the journal when stderr is the journal stream systemd gave
+    /// us. Any journal choice falls back to stderr when journald's socket is
+    /// missing: libsystemd drops records silently then, and a log nobody can
+    /// read is worse than plain lines.
+    func resolve(journalStream: String?, stderr fd: Int32, journalSocket: String) -> LogDestination {
+        let wantsJournal: Bool
         switch self {
-        case .journal, .stderr: return self
-        case .auto:
-            let journalStream = getenv("JOURNAL_STREAM").map { String(cString: $0) }
-            return Self.isJournalStream(journalStream, fd: STDERR_FILENO) ? .journal : .stderr
+        case .journal: wantsJournal = true
+        case .stderr: wantsJournal = false
+        case .auto: wantsJournal = Self.isJournalStream(journalStream, fd: fd)
         }
+        return wantsJournal && access(journalSocket, F_OK) == 0 ? .journal : .stderr
     }
 
     /// systemd's documented check (systemd.exec(5), $JOURNAL_STREAM): the
