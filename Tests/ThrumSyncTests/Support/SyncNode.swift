@@ -163,3 +163,48 @@ extension PeerRecord {
                    publicKey: "", fingerprint: "", source: .manual, addedAt: Timestamp.now())
     }
 }
+
+/// The nodes and stand-in peers a test started, stopped (and their folders
+/// removed) when the test ends, whether it passed or threw.
+final class TestNodes: Sendable {
+    private let nodes = Mutex<[SyncNode]>([])
+    private let fakes = Mutex<[FakePeer]>([])
+
+    func start(options: SyncManager.Options = SyncManager.Options(), gate: SyncGate = .allowAll,
+               byteBudget: Int = SyncServer.defaultByteBudget) async throws -> SyncNode {
+        let node = try await SyncNode.start(options: options, gate: gate, byteBudget: byteBudget)
+        nodes.withLock { $0.append(node) }
+        return node
+    }
+
+    /// Starts `fake` on loopback and returns its port.
+    func start(_ fake: FakePeer) async throws -> Int {
+        fakes.withLock { $0.append(fake) }
+        return try await fake.start()
+    }
+
+    /// A port that was just listened on and is now closed: connecting is refused.
+    func closedPort() async throws -> Int {
+        let gone = FakePeer { _ in .error(.internalError("unused")) }
+        let port = try await gone.start()
+        await gone.stop()
+        return port
+    }
+
+    func stopAll() async {
+        for node in nodes.withLock({ $0 }) { await node.stop() }
+        for fake in fakes.withLock({ $0 }) { await fake.stop() }
+    }
+}
+
+/// Runs `body` with a fresh `TestNodes` and stops them all afterwards.
+func withNodes(_ body: (TestNodes) async throws -> Void) async throws {
+    let nodes = TestNodes()
+    do {
+        try await body(nodes)
+    } catch {
+        await nodes.stopAll()
+        throw error
+    }
+    await nodes.stopAll()
+}
