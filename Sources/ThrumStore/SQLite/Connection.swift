@@ -3,6 +3,8 @@ import CSQLite
 /// One SQLite connection with a cache of prepared statements keyed by their SQL.
 /// Not thread-safe by itself: `EventStore` serialises every use behind a mutex,
 /// which is why the connection is opened with SQLITE_OPEN_NOMUTEX.
+/// A cached statement is shared by every use of its SQL, so code running inside
+/// `forEachRow` must not run that same SQL again (it would reset the outer loop).
 final class Connection {
     let path: String
     private var database: OpaquePointer?

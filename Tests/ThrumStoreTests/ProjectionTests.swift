@@ -1,0 +1,218 @@
+import Testing
+import ThrumCore
+import ThrumStore
+
+@Suite("Projections")
+struct ProjectionTests {
+    @Test("registered agents are listed until they deregister")
+    func agentsRegisterAndDeregister() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.file("thrum.db"))
+        let origin = Origin()
+
+        try origin.append(.register("bob", role: "reviewer"), to: store)
+        try origin.append(.register("alice"), to: store)
+        #expect(try store.agents().map(\.name) == ["alice", "bob"])
+        #expect(try store.agent(named: "bob")?.role == "reviewer")
+        #expect(try store.agent(named: "bob")?.originDaemon == origin.id)
+
+        try origin.append(.deregister("bob"), to: store)
+        #expect(try store.agents().map(\.name) == ["alice"])
+        #expect(try store.agent(named: "bob")?.deregistered == true)
+
+        try origin.append(.register("bob", role: "tester"), to: store)
+        #expect(try store.agents().map(\.name) == ["alice", "bob"])
+        #expect(try store.agent(named: "bob")?.role == "tester")
+    }
+
+    @Test("a session is active from start to end")
+    func sessions() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.file("thrum.db"))
+        let origin = Origin()
+
+        try origin.append(.startSession("s1", agent: "alice"), to: store)
+        try origin.append(Change(.sessionHeartbeat, SessionChange(sessionID: "s1", agent: "alice")), to: store)
+        let active = try #require(try store.activeSession(agent: "alice"))
+        #expect(active.sessionID == "s1")
+        #expect(active.intent == "fix the build")
+        #expect(active.startedAt == Origin.timestamp(1))
+        #expect(active.lastHeartbeat == Origin.timestamp(2))
+
+        try origin.append(.endSession("s1", agent: "alice"), to: store)
+        #expect(try store.activeSession(agent: "alice") == nil)
+    }
+
+    @Test("the inbox holds messages to the agent, to everyone and to its groups, oldest first")
+    func inboxAddressing() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.file("thrum.db"))
+        let origin = Origin()
+        for change in [Change.register("alice"), .register("bob"), .createGroup("builders", by: "carol"),
+                       .join("builders", "bob"),
+                       .send("m1", from: "alice", to: "@bob", "direct"),
+                       .send("m2", from: "alice", to: "@everyone", "broadcast"),
+                       .send("m3", from: "carol", to: "@builders", "to the group"),
+                       .send("m4", from: "alice", to: "@carol", "not for bob"),
+                       .send("m5", from: "bob", to: "@everyone", "bob's own"),
+                       .send("m6", from: "carol", to: "@testers", "a group bob is not in")] {
+            try origin.append(change, to: store)
+        }
+
+        let inbox = try store.inbox(agent: "bob", unreadOnly: false, limit: 10)
+        #expect(inbox.map(\.messageID) == ["m1", "m2", "m3"])
+        #expect(inbox.first?.text == "direct")
+        #expect(inbox.first?.from == "alice")
+        #expect(inbox.allSatisfy { $0.read == false })
+        #expect(try store.inbox(agent: "bob", unreadOnly: false, limit: 2).map(\.messageID) == ["m2", "m3"])
+
+        try origin.append(.leave("builders", "bob"), to: store)
+        #expect(try store.inbox(agent: "bob", unreadOnly: false, limit: 10).map(\.messageID) == ["m1", "m2"])
+    }
+
+    @Test("read marks hide messages from the unread inbox, per agent")
+    func readMarks() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.file("thrum.db"))
+        let origin = Origin()
+        try origin.append(.send("m1", from: "alice", to: "@everyone", "one"), to: store)
+        try origin.append(.send("m2", from: "alice", to: "@everyone", "two"), to: store)
+
+        #expect(try store.markRead(agent: "bob", messageID: "m1"))
+        #expect(try store.markRead(agent: "bob", messageID: "m1"))
+        #expect(try !store.markRead(agent: "bob", messageID: "no-such-message"))
+
+        #expect(try store.inbox(agent: "bob", unreadOnly: true, limit: 10).map(\.messageID) == ["m2"])
+        #expect(try store.inbox(agent: "bob", unreadOnly: false, limit: 10).map(\.read) == [true, false])
+        #expect(try store.inbox(agent: "carol", unreadOnly: true, limit: 10).map(\.messageID) == ["m1", "m2"])
+        #expect(try store.message(id: "m1", readBy: "bob")?.read == true)
+        #expect(try store.message(id: "m1", readBy: "carol")?.read == false)
+        #expect(try store.message(id: "m1")?.read == nil)
+    }
+
+    @Test("only the author can edit or delete a message; deleted messages leave the inbox")
+    func editAndDelete() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.file("thrum.db"))
+        let origin = Origin()
+        try origin.append(.send("m1", from: "alice", to: "@bob", "draft"), to: store)
+
+        try origin.append(.edit("m1", by: "mallory", "forged"), to: store)
+        #expect(try store.message(id: "m1")?.text == "draft")
+        #expect(try store.message(id: "m1")?.editedAt == nil)
+
+        try origin.append(.edit("m1", by: "alice", "final"), to: store)
+        let edited = try #require(try store.message(id: "m1"))
+        #expect(edited.text == "final")
+        #expect(edited.editedAt == Origin.timestamp(3))
+
+        try origin.append(.delete("m1", by: "bob"), to: store)
+        #expect(try store.inbox(agent: "bob", unreadOnly: false, limit: 10).map(\.messageID) == ["m1"])
+
+        try origin.append(.delete("m1", by: "alice"), to: store)
+        #expect(try store.inbox(agent: "bob", unreadOnly: false, limit: 10).isEmpty)
+        #expect(try store.message(id: "m1")?.deleted == true)
+    }
+
+    @Test("groups list their creator and members")
+    func groupMembership() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.file("thrum.db"))
+        let origin = Origin()
+        for change in [Change.createGroup("builders", by: "carol"), .join("builders", "bob"), .join("builders", "alice"),
+                       .createGroup("testers", by: "dave"), .leave("builders", "carol")] {
+            try origin.append(change, to: store)
+        }
+
+        let groups = try store.groups()
+        #expect(groups.map(\.name) == ["builders", "testers"])
+        #expect(groups.map(\.members) == [["alice", "bob"], ["dave"]])
+        #expect(groups.first?.createdBy == "carol")
+        #expect(groups.first?.createdAt == Origin.timestamp(1))
+    }
+
+    @Test("an event with an unknown type or an undecodable payload is stored but changes no projection")
+    func unprojectableEventsStored() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.file("thrum.db"))
+        let origin = Origin()
+        try origin.append(.register("alice"), to: store)
+        let before = try store.projectionSnapshot()
+
+        let garbled = origin.identity.makeEvent(type: .agentRegister, data: "{not json", sequence: 1)
+        var unknown = origin.identity.makeEvent(type: .agentRegister, data: "{}", sequence: 2)
+        unknown.type = "agent.teleport"
+        let result = try store.applyBatch([garbled, unknown], quarantined: [], from: "d_peer", checkpoint: 2)
+
+        #expect(result.applied.count == 2)
+        #expect(try store.eventCount() == 3)
+        #expect(try store.projectionSnapshot() == before)
+    }
+
+    @Test("replaying the log rebuilds exactly the same projections and keeps read marks")
+    func rebuildMatches() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.file("thrum.db"))
+        let origin = Origin()
+        for change in Self.conversation { try origin.append(change, to: store) }
+        try store.markRead(agent: "bob", messageID: "m1")
+        let before = try store.projectionSnapshot()
+        #expect(before.contains("\"final text\""))
+
+        try store.rebuildProjections()
+
+        #expect(try store.projectionSnapshot() == before)
+        #expect(try store.message(id: "m1", readBy: "bob")?.read == true)
+    }
+
+    @Test("two stores given the same events in different batch splits end with equal projections")
+    func batchSplitsConverge() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let whole = try EventStore(path: directory.file("whole.db"))
+        let pieces = try EventStore(path: directory.file("pieces.db"))
+        let events = Origin().events(Self.conversation)
+
+        let wholeResult = try whole.applyBatch(events, quarantined: [], from: "d_peer", checkpoint: Int64(events.count))
+        var start = 0
+        for size in [1, 3, 2, events.count] where start < events.count {
+            let end = min(start + size, events.count)
+            // Each piece overlaps the previous one by an event, as a retried pull would.
+            let piece = Array(events[max(0, start - 1)..<end])
+            _ = try pieces.applyBatch(piece, quarantined: [], from: "d_peer", checkpoint: Int64(end))
+            start = end
+        }
+
+        #expect(wholeResult.applied.count == events.count)
+        #expect(try pieces.eventCount() == events.count)
+        #expect(try pieces.projectionSnapshot() == whole.projectionSnapshot())
+        #expect(try pieces.checkpoint(peer: "d_peer")?.lastSeq == Int64(events.count))
+    }
+
+    /// A little of everything, in an order where later events change earlier ones.
+    static let conversation: [Change] = [
+        .register("alice"), .register("bob"), .register("carol"),
+        .startSession("s1", agent: "alice"),
+        .createGroup("builders", by: "alice"), .join("builders", "bob"),
+        .send("m1", from: "alice", to: "@bob", "first text"),
+        .edit("m1", by: "alice", "final text"),
+        .send("m2", from: "bob", to: "@builders", "hello group"),
+        .send("m3", from: "carol", to: "@everyone", "soon gone"),
+        .delete("m3", by: "carol"),
+        Change(.threadCreate, ThreadCreated(threadID: "t1", agent: "bob", title: "release")),
+        Change(.threadReply, MessageCreated(messageID: "m4", from: "alice", to: "@bob", text: "in thread",
+                                            threadID: "t1", replyTo: "m2")),
+        Change(.subscribe, SubscriptionChange(agent: "carol", topic: "t1")),
+        .leave("builders", "bob"),
+        .endSession("s1", agent: "alice"),
+        .deregister("carol"),
+    ]
+}
