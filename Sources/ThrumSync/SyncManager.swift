@@ -158,6 +158,8 @@ public final class SyncManager: Sendable {
     }
 
     private func recordResult(of report: PullReport, for daemonID: String) {
+        // A pull cut short by shutdown says nothing about the peer: keep its last status.
+        if case .cancelled? = report.error { return }
         let logger = logger(forPeer: daemonID)
         do {
             try registry.update(daemonID: daemonID) { record in
