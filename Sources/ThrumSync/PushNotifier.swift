@@ -68,6 +68,9 @@ final class PushNotifier: Sendable {
         }
     }
 
+    /// True when no notify is being sent or owed.
+    var isIdle: Bool { state.withLock { $0.peers.isEmpty } }
+
     /// Stops sending; waits for the sends going on to end (they time out quickly).
     func shutdown() async {
         let tasks = state.withLock { state -> [Task<Void, Never>] in

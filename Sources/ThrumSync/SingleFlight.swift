@@ -42,6 +42,11 @@ final class SingleFlight<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         flights.withLock { $0[key] != nil }
     }
 
+    /// How many callers wait for the run owed after the current one.
+    func pendingCount(_ key: Key) -> Int {
+        flights.withLock { $0[key]?.pending?.count ?? 0 }
+    }
+
     /// Cancels the runs going on and waits until every flight has ended.
     func cancelAndDrain() async {
         while true {

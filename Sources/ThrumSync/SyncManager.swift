@@ -158,6 +158,8 @@ public final class SyncManager: Sendable {
     }
 
     private func recordResult(of report: PullReport, for daemonID: String) {
+        // A pull cut short by shutdown says nothing about the peer: keep its last status.
+        if case .cancelled? = report.error { return }
         let logger = logger(forPeer: daemonID)
         do {
             try registry.update(daemonID: daemonID) { record in
@@ -211,7 +213,10 @@ public final class SyncManager: Sendable {
             logger.debug("sync.notify from \(params.daemonID) at \(peer), which is not a known peer; ignored (add it with thrum tsync peers add)")
             return .ok
         }
-        if let checkpoint = try? store.checkpoint(peer: params.daemonID), checkpoint.lastSeq >= params.latestSeq {
+        // Nothing to fetch when we already hold everything up to its newest seq
+        // (a peer never pulled from counts as 0; an unreadable checkpoint means pull).
+        let have = (try? store.checkpoint(peer: params.daemonID)).map { $0?.lastSeq ?? 0 } ?? -1
+        if have >= params.latestSeq {
             return .ok
         }
         requestPull(params.daemonID) { outcome in

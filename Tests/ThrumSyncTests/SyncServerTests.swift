@@ -1,0 +1,117 @@
+import FoundationEssentials
+import Testing
+import ThrumCore
+import ThrumRPC
+@testable import ThrumSync
+
+@Suite struct SyncServerTests {
+    private func expectError(_ node: SyncNode, _ method: String, _ params: JSONValue, code: Int,
+                             mentioning text: String) async throws {
+        do {
+            _ = try await LineRPCClient.call(.tcp(host: "127.0.0.1", port: node.port), method, params, as: JSONValue.self)
+            Issue.record("\(method) with \(params) was accepted")
+        } catch let RPCClientError.server(error) {
+            #expect(error.code == code)
+            #expect(error.message.contains(text), "message was: \(error.message)")
+        }
+    }
+
+    @Test func refusesBadParamsAndForeignMethods() async throws {
+        try await withNodes { nodes in
+            let node = try await nodes.start()
+            try await expectError(node, "sync.pull", .object(["after_seq": .int(0), "limit": .int(0)]),
+                                  code: RPCError.invalidParamsCode, mentioning: "limit must be between 1 and 1000")
+            try await expectError(node, "sync.pull", .object(["after_seq": .int(0), "limit": .int(1001)]),
+                                  code: RPCError.invalidParamsCode, mentioning: "limit")
+            try await expectError(node, "sync.pull", .object(["after_seq": .int(-1)]),
+                                  code: RPCError.invalidParamsCode, mentioning: "after_seq must be 0 or more")
+            try await expectError(node, "sync.pull", .object([:]),
+                                  code: RPCError.invalidParamsCode, mentioning: "after_seq")
+            try await expectError(node, "sync.notify", .object(["daemon_id": .string("x"), "latest_seq": .int(1), "event_count": .int(1)]),
+                                  code: RPCError.invalidParamsCode, mentioning: "daemon_id")
+            try await expectError(node, "sync.gossip", .object([:]), code: RPCError.methodNotFoundCode, mentioning: "sync.gossip")
+            // Control-socket methods are never served on the sync port.
+            try await expectError(node, "message.send", .object([:]), code: RPCError.methodNotFoundCode, mentioning: "message.send")
+            try await expectError(node, "status", .object([:]), code: RPCError.methodNotFoundCode, mentioning: "status")
+        }
+    }
+
+    @Test func peerInfoTellsWhoAnswers() async throws {
+        try await withNodes { nodes in
+            let node = try await nodes.start()
+            try node.write(3)
+            let info = try await LineRPCClient.call(.tcp(host: "127.0.0.1", port: node.port), "sync.peer_info", NoParams(),
+                                                    as: PeerInfo.self)
+            #expect(info.daemonID == node.daemonID)
+            #expect(info.publicKey == node.identity.publicKeyBase64)
+            #expect(info.fingerprint == node.identity.fingerprint)
+            #expect(info.latestSeq == 3)
+            #expect(info.version == ThrumVersion.current)
+        }
+    }
+
+    private struct Page: Decodable {
+        var events: [Event]
+        var next_seq: Int64
+        var more_available: Bool
+    }
+
+    @Test func pagesWithLimitAndMoreAvailable() async throws {
+        try await withNodes { nodes in
+            let node = try await nodes.start()
+            let written = try node.write(25)
+            var after: Int64 = 0
+            var sizes: [Int] = []
+            var mores: [Bool] = []
+            var seen: [String] = []
+            while true {
+                let page = try await LineRPCClient.call(.tcp(host: "127.0.0.1", port: node.port), "sync.pull",
+                                                        PullParams(afterSeq: after, limit: 10), as: Page.self)
+                sizes.append(page.events.count)
+                mores.append(page.more_available)
+                seen += page.events.map(\.eventID)
+                #expect(page.next_seq >= after)
+                after = page.next_seq
+                if !page.more_available { break }
+            }
+            #expect(sizes == [10, 10, 5])
+            #expect(mores == [true, true, false])
+            #expect(seen == written.map(\.event.eventID))
+            // Past the end: nothing, next_seq stays where it was.
+            let empty = try await LineRPCClient.call(.tcp(host: "127.0.0.1", port: node.port), "sync.pull",
+                                                     PullParams(afterSeq: after), as: Page.self)
+            #expect(empty.events.isEmpty && empty.next_seq == after && !empty.more_available)
+        }
+    }
+
+    @Test func responseIsCutAtTheByteBudget() async throws {
+        try await withNodes { nodes in
+            // Each event costs its data plus 512 bytes in the budget: about 3 per page.
+            let node = try await nodes.start(byteBudget: 2_500)
+            try node.write(10)
+            let page = try await LineRPCClient.call(.tcp(host: "127.0.0.1", port: node.port), "sync.pull",
+                                                    PullParams(afterSeq: 0), as: Page.self)
+            #expect(page.events.count < 10)
+            #expect(page.events.count >= 1)
+            #expect(page.more_available)
+        }
+    }
+
+    @Test func malformedEventInAPageIsKeptAsSuch() throws {
+        let json = #"{"events":[{"event_id":"evt_1","type":"x"},{"event_id":"evt_2","type":"message.create","timestamp":"t","origin_daemon":"d_a","origin_key":"k","sequence":1,"data":"{}","signature":null}],"next_seq":7,"more_available":false}"#
+        let page = try JSONDecoder().decode(PulledPage.self, from: Data(json.utf8))
+        #expect(page.events.count == 2)
+        guard case let .malformed(raw, eventID, problem)? = page.events.first else {
+            Issue.record("the first event should be malformed")
+            return
+        }
+        #expect(eventID == "evt_1")
+        #expect(problem.contains("missing"))
+        #expect(raw.contains("evt_1"))
+        guard case let .event(event)? = page.events.last else {
+            Issue.record("the second event should decode")
+            return
+        }
+        #expect(event.eventID == "evt_2")
+    }
+}
