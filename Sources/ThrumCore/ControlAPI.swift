@@ -171,6 +171,22 @@ public enum ControlResults {
         }
     }
 
+    /// What this daemon's sync client has received and sent since it started.
+    public struct SyncTraffic: Codable, Sendable, Equatable {
+        public var eventsReceived: Int
+        public var pagesReceived: Int
+        public var notifiesSent: Int
+        public var notifiesFailed: Int
+        public init(eventsReceived: Int, pagesReceived: Int, notifiesSent: Int, notifiesFailed: Int) {
+            self.eventsReceived = eventsReceived; self.pagesReceived = pagesReceived
+            self.notifiesSent = notifiesSent; self.notifiesFailed = notifiesFailed
+        }
+        enum CodingKeys: String, CodingKey {
+            case eventsReceived = "events_received", pagesReceived = "pages_received"
+            case notifiesSent = "notifies_sent", notifiesFailed = "notifies_failed"
+        }
+    }
+
     public struct Health: Codable, Sendable {
         public var status: String
         public var daemonID: String
@@ -179,14 +195,18 @@ public enum ControlResults {
         public var eventCount: Int
         public var latestSeq: Int64
         public var tailscaleSync: TailscaleSync
+        /// nil while sync is disabled.
+        public var syncTraffic: SyncTraffic?
         public init(status: String, daemonID: String, version: String, uptimeSeconds: Int, eventCount: Int,
-                    latestSeq: Int64, tailscaleSync: TailscaleSync) {
+                    latestSeq: Int64, tailscaleSync: TailscaleSync, syncTraffic: SyncTraffic?) {
             self.status = status; self.daemonID = daemonID; self.version = version; self.uptimeSeconds = uptimeSeconds
             self.eventCount = eventCount; self.latestSeq = latestSeq; self.tailscaleSync = tailscaleSync
+            self.syncTraffic = syncTraffic
         }
         enum CodingKeys: String, CodingKey {
             case status, daemonID = "daemon_id", version, uptimeSeconds = "uptime_seconds"
             case eventCount = "event_count", latestSeq = "latest_seq", tailscaleSync = "tailscale_sync"
+            case syncTraffic = "sync_traffic"
         }
     }
 

@@ -12,7 +12,7 @@ extension ControlHandlers {
         ControlResults.Health(status: "ok", daemonID: daemon.identity.daemonID, version: ThrumVersion.current,
                               uptimeSeconds: Int((ContinuousClock.now - daemon.startedAt).components.seconds),
                               eventCount: try store.eventCount(), latestSeq: try store.latestSeq(),
-                              tailscaleSync: syncSummary())
+                              tailscaleSync: syncSummary(), syncTraffic: daemon.sync?.traffic())
     }
 
     func status() -> StatusResult {

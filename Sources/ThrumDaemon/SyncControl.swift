@@ -10,6 +10,7 @@ protocol SyncControl: Sendable {
     func run() async
     func summary() -> ControlResults.TailscaleSync
     func peerSummaries() -> [ControlResults.PeerSummary]
+    func traffic() -> ControlResults.SyncTraffic
     func forceSync() async -> [ControlResults.PeerSyncOutcome]
     func addPeer(address: String) async throws -> AddedPeer
     /// Called after every local write (push notifications).

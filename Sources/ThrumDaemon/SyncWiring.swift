@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import ThrumCore
 import ThrumRPC
 import ThrumStore
@@ -13,9 +14,15 @@ enum SyncWiring {
         if let problem = registry.registryProblem {
             logger.error("sync: \(problem)", metadata: ["component": "sync"])
         }
+        // Events learned from one peer are news for the others: push them on,
+        // so A–B–C relays converge by push, not only by the periodic pass.
+        let relay = Mutex<SyncManager?>(nil)
         let manager = SyncManager(config: config, identity: identity, store: store, registry: registry, logger: logger) { applied in
+            guard !applied.isEmpty else { return }
             messages.signalIfMessages(applied)
+            relay.withLock { $0 }?.localWriteHappened()
         }
+        relay.withLock { $0 = manager }
         return SyncBridge(manager: manager, service: manager.makeSyncServer())
     }
 }
@@ -29,6 +36,11 @@ struct SyncBridge: SyncControl {
     func run() async { await manager.run() }
     func summary() -> ControlResults.TailscaleSync { manager.summary() }
     func peerSummaries() -> [ControlResults.PeerSummary] { manager.peerSummaries() }
+    func traffic() -> ControlResults.SyncTraffic {
+        let counts = manager.traffic.snapshot
+        return ControlResults.SyncTraffic(eventsReceived: counts.eventsReceived, pagesReceived: counts.pagesReceived,
+                                          notifiesSent: counts.notifiesSent, notifiesFailed: counts.notifiesFailed)
+    }
     func forceSync() async -> [ControlResults.PeerSyncOutcome] { await manager.forceSync() }
     func localWriteHappened() { manager.localWriteHappened() }
     func listening(on description: String?) { manager.setListening(description) }

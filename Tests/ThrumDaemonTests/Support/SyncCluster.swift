@@ -1,0 +1,92 @@
+import FoundationEssentials
+import ThrumCore
+import ThrumDaemon
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Several daemons with Tailscale sync on loopback ports, each in its own
+/// folder under one temporary directory.
+final class SyncCluster: @unchecked Sendable {
+    let root = TestFiles.temporaryDirectory("thrum-sync")
+    private(set) var nodes: [String: DaemonFixture] = [:]
+    private(set) var ports: [String: Int] = [:]
+
+    /// A daemon named `name`; `interval` is the periodic sync interval.
+    @discardableResult
+    func add(_ name: String, interval: String = "1h", extra: [String: String] = [:]) throws -> DaemonFixture {
+        let port = try FreePort.next()
+        var env = [
+            "THRUM_TAILSCALE_ENABLED": "true",
+            "THRUM_TAILSCALE_HOSTNAME": name,
+            "THRUM_SYNC_LISTEN": "127.0.0.1:\(port)",
+            "THRUM_SYNC_INTERVAL": interval,
+            "THRUM_SYNC_RECENT_THRESHOLD": "1s",
+        ]
+        for (k, v) in extra { env[k] = v }
+        let node = DaemonFixture(name: name, environment: env, directory: root)
+        nodes[name] = node
+        ports[name] = port
+        return node
+    }
+
+    func node(_ name: String) throws -> DaemonFixture {
+        guard let node = nodes[name] else { throw TestFailure("no node \(name)") }
+        return node
+    }
+
+    /// `a` learns `b` as a peer (a pulls from b and b's notifies reach a).
+    func pair(_ a: String, _ b: String) throws {
+        guard let port = ports[b] else { throw TestFailure("no node \(b)") }
+        try node(a).ok(["tsync", "peers", "add", "127.0.0.1:\(port)"])
+    }
+
+    func pairBothWays(_ a: String, _ b: String) throws {
+        try pair(a, b)
+        try pair(b, a)
+    }
+
+    func health(_ name: String) throws -> ControlResults.Health {
+        let out = try node(name).ok(["health"])
+        return try JSONDecoder().decode(ControlResults.Health.self, from: Data(out.utf8))
+    }
+
+    /// Polls `condition` until it holds or `timeout` passes.
+    func eventually(_ what: String, timeout: Duration = .seconds(30), _ condition: () throws -> Bool) throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if (try? condition()) == true { return }
+            usleep(50_000)
+        }
+        if try condition() { return }
+        throw TestFailure("timed out waiting for: \(what)")
+    }
+
+    func cleanup() {
+        for node in nodes.values {
+            if let p = node.process, p.isRunning { p.signal(SIGKILL); _ = try? p.wait() }
+        }
+        TestFiles.remove(root)
+    }
+}
+
+enum FreePort {
+    /// A TCP port on 127.0.0.1 that nothing listens on right now.
+    static func next() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw TestFailure("cannot bind a free port") }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &len) }
+        }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
