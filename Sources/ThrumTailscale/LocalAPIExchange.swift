@@ -1,3 +1,4 @@
+import Glibc
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -34,7 +35,7 @@ struct LocalAPIExchange: Sendable {
             .whenComplete { result in
                 switch result {
                 case let .failure(error):
-                    promise.fail(LocalAPIError.unreachable(path: path, reason: "\(error)"))
+                    promise.fail(LocalAPIError.unreachable(path: path, reason: Self.reason(error)))
                 case let .success(channel):
                     // Closing on completion also tears the connection down after a timeout.
                     promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
@@ -49,6 +50,12 @@ struct LocalAPIExchange: Sendable {
         } catch {
             throw .badResponse(reason: "\(error)")
         }
+    }
+
+    /// "No such file or directory" rather than NIO's "connect(descriptor:addr:size:): …".
+    private static func reason(_ error: any Error) -> String {
+        guard let ioError = error as? IOError else { return "\(error)" }
+        return String(cString: strerror(ioError.errnoCode))
     }
 
     private static func send(

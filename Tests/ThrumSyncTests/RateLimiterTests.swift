@@ -43,6 +43,7 @@ import Testing
         for peer in 0..<100 {
             _ = limiter.admit("peer-\(peer)")
             _ = limiter.admit("peer-\(peer)")
+            clock.advance(by: .milliseconds(1))
         }
         #expect(limiter.trackedKeyCount <= 8)
         // A key whose bucket was dropped starts over with a full burst.

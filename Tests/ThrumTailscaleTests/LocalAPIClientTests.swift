@@ -82,7 +82,7 @@ import Testing
         let text = try #require(error).description
         #expect(text.contains("tailscaled is not running"))
         #expect(text.contains("THRUM_TAILSCALE_SOCKET"))
-        #expect(text.contains("/tmp/thrum-no-such-dir/tailscaled.sock"))
+        #expect(text.contains("cannot reach tailscaled at /tmp/thrum-no-such-dir/tailscaled.sock (No such file or directory)"))
     }
 
     @Test func aServerThatNeverAnswersTimesOut() async throws {

@@ -235,7 +235,13 @@ class Server(socketserver.ThreadingUnixStreamServer):
 
     def __init__(self, socket_path, map_path):
         self.map_path = map_path
-        super().__init__(socket_path, LocalAPIHandler)
+        # Listen on a temporary name and rename it into place: a client that sees the socket
+        # file can connect at once (a socket that is bound but not yet listening refuses).
+        staging_path = socket_path + ".starting"
+        remove_stale_socket(staging_path)
+        super().__init__(staging_path, LocalAPIHandler)
+        os.rename(staging_path, socket_path)
+        self.server_address = socket_path
 
     def get_request(self):
         # Unix sockets have no peer address; BaseHTTPRequestHandler wants a (host, port) pair.
