@@ -53,6 +53,15 @@ import Testing
         }
     }
 
+    @Test func anAddressTailscaledRejectsIsAnHTTPErrorWithItsText() async throws {
+        try await FakeTailscaled.with { fake in
+            let error = await #expect(throws: LocalAPIError.self) {
+                try await LocalAPIClient(socketPath: fake.socketPath).whois(address: "not-an-address")
+            }
+            #expect(error == .httpStatus(code: 400, body: "invalid 'addr' parameter"))
+        }
+    }
+
     @Test func statusListsSelfPeersAndUsers() async throws {
         try await FakeTailscaled.with { fake in
             let status = try await LocalAPIClient(socketPath: fake.socketPath).status()
