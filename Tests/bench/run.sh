@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# make bench: figures for the closing notes (DESIGN §12). Prints, never asserts.
+set -euo pipefail
+cd "$(dirname "$0")"
+: "${THRUM_BIN:?set THRUM_BIN to a release build of thrum}"
+python3 bench.py
