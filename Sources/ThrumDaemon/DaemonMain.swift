@@ -94,8 +94,7 @@ struct StartupError: Error {
 
 enum StandardError {
     static func write(_ line: String) {
-        let bytes = Array((line + "\n").utf8)
-        bytes.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+        FileDescriptorIO.writeAll(2, Array((line + "\n").utf8))
     }
 }
 

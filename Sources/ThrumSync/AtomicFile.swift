@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ThrumSystem
 
 /// A file problem with what was being done and the system's reason.
 public struct FileError: Error, Sendable, CustomStringConvertible {
@@ -23,16 +24,10 @@ enum AtomicFile {
             throw FileError(path: path, operation: "open", errno: errno)
         }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileError(path: path, operation: "read", errno: errno)
-            }
-            if n == 0 { return bytes }
-            bytes.append(contentsOf: chunk.prefix(n))
+        switch FileDescriptorIO.readAll(fd) {
+        case let .bytes(bytes): return bytes
+        case let .failed(code): throw FileError(path: path, operation: "read", errno: code)
+        case .tooLarge: throw FileError(path: path, operation: "read", errno: EFBIG)
         }
     }
 
@@ -42,17 +37,10 @@ enum AtomicFile {
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw FileError(path: temporary, operation: "create", errno: errno) }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress.map { $0 + written }, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                unlink(temporary)
-                throw FileError(path: temporary, operation: "write", errno: code)
-            }
-            written += n
+        if let code = FileDescriptorIO.writeAll(fd, bytes) {
+            close(fd)
+            unlink(temporary)
+            throw FileError(path: temporary, operation: "write", errno: code)
         }
         if fsync(fd) != 0 {
             let code = errno

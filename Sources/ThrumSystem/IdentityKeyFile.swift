@@ -86,19 +86,11 @@ public enum IdentityKeyFile {
             throw .readableByOthers(path: path, mode: info.st_mode & 0o7777)
         }
 
-        var contents: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .systemCall(path: path, action: "read", errno: errno)
-            }
-            if count == 0 { return contents }
-            contents.append(contentsOf: chunk.prefix(count))
-            guard contents.count <= maximumFileSize else {
-                throw .malformed(path: path, reason: "it is larger than \(maximumFileSize) bytes, far too large for an Ed25519 key")
-            }
+        switch FileDescriptorIO.readAll(fd, limit: maximumFileSize) {
+        case let .bytes(contents): return contents
+        case let .failed(code): throw .systemCall(path: path, action: "read", errno: code)
+        case .tooLarge:
+            throw .malformed(path: path, reason: "it is larger than \(maximumFileSize) bytes, far too large for an Ed25519 key")
         }
     }
 
@@ -107,16 +99,9 @@ public enum IdentityKeyFile {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw .systemCall(path: keyPath, action: "create", errno: errno) }
         defer { close(fd) }
-        var written = 0
-        while written < contents.count {
-            let count = contents.withUnsafeBytes { Glibc.write(fd, $0.baseAddress.map { $0 + written }, $0.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                unlink(path)
-                throw .systemCall(path: keyPath, action: "write", errno: code)
-            }
-            written += count
+        if let code = FileDescriptorIO.writeAll(fd, contents) {
+            unlink(path)
+            throw .systemCall(path: keyPath, action: "write", errno: code)
         }
         guard fsync(fd) == 0 else {
             let code = errno

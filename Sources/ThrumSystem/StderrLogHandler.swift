@@ -38,15 +38,8 @@ public struct StderrLogHandler: LogHandler {
     /// Writes the whole line with one write() where possible, so lines from
     /// concurrent tasks do not interleave.
     static func write(_ line: String) {
-        var bytes = Array(line.utf8)[...]
-        while !bytes.isEmpty {
-            let count = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return  // Nowhere left to report a failure to log.
-            }
-            bytes = bytes.dropFirst(count)
-        }
+        // A failure to log has nowhere left to be reported.
+        FileDescriptorIO.writeAll(STDERR_FILENO, Array(line.utf8))
     }
 
     private static func quotedIfNeeded(_ value: String) -> String {

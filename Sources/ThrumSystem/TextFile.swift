@@ -19,19 +19,11 @@ public enum TextFile {
             throw ReadError(path: path, reason: String(cString: strerror(errno)))
         }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = Glibc.read(fd, &chunk, chunk.count)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ReadError(path: path, reason: String(cString: strerror(errno)))
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-            if bytes.count > limit { throw ReadError(path: path, reason: "larger than \(limit) bytes") }
+        switch FileDescriptorIO.readAll(fd, limit: limit) {
+        case let .bytes(bytes): return String(decoding: bytes, as: UTF8.self)
+        case let .failed(code): throw ReadError(path: path, reason: String(cString: strerror(code)))
+        case .tooLarge: throw ReadError(path: path, reason: "larger than \(limit) bytes")
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

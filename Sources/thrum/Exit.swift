@@ -1,4 +1,5 @@
 import ArgumentParser
+import ThrumSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,8 +14,7 @@ enum Exit {
 
 enum FileOutput {
     static func standardError(_ line: String) {
-        let bytes = Array((line + "\n").utf8)
-        bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+        FileDescriptorIO.writeAll(2, Array((line + "\n").utf8))
     }
 
     static func standardOutput(_ text: String) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import ThrumCore
 import ThrumDaemon
 import ThrumStore
+import ThrumSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -134,14 +135,7 @@ enum MessageText {
 
 enum StandardInput {
     static func readAll() -> String {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = read(0, &chunk, chunk.count)
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
+        guard case let .bytes(bytes) = FileDescriptorIO.readAll(0) else { return "" }
         var text = String(decoding: bytes, as: UTF8.self)
         if text.hasSuffix("\n") { text.removeLast() }
         return text
