@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,6 +14,8 @@ struct ConnectionLoop<Service: RPCService>: Sendable {
 
     func run(_ wrapped: NIOAsyncChannel<ByteBuffer, ByteBuffer>, channel: Channel) async {
         let peer = await Self.identify(channel)
+        let inFlight = InFlightRequest()
+        channel.closeFuture.whenComplete { _ in inFlight.connectionClosed() }
         do {
             try await wrapped.executeThenClose { inbound, outbound in
                 if let refusal = await service.admit(peer) {
@@ -24,7 +27,7 @@ struct ConnectionLoop<Service: RPCService>: Sendable {
                         if Task.isCancelled { break }
                         let bytes = Array(line.readableBytesView)
                         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
-                        if let response = await answer(bytes, peer: peer) {
+                        if let response = await answer(bytes, peer: peer, inFlight: inFlight) {
                             try await outbound.write(ByteBuffer(bytes: response))
                         }
                     }
@@ -41,12 +44,12 @@ struct ConnectionLoop<Service: RPCService>: Sendable {
     }
 
     /// The response line for one request line, or nil for a notification.
-    func answer(_ line: [UInt8], peer: RPCPeer) async -> [UInt8]? {
+    func answer(_ line: [UInt8], peer: RPCPeer, inFlight: InFlightRequest) async -> [UInt8]? {
         switch RPCRequest.parse(line: line) {
         case let .failure(rejection):
             return RPCWire.error(id: rejection.id, rejection.error)
         case let .success(request):
-            let reply = await service.handle(request, from: peer)
+            let reply = await inFlight.run { await service.handle(request, from: peer) }
             guard let id = request.id else { return nil }
             switch reply {
             case let .error(error):
@@ -80,4 +83,36 @@ struct PeerCredentials: Sendable {
     var pid: Int32 = 0
     var uid: UInt32 = 0
     var gid: UInt32 = 0
+}
+
+/// The request a connection is working on, cancelled when the client goes
+/// away: a `message.wait` whose caller hung up must not go on and consume a
+/// message nobody will receive.
+final class InFlightRequest: Sendable {
+    private struct State {
+        var closed = false
+        var task: Task<RPCReply, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    func run(_ body: @escaping @Sendable () async -> RPCReply) async -> RPCReply {
+        let task = Task { await body() }
+        let alreadyClosed = state.withLock { s -> Bool in
+            s.task = task
+            return s.closed
+        }
+        if alreadyClosed { task.cancel() }
+        let reply = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+        state.withLock { $0.task = nil }
+        return reply
+    }
+
+    func connectionClosed() {
+        let task = state.withLock { s -> Task<RPCReply, Never>? in
+            s.closed = true
+            return s.task
+        }
+        task?.cancel()
+    }
 }

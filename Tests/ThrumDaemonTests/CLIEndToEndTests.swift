@@ -119,6 +119,25 @@ struct CLIEndToEndTests {
         #expect(timedOut.stderr.contains("no message within 200ms"))
     }
 
+    @Test func aWaiterThatHangsUpDoesNotConsumeTheNextMessage() throws {
+        let d = DaemonFixture(name: "hangup")
+        defer { d.cleanup() }
+        try d.start()
+        try d.ok(["agent", "register", "alice"])
+        try d.ok(["agent", "register", "bob"])
+        var env = d.environment
+        env["THRUM_AGENT"] = "bob"
+        let waiter = try TestProcess(ThrumBinary.path, ["wait", "--timeout", "60s"], environment: env, outputDirectory: d.directory)
+        usleep(300_000)
+        waiter.signal(SIGKILL)
+        try waiter.wait()
+        usleep(100_000)
+        try d.ok(["send", "--to", "@bob", "are you there?"], agent: "alice")
+        usleep(200_000)
+        let unread = try d.json(MessageList.self, ["inbox", "--unread"], agent: "bob")
+        #expect(unread.messages.map(\.text) == ["are you there?"], "the dead waiter must not have marked it read")
+    }
+
     @Test func errorsHaveMeaningfulExitCodes() throws {
         let d = DaemonFixture(name: "exit")
         defer { d.cleanup() }

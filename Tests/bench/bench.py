@@ -144,6 +144,8 @@ def bench_sync(root):
     report(f"catch-up of {total} events A→B (verify + apply)", total / seconds, "events/s")
     report("peak RSS of the pulling daemon (VmHWM)", b.peak_rss_mib(), "MiB")
     a.cli("tsync", "peers", "add", f"127.0.0.1:{b.port}")
+    while "reader" not in a.cli("agent", "list"):
+        time.sleep(0.05)
 
     # Propagation latency: a send on A until B's waiting client has the message.
     waiter = b.client()
