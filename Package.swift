@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module layout: README.md "Layout of the code". Arrows point one way only:
-// thrum -> ThrumDaemon -> ThrumSync -> ThrumTailscale/ThrumRPC -> ThrumStore -> ThrumCore -> ThrumSystem.
+// thrum -> ThrumMCP -> ThrumDaemon -> ThrumSync -> ThrumTailscale/ThrumRPC -> ThrumStore -> ThrumCore -> ThrumSystem.
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
@@ -72,10 +72,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+        .target(
+            name: "ThrumMCP",
+            dependencies: [
+                "ThrumRPC", "ThrumCore", "ThrumDaemon", "ThrumStore",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "thrum",
             dependencies: [
-                "ThrumDaemon", "ThrumRPC", "ThrumCore", "ThrumStore", "ThrumSystem", "ThrumTailscale",
+                "ThrumMCP", "ThrumDaemon", "ThrumRPC", "ThrumCore", "ThrumStore", "ThrumSystem", "ThrumTailscale",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
