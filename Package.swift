@@ -94,6 +94,7 @@ let package = Package(
         .testTarget(name: "ThrumRPCTests", dependencies: ["ThrumRPC"], swiftSettings: strict),
         .testTarget(name: "ThrumTailscaleTests", dependencies: ["ThrumTailscale"], swiftSettings: strict),
         .testTarget(name: "ThrumSyncTests", dependencies: ["ThrumSync"], swiftSettings: strict),
+        .testTarget(name: "ThrumMCPTests", dependencies: ["ThrumMCP"], swiftSettings: strict),
         .testTarget(name: "ThrumDaemonTests", dependencies: ["ThrumDaemon", "ThrumRPC", "ThrumStore", "ThrumCore", "ThrumSystem"], swiftSettings: strict),
     ]
 )

@@ -22,7 +22,9 @@ public struct MCPServer: Sendable {
         self.maxLineBytes = maxLineBytes
     }
 
-    /// Serves until standard input closes, then ends the session it started. Returns the exit status.
+    /// Serves until standard input closes; then answers the requests in flight
+    /// (a pending wait_for_message is cut short), ends the session it started,
+    /// and returns the exit status.
     public func run() async -> Int32 {
         // A client that closes our stdout must not kill us with SIGPIPE before the session is ended.
         signal(SIGPIPE, SIG_IGN)

@@ -175,3 +175,12 @@ def test_an_overlong_line_is_refused_and_skipped(server):
     answer = server.receive()
     assert error_code(answer) == -32600 and "longer than" in answer["error"]["message"]
     assert server.request(2, "ping")["id"] == 2
+
+
+def test_without_an_agent_it_refuses_to_start_and_says_how_to_name_one(daemon):
+    env = daemon.mcp_env()
+    env.pop("THRUM_AGENT", None)
+    result = subprocess.run([THRUM, "mcp", "serve"], env=env, input=b"", capture_output=True, timeout=READ_LIMIT_SECONDS)
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert b"--agent" in result.stderr and b"THRUM_AGENT" in result.stderr
