@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module layout: README.md "Layout of the code". Arrows point one way only:
-// thrum -> ThrumDaemon -> ThrumSync -> ThrumTailscale/ThrumRPC -> ThrumStore -> ThrumCore -> ThrumSystem.
+// thrum -> ThrumMCP -> ThrumDaemon -> ThrumSync -> ThrumTailscale/ThrumRPC -> ThrumStore -> ThrumCore -> ThrumSystem.
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
@@ -72,10 +72,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+        .target(
+            name: "ThrumMCP",
+            dependencies: [
+                "ThrumRPC", "ThrumCore", "ThrumDaemon", "ThrumStore",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "thrum",
             dependencies: [
-                "ThrumDaemon", "ThrumRPC", "ThrumCore", "ThrumStore", "ThrumSystem", "ThrumTailscale",
+                "ThrumMCP", "ThrumDaemon", "ThrumRPC", "ThrumCore", "ThrumStore", "ThrumSystem", "ThrumTailscale",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -86,6 +94,7 @@ let package = Package(
         .testTarget(name: "ThrumRPCTests", dependencies: ["ThrumRPC"], swiftSettings: strict),
         .testTarget(name: "ThrumTailscaleTests", dependencies: ["ThrumTailscale"], swiftSettings: strict),
         .testTarget(name: "ThrumSyncTests", dependencies: ["ThrumSync"], swiftSettings: strict),
+        .testTarget(name: "ThrumMCPTests", dependencies: ["ThrumMCP"], swiftSettings: strict),
         .testTarget(name: "ThrumDaemonTests", dependencies: ["ThrumDaemon", "ThrumRPC", "ThrumStore", "ThrumCore", "ThrumSystem"], swiftSettings: strict),
     ]
 )

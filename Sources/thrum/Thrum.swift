@@ -16,6 +16,7 @@ struct Thrum: AsyncParsableCommand {
             DaemonCommand.self, StatusCommand.self, HealthCommand.self, IdentityCommand.self, ConfigCommand.self,
             AgentCommand.self, SessionCommand.self, SendCommand.self, ReplyCommand.self, InboxCommand.self,
             MessageCommand.self, GroupCommand.self, WaitCommand.self, TsyncCommand.self, QuarantineCommand.self,
+            McpCommand.self,
         ])
 
     /// ArgumentParser's own usage errors exit 64; Thrum promises 2.

@@ -1,0 +1,73 @@
+import ThrumCore
+import ThrumRPC
+
+/// The parts of the Model Context Protocol this server speaks: the lifecycle
+/// (initialize, initialized, ping) and tools. Everything else is "method not found".
+enum MCPProtocol {
+    /// Newest first. The client's version is answered when it is one of these,
+    /// otherwise the newest (the spec lets the client disconnect then).
+    static let supportedVersions = ["2025-06-18", "2025-03-26", "2024-11-05"]
+
+    static func negotiate(_ requested: String) -> String {
+        supportedVersions.contains(requested) ? requested : supportedVersions[0]
+    }
+
+    /// `structuredContent` in tool results exists from 2025-06-18 on.
+    static func hasStructuredContent(_ version: String) -> Bool {
+        version >= "2025-06-18"
+    }
+
+    /// A request other than initialize or ping before initialize. -32002 is the
+    /// code MCP servers commonly use for this; the spec names none.
+    static let notInitializedCode = -32002
+
+    static func notInitialized(_ method: String) -> RPCError {
+        RPCError(code: notInitializedCode, message: "server not initialized: send \"initialize\" before \"\(method)\"")
+    }
+}
+
+struct InitializeParams: Decodable, Sendable {
+    struct ClientInfo: Decodable, Sendable {
+        var name: String
+        var version: String?
+    }
+
+    var protocolVersion: String
+    var clientInfo: ClientInfo?
+}
+
+struct InitializeResult: Encodable, Sendable {
+    struct Capabilities: Encodable, Sendable {
+        struct Tools: Encodable, Sendable { var listChanged = false }
+        var tools = Tools()
+    }
+
+    struct ServerInfo: Encodable, Sendable {
+        var name = "thrum"
+        var title = "Thrum"
+        var version = ThrumVersion.current
+    }
+
+    var protocolVersion: String
+    var capabilities = Capabilities()
+    var serverInfo = ServerInfo()
+    var instructions: String
+
+    static func instructions(agent: String) -> String {
+        """
+        You are the agent "\(agent)" on Thrum, which carries messages between coding agents, \
+        on this machine and on other machines synced over Tailscale. send_message sends to an \
+        agent (@name), a group (@group) or @everyone; reply answers a message in its thread; \
+        check_inbox reads unread messages; wait_for_message blocks until the next message \
+        arrives; list_agents shows who can be messaged; sync_status shows the daemon and its peers.
+        """
+    }
+}
+
+/// `notifications/cancelled`.
+struct CancelledParams: Decodable, Sendable {
+    var requestId: JSONValue
+}
+
+/// The result of ping, and of anything else whose result is empty.
+struct EmptyResult: Encodable, Sendable {}

@@ -1,0 +1,95 @@
+import ThrumRPC
+
+/// The tools an agent sees, with the JSON Schema of each one's arguments.
+enum ThrumTool: String, CaseIterable, Sendable {
+    case sendMessage = "send_message"
+    case reply
+    case checkInbox = "check_inbox"
+    case waitForMessage = "wait_for_message"
+    case listAgents = "list_agents"
+    case syncStatus = "sync_status"
+
+    static let inboxLimits = 1...100
+    static let defaultInboxLimit = 20
+    static let waitLimits = 0...3600
+    static let defaultWaitSeconds = 60
+
+    var definition: ToolDefinition {
+        switch self {
+        case .sendMessage:
+            return ToolDefinition(
+                name: rawValue, title: "Send a message",
+                description: "Send a message to another agent (on this machine or any synced one), a group, or everyone.",
+                inputSchema: JSONSchema.object([
+                    "to": JSONSchema.string("Recipient: an agent name (bob or @bob), a group (@reviewers) or @everyone.", minLength: 1),
+                    "text": JSONSchema.string("The message text.", minLength: 1),
+                    "thread": JSONSchema.string("Optional thread ID to post the message in."),
+                ], required: ["to", "text"]),
+                readOnly: false)
+        case .reply:
+            return ToolDefinition(
+                name: rawValue, title: "Reply to a message",
+                description: "Reply to a message, in its thread; the reply goes to its sender (or to the group it was sent to).",
+                inputSchema: JSONSchema.object([
+                    "message_id": JSONSchema.string("The message to answer (msg_…).", minLength: 1),
+                    "text": JSONSchema.string("The reply text.", minLength: 1),
+                ], required: ["message_id", "text"]),
+                readOnly: false)
+        case .checkInbox:
+            return ToolDefinition(
+                name: rawValue, title: "Check the inbox",
+                description: "Read your messages, oldest first. By default only unread ones; every message returned is marked read.",
+                inputSchema: JSONSchema.object([
+                    "unread_only": JSONSchema.boolean("Only messages not yet read.", default: true),
+                    "limit": JSONSchema.integer("At most this many messages.", range: Self.inboxLimits, default: Self.defaultInboxLimit),
+                ]),
+                readOnly: false)
+        case .waitForMessage:
+            return ToolDefinition(
+                name: rawValue, title: "Wait for a message",
+                description: "Wait until a message for you arrives and return it (marked read), or say that none came in time. Returns at once if an unread message is waiting.",
+                inputSchema: JSONSchema.object([
+                    "timeout_seconds": JSONSchema.number("How long to wait, in seconds.", range: Self.waitLimits, default: Self.defaultWaitSeconds),
+                ]),
+                readOnly: false)
+        case .listAgents:
+            return ToolDefinition(
+                name: rawValue, title: "List agents",
+                description: "List the agents registered on this daemon and every daemon synced with it.",
+                inputSchema: JSONSchema.object([:]),
+                readOnly: true)
+        case .syncStatus:
+            return ToolDefinition(
+                name: rawValue, title: "Sync status",
+                description: "Show the local Thrum daemon and its Tailscale sync: peers, their state and the last sync (as `thrum status` shows).",
+                inputSchema: JSONSchema.object([:]),
+                readOnly: true)
+        }
+    }
+}
+
+/// One entry of tools/list.
+struct ToolDefinition: Encodable, Sendable {
+    struct Annotations: Encodable, Sendable {
+        var readOnlyHint: Bool
+        var openWorldHint = false
+    }
+
+    var name: String
+    var title: String
+    var description: String
+    var inputSchema: JSONValue
+    var annotations: Annotations
+
+    init(name: String, title: String, description: String, inputSchema: JSONValue, readOnly: Bool) {
+        self.name = name
+        self.title = title
+        self.description = description
+        self.inputSchema = inputSchema
+        annotations = Annotations(readOnlyHint: readOnly)
+    }
+}
+
+struct ToolList: Encodable, Sendable {
+    var tools = ThrumTool.allCases.map(\.definition)
+}

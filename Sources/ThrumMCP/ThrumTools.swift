@@ -1,0 +1,152 @@
+import Logging
+import ThrumCore
+import ThrumDaemon
+import ThrumRPC
+import ThrumStore
+
+/// Runs each tool against the local daemon's control socket, as the agent.
+struct ThrumTools: Sendable {
+    let daemon: DaemonClient
+    let presence: AgentPresence
+    let logger: Logger
+
+    var agent: String { presence.agent }
+
+    /// message.wait is asked for at most this long at a time. A wait the client
+    /// gave up on (cancelled, or standard input closed) then ends within one
+    /// slice instead of holding a daemon-side wait, which would mark the next
+    /// message read with nobody left to see it, for the whole timeout.
+    static let waitSlice: Duration = .seconds(5)
+
+    static let waitCancelled = ToolFailure("The wait was cancelled before a message arrived (the call was cancelled or the client is closing).")
+
+    func call(_ tool: ThrumTool, _ request: RPCRequest) async -> ToolResult {
+        do {
+            switch tool {
+            case .sendMessage: return try await sendMessage(try arguments(request, tool))
+            case .reply: return try await reply(try arguments(request, tool))
+            case .checkInbox: return try await checkInbox(try arguments(request, tool))
+            case .waitForMessage: return try await waitForMessage(try arguments(request, tool))
+            case .listAgents:
+                let _: NoArguments = try arguments(request, tool)
+                return try await listAgents()
+            case .syncStatus:
+                let _: NoArguments = try arguments(request, tool)
+                return try await syncStatus()
+            }
+        } catch let failure as ToolFailure {
+            return .failure(failure.message)
+        } catch let failure as DaemonFailure {
+            var text = failure.message
+            if failure.isNotFound, tool == .sendMessage { text += " Call list_agents to see who can be messaged." }
+            if failure.isNotFound, tool == .reply { text += " Call check_inbox to see your messages and their IDs." }
+            return .failure(text)
+        } catch {
+            logger.error("mcp: \(tool.rawValue) failed: \(error)")
+            return .failure("\(tool.rawValue) failed: \(error)")
+        }
+    }
+
+    private func arguments<A: Decodable>(_ request: RPCRequest, _ tool: ThrumTool) throws(ToolFailure) -> A {
+        do {
+            return try request.params(ToolCallParams<A>.self).arguments
+        } catch {
+            let detail = error.message.hasPrefix("invalid params: ") ? String(error.message.dropFirst(16)) : error.message
+            throw ToolFailure("Invalid arguments for \(tool.rawValue): \(detail). See the tool's input schema.")
+        }
+    }
+
+    private func sendMessage(_ args: SendMessageArguments) async throws -> ToolResult {
+        let to = args.to.hasPrefix("@") ? args.to : "@" + args.to
+        try await presence.ensure()
+        let written: ControlResults.Written = try await daemon.call(
+            .messageSend, ControlParams.Send(agent: agent, to: to, text: args.text, threadID: args.thread))
+        let id = written.messageID ?? written.eventID
+        return .success("Sent \(id) to \(to).", SentMessage(messageID: id, eventID: written.eventID, to: to, threadID: args.thread, replyTo: nil))
+    }
+
+    private func reply(_ args: ReplyArguments) async throws -> ToolResult {
+        try await presence.ensure()
+        let written: ControlResults.Written = try await daemon.call(
+            .messageReply, ControlParams.Reply(agent: agent, messageID: args.messageID, text: args.text))
+        let id = written.messageID ?? written.eventID
+        return .success("Replied to \(args.messageID) with \(id).",
+                        SentMessage(messageID: id, eventID: written.eventID, to: nil, threadID: nil, replyTo: args.messageID))
+    }
+
+    private func checkInbox(_ args: CheckInboxArguments) async throws -> ToolResult {
+        let limit = args.limit ?? ThrumTool.defaultInboxLimit
+        guard ThrumTool.inboxLimits.contains(limit) else {
+            throw ToolFailure("limit must be from \(ThrumTool.inboxLimits.lowerBound) to \(ThrumTool.inboxLimits.upperBound), not \(limit).")
+        }
+        let unreadOnly = args.unreadOnly ?? true
+        try await presence.ensure()
+        let list: MessageList = try await daemon.call(
+            .messageInbox, ControlParams.Inbox(agent: agent, unreadOnly: unreadOnly, limit: limit, markRead: true))
+        return .success(ToolText.inbox(list.messages, unreadOnly: unreadOnly), list)
+    }
+
+    private func waitForMessage(_ args: WaitArguments) async throws -> ToolResult {
+        let seconds = args.timeoutSeconds ?? Double(ThrumTool.defaultWaitSeconds)
+        let range = ThrumTool.waitLimits
+        guard seconds.isFinite, seconds >= Double(range.lowerBound), seconds <= Double(range.upperBound) else {
+            throw ToolFailure("timeout_seconds must be from \(range.lowerBound) to \(range.upperBound), not \(seconds).")
+        }
+        try await presence.ensure()
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        repeat {
+            let slice = min(max(deadline - .now, .zero), Self.waitSlice)
+            let milliseconds = Int(slice.components.seconds * 1000 + slice.components.attoseconds / 1_000_000_000_000_000)
+            let result = try await waitOnce(milliseconds: milliseconds, timeout: slice + .seconds(10))
+            if let message = result.message {
+                return .success(ToolText.message(message), WaitOutcome(message: message, timedOut: false))
+            }
+            if Task.isCancelled { throw Self.waitCancelled }
+        } while ContinuousClock.now < deadline
+        let shown = seconds == seconds.rounded() ? "\(Int(seconds))" : "\(seconds)"
+        return .success("No message arrived within \(shown) seconds.", WaitOutcome(message: nil, timedOut: true))
+    }
+
+    /// One message.wait; a call cut short by cancellation says so rather than blaming the daemon.
+    private func waitOnce(milliseconds: Int, timeout: Duration) async throws -> WaitResult {
+        do {
+            return try await daemon.call(.messageWait, ControlParams.Wait(agent: agent, timeoutMilliseconds: milliseconds),
+                                         as: WaitResult.self, timeout: timeout)
+        } catch {
+            throw Task.isCancelled ? Self.waitCancelled : error
+        }
+    }
+
+    private func listAgents() async throws -> ToolResult {
+        let list: AgentList = try await daemon.call(.agentList, NoParams())
+        return .success(ToolText.agents(list.agents, me: agent), list)
+    }
+
+    private func syncStatus() async throws -> ToolResult {
+        let status: StatusResult = try await daemon.call(.status, NoParams())
+        return .success(ToolText.status(status), status)
+    }
+}
+
+/// A tool call the agent got wrong; the message says how to get it right.
+struct ToolFailure: Error, Sendable {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// The structured result of send_message and reply.
+struct SentMessage: Encodable, Sendable {
+    var messageID: String
+    var eventID: String
+    var to: String?
+    var threadID: String?
+    var replyTo: String?
+    enum CodingKeys: String, CodingKey { case messageID = "message_id", eventID = "event_id", to, threadID = "thread_id", replyTo = "reply_to" }
+}
+
+/// The structured result of wait_for_message.
+struct WaitOutcome: Encodable, Sendable {
+    var message: MessageRecord?
+    var timedOut: Bool
+    enum CodingKeys: String, CodingKey { case message, timedOut = "timed_out" }
+}

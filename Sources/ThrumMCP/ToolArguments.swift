@@ -1,0 +1,53 @@
+import FoundationEssentials
+import ThrumRPC
+
+// The arguments of each tool, decoded from `params.arguments` of tools/call.
+
+struct SendMessageArguments: Decodable, Sendable {
+    var to: String
+    var text: String
+    var thread: String?
+}
+
+struct ReplyArguments: Decodable, Sendable {
+    var messageID: String
+    var text: String
+    enum CodingKeys: String, CodingKey { case messageID = "message_id", text }
+}
+
+struct CheckInboxArguments: Decodable, Sendable {
+    var unreadOnly: Bool?
+    var limit: Int?
+    enum CodingKeys: String, CodingKey { case unreadOnly = "unread_only", limit }
+}
+
+struct WaitArguments: Decodable, Sendable {
+    var timeoutSeconds: Double?
+    enum CodingKeys: String, CodingKey { case timeoutSeconds = "timeout_seconds" }
+}
+
+struct NoArguments: Decodable, Sendable {}
+
+/// The `params` of tools/call. Missing arguments count as `{}`, so a tool whose
+/// arguments are all optional can be called bare.
+struct ToolCallParams<Arguments: Decodable>: Decodable {
+    var name: String
+    var arguments: Arguments
+
+    enum CodingKeys: String, CodingKey { case name, arguments }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        if let given = try c.decodeIfPresent(Arguments.self, forKey: .arguments) {
+            arguments = given
+        } else {
+            arguments = try JSONDecoder().decode(Arguments.self, from: Data("{}".utf8))
+        }
+    }
+}
+
+/// Just the tool's name, read before its arguments.
+struct ToolCallName: Decodable {
+    var name: String
+}

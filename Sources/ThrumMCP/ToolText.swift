@@ -1,0 +1,56 @@
+import ThrumCore
+import ThrumDaemon
+import ThrumStore
+
+/// The text half of each tool result: what an agent (or a person reading the
+/// transcript) needs, without JSON. The structured half carries every field.
+enum ToolText {
+    static func message(_ m: MessageRecord) -> String {
+        var head = "[\(m.messageID)] from \(m.from) to \(m.to) at \(m.createdAt)"
+        var notes: [String] = []
+        if let reply = m.replyTo { notes.append("in reply to \(reply)") }
+        if let thread = m.threadID { notes.append("thread \(thread)") }
+        if m.editedAt != nil { notes.append("edited") }
+        if !notes.isEmpty { head += " (\(notes.joined(separator: ", ")))" }
+        return head + ":\n" + m.text
+    }
+
+    static func inbox(_ messages: [MessageRecord], unreadOnly: Bool) -> String {
+        let kind = unreadOnly ? "unread message" : "message"
+        if messages.isEmpty { return "No \(kind)s." }
+        let count = messages.count == 1 ? "1 \(kind)" : "\(messages.count) \(kind)s"
+        return "\(count) (now marked read):\n\n" + messages.map(message).joined(separator: "\n\n")
+    }
+
+    static func agents(_ agents: [AgentRecord], me: String) -> String {
+        let active = agents.filter { !$0.deregistered }
+        if active.isEmpty { return "No agents are registered." }
+        let lines = active.map { a in
+            var line = "- \(a.name)"
+            if let role = a.role { line += " (\(role))" }
+            if let host = a.host { line += " on \(host)" }
+            if a.name == me { line += " — you" }
+            return line
+        }
+        return "\(active.count) agent\(active.count == 1 ? "" : "s") (message one with send_message to @NAME):\n" + lines.joined(separator: "\n")
+    }
+
+    static func status(_ s: StatusResult) -> String {
+        var lines = [
+            "Daemon \(s.daemonID) (thrum \(s.version)) on \(s.hostname), up \(s.uptimeSeconds) s; \(s.eventCount) events, \(s.agentCount) agents.",
+        ]
+        if let problem = s.storeProblem { lines.append("Store problem: \(problem)") }
+        let sync = s.tailscaleSync
+        guard sync.enabled else {
+            lines.append("Tailscale sync: disabled (this daemon only reaches agents on this machine).")
+            return lines.joined(separator: "\n")
+        }
+        lines.append("Tailscale sync: enabled as \(sync.hostname); \(sync.peerCount) peer\(sync.peerCount == 1 ? "" : "s"); last sync \(sync.lastSync ?? "never").")
+        lines.append(sync.listening.map { "Listening on \($0)." } ?? "Not listening for peers (see the daemon's log).")
+        if let problem = sync.registryProblem { lines.append("Peer registry problem: \(problem)") }
+        for peer in sync.peers {
+            lines.append("- \(peer.hostname) (\(peer.daemonID)) at \(peer.address): \(peer.status), last sync \(peer.lastSync ?? "never")")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

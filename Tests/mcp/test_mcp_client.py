@@ -1,0 +1,244 @@
+"""`thrum mcp serve` driven by the official MCP Python client against real daemons."""
+
+import anyio
+import pytest
+
+from mcp_client import ProtocolError, input_schema, is_error, mcp_session, structured, text_of
+
+TOOLS = {"send_message", "reply", "check_inbox", "wait_for_message", "list_agents", "sync_status"}
+
+
+def run(coro_fn):
+    return anyio.run(coro_fn)
+
+
+def test_initialize_negotiates_and_lists_every_tool_with_a_schema(daemon):
+    async def body():
+        async with mcp_session(daemon.mcp_env("alice"), errlog=daemon.root / "mcp.log") as session:
+            init = await session.initialize()
+            assert init.server_info.name == "thrum"
+            assert init.protocol_version in ("2025-06-18", "2025-03-26", "2024-11-05")
+            assert init.capabilities.tools is not None
+            assert "alice" in (init.instructions or "")
+            tools = {tool.name: tool for tool in (await session.list_tools()).tools}
+            assert set(tools) == TOOLS
+            for tool in tools.values():
+                assert input_schema(tool)["type"] == "object"
+                assert tool.description
+            assert set(input_schema(tools["send_message"])["required"]) == {"to", "text"}
+            assert set(input_schema(tools["reply"])["required"]) == {"message_id", "text"}
+            assert "timeout_seconds" in input_schema(tools["wait_for_message"])["properties"]
+            await session.send_ping()
+
+    run(body)
+
+
+def test_agent_is_registered_with_a_session_that_ends_when_stdin_closes(daemon):
+    async def body():
+        async with mcp_session(daemon.mcp_env(), "--agent", "planner") as session:
+            await session.initialize()
+            names = [a["name"] for a in daemon.cli_json("agent", "list")["agents"]]
+            assert "planner" in names
+            # A heartbeat succeeds only while the agent has an active session.
+            daemon.cli("session", "heartbeat", "--agent", "planner")
+
+    run(body)
+    ended = daemon.cli("session", "heartbeat", "--agent", "planner", check=False)
+    assert ended.returncode != 0
+    assert "no active session" in ended.stderr
+
+
+def test_each_tool_against_a_real_daemon(daemon):
+    daemon.cli("agent", "register", "bob", "--role", "reviewer")
+
+    async def body():
+        async with mcp_session(daemon.mcp_env("alice")) as session:
+            await session.initialize()
+
+            sent = await session.call_tool("send_message", {"to": "bob", "text": "please review PR 42"})
+            assert not is_error(sent), text_of(sent)
+            message_id = structured(sent)["message_id"]
+            assert message_id.startswith("msg_") and message_id in text_of(sent)
+            bob_inbox = daemon.cli_json("inbox", "--agent", "bob")["messages"]
+            assert [(m["message_id"], m["from"], m["text"]) for m in bob_inbox] == [(message_id, "alice", "please review PR 42")]
+
+            agents = await session.call_tool("list_agents", {})
+            assert not is_error(agents)
+            assert {a["name"] for a in structured(agents)["agents"]} >= {"alice", "bob"}
+            assert "bob (reviewer)" in text_of(agents)
+
+            status = await session.call_tool("sync_status", {})
+            assert not is_error(status)
+            assert structured(status)["daemon_id"] == daemon.cli_json("status")["daemon_id"]
+            assert "tailscale_sync" in structured(status)
+            assert "Tailscale sync" in text_of(status)
+
+            empty = await session.call_tool("check_inbox", {})
+            assert not is_error(empty) and structured(empty)["messages"] == []
+            assert "No unread messages" in text_of(empty)
+
+            answer_id = daemon.cli("reply", "--agent", "bob", message_id, "looks good").stdout.strip()
+            inbox = await session.call_tool("check_inbox", {})
+            assert [m["message_id"] for m in structured(inbox)["messages"]] == [answer_id]
+            assert "looks good" in text_of(inbox)
+            again = await session.call_tool("check_inbox", {})
+            assert structured(again)["messages"] == [], "check_inbox marks what it returns read"
+            everything = await session.call_tool("check_inbox", {"unread_only": False})
+            assert [m["message_id"] for m in structured(everything)["messages"]] == [answer_id]
+
+            replied = await session.call_tool("reply", {"message_id": answer_id, "text": "merging"})
+            assert not is_error(replied), text_of(replied)
+            reply_id = structured(replied)["message_id"]
+            bob_reply = [m for m in daemon.cli_json("inbox", "--agent", "bob")["messages"] if m["message_id"] == reply_id]
+            assert bob_reply and bob_reply[0]["reply_to"] == answer_id and bob_reply[0]["text"] == "merging"
+
+            nothing = await session.call_tool("wait_for_message", {"timeout_seconds": 0})
+            assert not is_error(nothing)
+            assert structured(nothing)["timed_out"] is True
+            daemon.cli("send", "--agent", "bob", "--to", "@alice", "ping from bob")
+            waiting = await session.call_tool("wait_for_message", {"timeout_seconds": 30})
+            assert structured(waiting)["timed_out"] is False
+            assert structured(waiting)["message"]["text"] == "ping from bob"
+
+    run(body)
+
+
+def test_tool_failures_are_error_results_an_agent_can_act_on(make_daemon):
+    daemon = make_daemon("small", {"THRUM_SECURITY_MAX_MESSAGE_SIZE": "1024"})
+
+    async def body():
+        async with mcp_session(daemon.mcp_env("alice")) as session:
+            await session.initialize()
+
+            unknown = await session.call_tool("send_message", {"to": "@nobody", "text": "hello?"})
+            assert is_error(unknown)
+            assert "nobody" in text_of(unknown) and "list_agents" in text_of(unknown)
+
+            too_long = await session.call_tool("send_message", {"to": "alice", "text": "x" * 2000})
+            assert is_error(too_long)
+            assert "1024" in text_of(too_long) and "limit" in text_of(too_long)
+
+            no_such = await session.call_tool("reply", {"message_id": "msg_01J0000000000000000000000", "text": "hi"})
+            assert is_error(no_such) and "check_inbox" in text_of(no_such)
+
+            bad_type = await session.call_tool("send_message", {"to": 5, "text": "hi"})
+            assert is_error(bad_type) and "to" in text_of(bad_type)
+
+            missing = await session.call_tool("reply", {"text": "hi"})
+            assert is_error(missing) and "message_id" in text_of(missing)
+
+            bad_timeout = await session.call_tool("wait_for_message", {"timeout_seconds": -1})
+            assert is_error(bad_timeout) and "timeout_seconds" in text_of(bad_timeout)
+
+            with pytest.raises(ProtocolError) as unknown_tool:
+                await session.call_tool("launch_rockets", {})
+            assert unknown_tool.value.error.code == -32602
+
+            # The server is still serving after all of that.
+            assert not is_error(await session.call_tool("list_agents", {}))
+
+    run(body)
+
+
+def test_daemon_down_is_a_tool_error_and_recovers_when_it_starts(workdir):
+    from conftest import Daemon
+
+    daemon = Daemon(workdir, "late")
+
+    async def body():
+        async with mcp_session(daemon.mcp_env("alice")) as session:
+            await session.initialize()
+            down = await session.call_tool("list_agents", {})
+            assert is_error(down)
+            assert "not reachable" in text_of(down) and daemon.socket in text_of(down)
+            send = await session.call_tool("send_message", {"to": "alice", "text": "anyone?"})
+            assert is_error(send) and "not reachable" in text_of(send)
+
+            daemon.start()
+            try:
+                # The agent is registered on first use once the daemon is up.
+                daemon.cli("agent", "register", "bob")
+                sent = await session.call_tool("send_message", {"to": "bob", "text": "back online"})
+                assert not is_error(sent), text_of(sent)
+                assert [m["text"] for m in daemon.cli_json("inbox", "--agent", "bob")["messages"]] == ["back online"]
+                names = [a["name"] for a in daemon.cli_json("agent", "list")["agents"]]
+                assert "alice" in names
+            finally:
+                daemon.stop()
+
+    run(body)
+
+
+def test_two_servers_exchange_a_message_and_wait_returns_when_the_other_sends(daemon):
+    async def body():
+        async with mcp_session(daemon.mcp_env("alice")) as alice, mcp_session(daemon.mcp_env("bob")) as bob:
+            await alice.initialize()
+            await bob.initialize()
+            received = {}
+
+            async def bob_waits():
+                received["result"] = await bob.call_tool("wait_for_message", {"timeout_seconds": 120})
+
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(bob_waits)
+                # Bob's server answers other requests while his wait is pending.
+                agents = await bob.call_tool("list_agents", {})
+                assert {"alice", "bob"} <= {a["name"] for a in structured(agents)["agents"]}
+                assert "result" not in received
+                sent = await alice.call_tool("send_message", {"to": "@bob", "text": "your turn"})
+                assert not is_error(sent), text_of(sent)
+
+            result = received["result"]
+            assert not is_error(result), text_of(result)
+            assert structured(result)["timed_out"] is False
+            message = structured(result)["message"]
+            assert (message["from"], message["text"], message["message_id"]) == ("alice", "your turn", structured(sent)["message_id"])
+
+            answer = await bob.call_tool("reply", {"message_id": message["message_id"], "text": "done"})
+            assert not is_error(answer)
+            back = await alice.call_tool("wait_for_message", {"timeout_seconds": 30})
+            assert structured(back)["message"]["text"] == "done"
+            assert structured(back)["message"]["reply_to"] == message["message_id"]
+
+    run(body)
+
+
+def test_agents_on_two_synced_daemons_reach_each_other(make_daemon):
+    import random
+
+    port = random.randrange(20000, 40000)
+    synced = {"THRUM_TAILSCALE_ENABLED": "true", "THRUM_LOG": "stderr"}
+    laptop = make_daemon("laptop", {**synced, "THRUM_TAILSCALE_HOSTNAME": "laptop", "THRUM_SYNC_LISTEN": f"127.0.0.1:{port}"})
+    runner = make_daemon("runner", {**synced, "THRUM_TAILSCALE_HOSTNAME": "runner", "THRUM_SYNC_LISTEN": f"127.0.0.1:{port + 1}"})
+    laptop.cli("tsync", "peers", "add", f"127.0.0.1:{port + 1}")
+    runner.cli("tsync", "peers", "add", f"127.0.0.1:{port}")
+
+    async def body():
+        async with mcp_session(laptop.mcp_env("planner")) as planner, mcp_session(runner.mcp_env("tester")) as tester:
+            await planner.initialize()
+            await tester.initialize()
+            status = structured(await planner.call_tool("sync_status", {}))
+            assert status["tailscale_sync"]["enabled"] is True
+            assert [p["hostname"] for p in status["tailscale_sync"]["peers"]] == ["runner"]
+
+            received = {}
+
+            async def tester_waits():
+                received["result"] = await tester.call_tool("wait_for_message", {"timeout_seconds": 120})
+
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(tester_waits)
+                # The tester's registration reaches the laptop by sync; until then it is an unknown recipient.
+                for _ in range(600):
+                    sent = await planner.call_tool("send_message", {"to": "@tester", "text": "run the suite"})
+                    if not is_error(sent):
+                        break
+                    assert "tester" in text_of(sent)
+                    await anyio.sleep(0.05)
+                assert not is_error(sent), text_of(sent)
+
+            message = structured(received["result"])["message"]
+            assert (message["from"], message["text"]) == ("planner", "run the suite")
+            assert message["origin_daemon"] == laptop.cli_json("identity")["daemon_id"]
+
+    run(body)
