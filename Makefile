@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 APT_PACKAGES = libsodium-dev libsystemd-dev libsqlite3-dev pkg-config openssl iproute2 systemd python3 python3-venv procps
 
-.PHONY: all deps build test unit-test system-test demo bench clean
+.PHONY: all deps build test unit-test mcp-test system-test demo bench clean
 
 all: build
 
@@ -20,10 +20,14 @@ build: deps
 # Unit and process-level tests, then the network-namespace system tests (root only).
 test: build
 	$(SWIFT) test
+	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/mcp/run.sh
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/run.sh
 
 unit-test: build
 	$(SWIFT) test
+
+mcp-test: build
+	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/mcp/run.sh
 
 system-test: build
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/run.sh
