@@ -1,0 +1,129 @@
+import Logging
+import NIOCore
+import Testing
+import ThrumRPC
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A tiny service: echo, a slow method, and a refusal hook.
+struct EchoService: RPCService {
+    var refuse: RPCError?
+
+    struct Text: Codable, Sendable, Equatable { var text: String }
+    struct Delay: Codable, Sendable { var ms: Int }
+
+    func admit(_ peer: RPCPeer) async -> RPCError? { refuse }
+
+    func handle(_ request: RPCRequest, from peer: RPCPeer) async -> RPCReply {
+        do {
+            switch request.method {
+            case "echo": return .result(try request.params(Text.self))
+            case "peer": return .result(Text(text: "\(peer)"))
+            case "slow":
+                let p = try request.params(Delay.self)
+                try? await Task.sleep(for: .milliseconds(p.ms))
+                return .result(Text(text: Task.isCancelled ? "cancelled" : "done"))
+            default: return .error(.methodNotFound(request.method))
+            }
+        } catch let error as RPCError {
+            return .error(error)
+        } catch {
+            return .error(.internalError("\(error)"))
+        }
+    }
+}
+
+@Suite struct LineRPCTests {
+    let logger = Logger(label: "test")
+
+    func socketPath() -> String { "/tmp/thrum-rpc-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock" }
+
+    @Test func aCallRoundTripsOverAUnixSocketWithPeerCredentials() async throws {
+        let path = socketPath()
+        let server = try await LineRPCServer.start(on: .unixPath(path, mode: 0o600), service: EchoService(), logger: logger)
+        defer { Task { await server.shutdown() } }
+        let echoed = try await LineRPCClient.call(.unixPath(path), "echo", EchoService.Text(text: "héllo\nworld"), as: EchoService.Text.self)
+        #expect(echoed.text == "héllo\nworld")
+        let peer = try await LineRPCClient.call(.unixPath(path), "peer", NoParams(), as: EchoService.Text.self)
+        #expect(peer.text == "uid=\(getuid()) pid=\(getpid())")
+    }
+
+    @Test func tcpPeersAreIdentifiedByAddress() async throws {
+        let server = try await LineRPCServer.start(on: .tcp(host: "127.0.0.1", port: 0, device: nil), service: EchoService(), logger: logger)
+        defer { Task { await server.shutdown() } }
+        let port = try #require(server.localAddress?.port)
+        let peer = try await LineRPCClient.call(.tcp(host: "127.0.0.1", port: port), "peer", NoParams(), as: EchoService.Text.self)
+        #expect(peer.text.hasPrefix("127.0.0.1:"))
+    }
+
+    @Test func serverErrorsReachTheCaller() async throws {
+        let path = socketPath()
+        let server = try await LineRPCServer.start(on: .unixPath(path, mode: 0o600), service: EchoService(), logger: logger)
+        defer { Task { await server.shutdown() } }
+        await #expect {
+            _ = try await LineRPCClient.call(.unixPath(path), "nope", NoParams(), as: EchoService.Text.self)
+        } throws: { error in
+            guard case let .server(rpc)? = error as? RPCClientError else { return false }
+            return rpc.code == RPCError.methodNotFoundCode
+        }
+        await #expect {
+            _ = try await LineRPCClient.call(.unixPath(path), "echo", ["text": 5], as: EchoService.Text.self)
+        } throws: { error in
+            guard case let .server(rpc)? = error as? RPCClientError else { return false }
+            return rpc.code == RPCError.invalidParamsCode && rpc.message.contains("text")
+        }
+    }
+
+    @Test func nothingListeningIsUnreachableWithAHint() async {
+        await #expect {
+            _ = try await LineRPCClient.call(.unixPath("/tmp/thrum-no-such.sock"), "echo", NoParams(), as: EchoService.Text.self)
+        } throws: { error in
+            guard case let .unreachable(_, reason)? = error as? RPCClientError else { return false }
+            return reason.contains("is the daemon running?")
+        }
+    }
+
+    @Test func aSlowAnswerTimesOut() async throws {
+        let path = socketPath()
+        let server = try await LineRPCServer.start(on: .unixPath(path, mode: 0o600), service: EchoService(), logger: logger)
+        defer { Task { await server.shutdown() } }
+        await #expect {
+            _ = try await LineRPCClient.call(.unixPath(path), "slow", EchoService.Delay(ms: 5000), as: EchoService.Text.self,
+                                             timeout: .milliseconds(200))
+        } throws: { error in
+            if case .timedOut? = error as? RPCClientError { return true }
+            return false
+        }
+    }
+
+    @Test func aRefusedPeerGetsTheReasonAndNothingElse() async throws {
+        let path = socketPath()
+        let refusal = RPCError(code: RPCError.unauthorizedCode, message: "not allowed")
+        let server = try await LineRPCServer.start(on: .unixPath(path, mode: 0o600), service: EchoService(refuse: refusal), logger: logger)
+        defer { Task { await server.shutdown() } }
+        await #expect {
+            _ = try await LineRPCClient.call(.unixPath(path), "echo", EchoService.Text(text: "x"), as: EchoService.Text.self)
+        } throws: { error in
+            guard case let .server(rpc)? = error as? RPCClientError else { return false }
+            return rpc.message == "not allowed"
+        }
+    }
+
+    @Test func shutdownCancelsWaitsAndRemovesTheSocketFile() async throws {
+        let path = socketPath()
+        let server = try await LineRPCServer.start(on: .unixPath(path, mode: 0o640), service: EchoService(), logger: logger)
+        var st = stat()
+        #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o640)
+        let slow = Task {
+            try await LineRPCClient.call(.unixPath(path), "slow", EchoService.Delay(ms: 30_000), as: EchoService.Text.self)
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        await server.shutdown(grace: .seconds(60))
+        // The 30 s wait was cancelled by the shutdown (answered "cancelled", or
+        // its connection closed), not waited out.
+        let outcome = try? await slow.value
+        #expect(outcome == nil || outcome?.text == "cancelled")
+        #expect(access(path, F_OK) != 0)
+    }
+}
