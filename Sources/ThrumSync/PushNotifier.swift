@@ -6,9 +6,11 @@ import ThrumRPC
 /// once instead of waiting for the periodic sync.
 ///
 /// Per peer: the first write sends at once; writes while that send is going on,
-/// or within `quietGap` after it, are folded into one more send. A burst of
-/// writes costs a handful of notifies, and a dead peer only ever holds one
-/// background send, so the writer never waits.
+/// or within a short gap after it, are folded into one more send. The gap
+/// starts at `quietGap` and doubles (up to `maximumGap`) for as long as writes
+/// keep coming, so an isolated write is announced at once (low latency) while
+/// a burst of 1,000 writes costs a handful of notifies. A dead peer only ever
+/// holds one background send, so the writer never waits.
 final class PushNotifier: Sendable {
     struct Target: Sendable, Equatable {
         var daemonID: String
@@ -35,6 +37,7 @@ final class PushNotifier: Sendable {
 
     private let state = Mutex(State())
     private let quietGap: Duration
+    static let maximumGap: Duration = .milliseconds(250)
     private let timeout: Duration
     private let traffic: SyncTraffic
     private let logger: Logger
@@ -84,6 +87,7 @@ final class PushNotifier: Sendable {
     }
 
     private func notifyLoop(_ daemonID: String) async {
+        var gap = quietGap
         while true {
             let next = state.withLock { state -> Target? in
                 state.peers[daemonID]?.dirty = false
@@ -91,7 +95,8 @@ final class PushNotifier: Sendable {
             }
             guard let target = next else { return }
             await send(to: target)
-            let cancelled = (try? await Task.sleep(for: quietGap)) == nil
+            let cancelled = (try? await Task.sleep(for: gap)) == nil
+            gap = min(gap * 2, Self.maximumGap)
             let again = state.withLock { state -> Bool in
                 if !cancelled, !state.closed, state.peers[daemonID]?.dirty == true { return true }
                 state.peers[daemonID] = nil

@@ -18,7 +18,7 @@ public final class SyncManager: Sendable {
         /// Connect and answer timeout of a notify: short, it is fire-and-forget.
         public var notifyTimeout: Duration = .seconds(2)
         /// After a notify, writes within this gap are folded into one more notify.
-        public var notifyQuietGap: Duration = .milliseconds(25)
+        public var notifyQuietGap: Duration = .milliseconds(2)
         /// Timeout of `sync.peer_info` when adding a peer.
         public var addPeerTimeout: Duration = .seconds(10)
         public var validator: any EventValidator = SignatureValidator()

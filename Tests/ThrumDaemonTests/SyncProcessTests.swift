@@ -36,6 +36,22 @@ struct SyncProcessTests {
         #expect(b.process?.stderr.contains("sync.notify: synced from") == true)
     }
 
+    @Test func aBurstOfWritesCostsAHandfulOfNotifies() async throws {
+        let cluster = SyncCluster()
+        defer { cluster.cleanup() }
+        let a = try cluster.add("a"), b = try cluster.add("b")
+        try a.start()
+        try b.start()
+        try cluster.pairBothWays("a", "b")
+        try a.ok(["agent", "register", "alice"])
+        try await Self.send(count: 1000, on: a, from: "alice", to: "@alice")
+        let total = try cluster.health("a").eventCount
+        try cluster.eventually("b has the burst") { try cluster.health("b").eventCount == total }
+        let sent = try #require(try cluster.health("a").syncTraffic?.notifiesSent)
+        #expect(sent >= 1)
+        #expect(sent <= 30, "1,001 writes were announced with \(sent) notifies")
+    }
+
     @Test func aThreeHopChainConvergesThroughTheMiddle() throws {
         let cluster = SyncCluster()
         defer { cluster.cleanup() }
