@@ -13,4 +13,20 @@ public enum Timestamp {
     public static func parse(_ text: String) -> Date? {
         (try? style.parse(text)) ?? (try? styleWithoutFraction.parse(text))
     }
+
+    /// A coarse age for people: "30s", "4m", "2h5m", "3d".
+    public static func age(seconds: Int) -> String {
+        let seconds = max(seconds, 0)
+        switch seconds {
+        case ..<60: return "\(seconds)s"
+        case ..<3600: return "\(seconds / 60)m"
+        case ..<86400: return "\(seconds / 3600)h\((seconds % 3600) / 60)m"
+        default: return "\(seconds / 86400)d"
+        }
+    }
+
+    /// The age of an RFC 3339 timestamp, or nil when it does not parse.
+    public static func age(of text: String, now: Date = Date()) -> String? {
+        parse(text).map { age(seconds: Int(now.timeIntervalSince($0))) }
+    }
 }

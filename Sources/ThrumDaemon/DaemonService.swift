@@ -70,7 +70,7 @@ enum StatusLine {
         guard let sync = daemon.sync else { return "serving \(agentText) locally; Tailscale sync disabled" }
         let summary = sync.summary()
         let peers = summary.peerCount == 1 ? "1 peer" : "\(summary.peerCount) peers"
-        let last = summary.lastSync.map { "last sync \($0)" } ?? "no sync yet"
+        let last = summary.lastSync.flatMap { Timestamp.age(of: $0) }.map { "last sync \($0) ago" } ?? "no sync yet"
         return "\(peers), \(last); \(agentText)"
     }
 }

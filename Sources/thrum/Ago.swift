@@ -3,18 +3,10 @@ import FoundationEssentials
 
 /// "30s ago", "2m ago": how people read times in status output.
 enum Ago {
-    static func format(seconds: Int) -> String {
-        switch seconds {
-        case ..<60: return "\(max(seconds, 0))s"
-        case ..<3600: return "\(seconds / 60)m"
-        case ..<86400: return "\(seconds / 3600)h\((seconds % 3600) / 60)m"
-        default: return "\(seconds / 86400)d"
-        }
-    }
+    static func format(seconds: Int) -> String { Timestamp.age(seconds: seconds) }
 
     static func since(_ timestamp: String) -> String {
-        guard let date = Timestamp.parse(timestamp) else { return timestamp }
-        return format(seconds: Int(Date().timeIntervalSince(date))) + " ago"
+        Timestamp.age(of: timestamp).map { $0 + " ago" } ?? timestamp
     }
 }
 
