@@ -36,6 +36,35 @@ struct SyncProcessTests {
         #expect(b.process?.stderr.contains("sync.notify: synced from") == true)
     }
 
+    @Test func withoutTailscale0TheDaemonSaysSoAndServesLocalAgents() throws {
+        let d = DaemonFixture(name: "nots", environment: [
+            "THRUM_TAILSCALE_ENABLED": "true", "THRUM_TAILSCALE_INTERFACE": "thrum-test-nosuch0",
+        ])
+        defer { d.cleanup() }
+        try d.start()
+        try d.ok(["agent", "register", "alice"])
+        let status = try d.ok(["status"])
+        #expect(status.contains("Tailscale Sync: enabled"))
+        #expect(status.contains("Listening: no"))
+        #expect(d.process?.stderr.contains("network interface thrum-test-nosuch0 does not exist") == true)
+    }
+
+    @Test func aCorruptPeerRegistryIsKeptAsideAndReported() throws {
+        let d = DaemonFixture(name: "corrupt", environment: [
+            "THRUM_TAILSCALE_ENABLED": "true", "THRUM_SYNC_LISTEN": "127.0.0.1:\(try FreePort.next())",
+        ])
+        defer { d.cleanup() }
+        mkdir(d.stateDirectory, 0o700)
+        try TestFiles.write(d.stateDirectory + "/peers.json", "{ this is not json", mode: 0o600)
+        try d.start()
+        let status = try d.ok(["status"])
+        #expect(status.contains("Peer registry problem"))
+        let kept = try TestProcess("/bin/sh", ["-c", "cat \(d.stateDirectory)/peers.json.corrupt-*"], environment: [:],
+                                   outputDirectory: d.directory)
+        try kept.wait()
+        #expect(kept.stdout == "{ this is not json", "the corrupt file is kept aside byte for byte")
+    }
+
     @Test func aBurstOfWritesCostsAHandfulOfNotifies() async throws {
         let cluster = SyncCluster()
         defer { cluster.cleanup() }
