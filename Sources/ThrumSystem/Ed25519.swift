@@ -21,17 +21,21 @@ public struct Ed25519KeyPair: Sendable {
         precondition(Sodium.ready, "libsodium failed to initialise")
         var seed = [UInt8](repeating: 0, count: seedLength)
         randombytes_buf(&seed, seedLength)
-        // A 32-byte seed always yields a key pair, so this cannot fail.
-        return (try? Ed25519KeyPair(seed: seed))!
+        return Ed25519KeyPair(checkedSeed: seed)
     }
 
     /// The key pair that `seed` determines.
     public init(seed: [UInt8]) throws(CryptoError) {
         guard Sodium.ready else { throw .sodiumUnavailable }
         guard seed.count == Self.seedLength else { throw .badLength(what: "Ed25519 seed", expected: Self.seedLength, got: seed.count) }
+        self.init(checkedSeed: seed)
+    }
+
+    /// `seed` is 32 bytes and libsodium is ready: key derivation cannot fail then.
+    private init(checkedSeed seed: [UInt8]) {
         var pk = [UInt8](repeating: 0, count: Int(crypto_sign_PUBLICKEYBYTES))
         var sk = [UInt8](repeating: 0, count: Int(crypto_sign_SECRETKEYBYTES))
-        guard crypto_sign_seed_keypair(&pk, &sk, seed) == 0 else { throw .operationFailed("crypto_sign_seed_keypair") }
+        crypto_sign_seed_keypair(&pk, &sk, seed)
         publicKey = pk
         secretKey = sk
     }
