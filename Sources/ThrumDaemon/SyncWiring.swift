@@ -39,7 +39,8 @@ struct SyncBridge: SyncControl {
     func traffic() -> ControlResults.SyncTraffic {
         let counts = manager.traffic.snapshot
         return ControlResults.SyncTraffic(eventsReceived: counts.eventsReceived, pagesReceived: counts.pagesReceived,
-                                          notifiesSent: counts.notifiesSent, notifiesFailed: counts.notifiesFailed)
+                                          notifiesSent: counts.notifiesSent, notifiesFailed: counts.notifiesFailed,
+                                          retryWaits: counts.retryWaits)
     }
     func forceSync() async -> [ControlResults.PeerSyncOutcome] { await manager.forceSync() }
     func localWriteHappened() { manager.localWriteHappened() }
