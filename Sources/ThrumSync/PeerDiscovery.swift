@@ -50,11 +50,9 @@ public struct PeerDiscovery: Sendable {
             return []
         }
         let known = manager.registry.all()
-        let candidates = DiscoveryFilter.peers(in: answer, requiredTags: requiredTags)
-            .filter { candidate in !known.contains { isSame($0, as: candidate) } }
-        let tagText = requiredTags.isEmpty ? "any tag" : requiredTags.joined(separator: ", ")
-        logger.debug("discovery: \(candidates.count) new online peer(s) with \(tagText): \(candidates.map(\.hostName).joined(separator: ", "))")
-        return await withTaskGroup(of: PeerRecord?.self) { group in
+        let eligible = DiscoveryFilter.peers(in: answer, requiredTags: requiredTags)
+        let candidates = eligible.filter { candidate in !known.contains { isSame($0, as: candidate) } }
+        let added = await withTaskGroup(of: PeerRecord?.self) { group in
             for candidate in candidates {
                 group.addTask { await add(candidate) }
             }
@@ -64,6 +62,9 @@ public struct PeerDiscovery: Sendable {
             }
             return added
         }
+        let tagText = requiredTags.isEmpty ? "any tag" : requiredTags.joined(separator: " or ")
+        logger.info("discovery: \(eligible.count) online peer(s) with \(tagText), \(candidates.count) not yet known, \(added.count) added")
+        return added
     }
 
     /// Asks the candidate who it is, by name first, then by each address.
