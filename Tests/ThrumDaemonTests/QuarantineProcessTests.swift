@@ -14,11 +14,12 @@ struct QuarantineProcessTests {
                                           threadID: nil, replyTo: nil))
     }
 
-    @Test func badEventsAreQuarantinedByStageAndTheGoodOnesOfTheBatchApplied() async throws {
+    @Test func badEventsAreQuarantinedByStageAndTheGoodOnesOfTheBatchApplied() throws {
         let cluster = SyncCluster()
         defer { cluster.cleanup() }
-        let peer = CraftedPeer()
-        try await peer.start()
+        let peer = CraftedPeer(directory: cluster.root)
+        try peer.start()
+        defer { peer.stop() }
         let b = try cluster.add("b", extra: ["THRUM_SECURITY_REQUIRE_SIGNATURES": "true",
                                              "THRUM_SECURITY_MAX_EVENT_SIZE": "64KiB"])
         try b.start()
@@ -77,11 +78,12 @@ struct QuarantineProcessTests {
         #expect(try b.json(AgentList.self, ["agent", "list"]).agents.map(\.name).sorted() == ["crafty", "reader"])
 
         // The checkpoint moved past the bad ones: a second sync moves nothing.
-        let served = peer.eventsServed
+        let received = try cluster.health("b").syncTraffic?.eventsReceived
+        #expect(received == 11)
         let again = try b.json(SyncOutcomes.self, ["tsync", "force"]).peers.first
         #expect(again?.error == nil)
         #expect(again?.applied == 0 && again?.quarantined == 0)
-        #expect(peer.eventsServed == served)
+        #expect(try cluster.health("b").syncTraffic?.eventsReceived == received, "nothing crossed the wire again")
         #expect(try b.json(QuarantineList.self, ["quarantine", "list"]).events.count == bad.count)
         #expect(!stderr.contains("more than 10"), "7 in an hour is no alert yet")
 
@@ -95,6 +97,5 @@ struct QuarantineProcessTests {
         #expect(b.process?.stderr.contains("[quarantine] peer \(peer.identity.daemonID) has 12 events quarantined in the last hour (more than 10)") == true)
         let table = try b.ok(["quarantine", "list"])
         #expect(table.contains("STAGE") && table.contains("signature verification failed"))
-        await peer.stop()
     }
 }
