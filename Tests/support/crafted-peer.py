@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """A sync peer for tests that serves hand-made events, byte for byte.
 
-Usage: crafted-peer.py --info INFO.json --log EVENTS.jsonl --port-file PATH
+Usage: crafted-peer.py --info INFO.json --log EVENTS.jsonl --port-file PATH [--host IP] [--port N]
 
-Listens on 127.0.0.1 (a free port, written to PATH once listening) and answers
+Listens on IP (default 127.0.0.1) and port N (default a free one; the port is
+written to PATH once listening) and answers
 Thrum's sync protocol (JSON-RPC 2.0, one object per line):
   sync.peer_info  the object in INFO.json, with latest_seq = lines in EVENTS.jsonl
   sync.pull       the lines of EVENTS.jsonl after after_seq (line N is seq N),
@@ -65,9 +66,11 @@ def main():
     parser.add_argument("--info", required=True)
     parser.add_argument("--log", required=True)
     parser.add_argument("--port-file", required=True)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(SystemExit(0)))
-    server = Server(("127.0.0.1", 0), Handler)
+    server = Server((args.host, args.port), Handler)
     server.info_path, server.log_path = args.info, args.log
     staging = args.port_file + ".new"
     with open(staging, "w", encoding="utf-8") as handle:
