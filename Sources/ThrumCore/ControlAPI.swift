@@ -177,13 +177,16 @@ public enum ControlResults {
         public var pagesReceived: Int
         public var notifiesSent: Int
         public var notifiesFailed: Int
-        public init(eventsReceived: Int, pagesReceived: Int, notifiesSent: Int, notifiesFailed: Int) {
+        /// Waits because a peer answered 429/503 with `retry_after_ms`.
+        public var retryWaits: Int
+        public init(eventsReceived: Int, pagesReceived: Int, notifiesSent: Int, notifiesFailed: Int, retryWaits: Int = 0) {
             self.eventsReceived = eventsReceived; self.pagesReceived = pagesReceived
             self.notifiesSent = notifiesSent; self.notifiesFailed = notifiesFailed
+            self.retryWaits = retryWaits
         }
         enum CodingKeys: String, CodingKey {
             case eventsReceived = "events_received", pagesReceived = "pages_received"
-            case notifiesSent = "notifies_sent", notifiesFailed = "notifies_failed"
+            case notifiesSent = "notifies_sent", notifiesFailed = "notifies_failed", retryWaits = "retry_waits"
         }
     }
 

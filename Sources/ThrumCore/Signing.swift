@@ -33,15 +33,31 @@ extension Event {
     /// signature over the signing payload verifies with that key.
     public func verifySignature() -> SignatureProblem? {
         guard let signature else { return .unsigned }
-        guard let key = Data(base64Encoded: originKey), key.count == Ed25519KeyPair.publicKeyLength else {
-            return .malformedKey
+        let keyBytes: [UInt8]
+        switch originKeyBytes() {
+        case let .failure(problem): return problem
+        case let .success(bytes): keyBytes = bytes
         }
-        let keyBytes = [UInt8](key)
-        let derived = DaemonID.derive(publicKey: keyBytes)
-        guard derived == originDaemon else { return .originMismatch(expected: derived) }
         guard let sig = Data(base64Encoded: signature), sig.count == Ed25519KeyPair.signatureLength else {
             return .malformedSignature
         }
         return Ed25519.verify(signature: [UInt8](sig), message: signingPayload, publicKey: keyBytes) ? nil : .invalid
+    }
+
+    /// Checks only that `origin_daemon` is the ID derived from `origin_key`.
+    public func verifyOrigin() -> SignatureProblem? {
+        if case let .failure(problem) = originKeyBytes() { return problem }
+        return nil
+    }
+
+    /// The raw public key, once it is known to be 32 bytes that derive `origin_daemon`.
+    private func originKeyBytes() -> Result<[UInt8], SignatureProblem> {
+        guard let key = Data(base64Encoded: originKey), key.count == Ed25519KeyPair.publicKeyLength else {
+            return .failure(.malformedKey)
+        }
+        let keyBytes = [UInt8](key)
+        let derived = DaemonID.derive(publicKey: keyBytes)
+        guard derived == originDaemon else { return .failure(.originMismatch(expected: derived)) }
+        return .success(keyBytes)
     }
 }

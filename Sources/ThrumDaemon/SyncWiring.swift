@@ -4,6 +4,7 @@ import ThrumCore
 import ThrumRPC
 import ThrumStore
 import ThrumSync
+import ThrumTailscale
 
 /// Builds Tailscale sync for the daemon: the peer registry, the manager, and
 /// the sync port's service with its security gate.
@@ -17,13 +18,21 @@ enum SyncWiring {
         // Events learned from one peer are news for the others: push them on,
         // so A–B–C relays converge by push, not only by the periodic pass.
         let relay = Mutex<SyncManager?>(nil)
-        let manager = SyncManager(config: config, identity: identity, store: store, registry: registry, logger: logger) { applied in
+        var options = SyncManager.Options()
+        options.validator = PipelineValidator(policy: ValidationPolicy(config: config))
+        let manager = SyncManager(config: config, identity: identity, store: store, registry: registry, logger: logger,
+                                  options: options) { applied in
             guard !applied.isEmpty else { return }
             messages.signalIfMessages(applied)
             relay.withLock { $0 }?.localWriteHappened()
         }
         relay.withLock { $0 = manager }
-        return SyncBridge(manager: manager, service: manager.makeSyncServer())
+        let localAPI = LocalAPIClient(socketPath: config.tailscaleSocket)
+        let security = SyncSecurity(config: config, localAPI: localAPI, logger: logger)
+        let discovery = PeerDiscovery(manager: manager, config: config, logger: logger) { () throws(LocalAPIError) in
+            try await localAPI.status()
+        }
+        return SyncBridge(manager: manager, service: manager.makeSyncServer(gate: security.gate), discovery: discovery)
     }
 }
 
@@ -31,15 +40,24 @@ enum SyncWiring {
 struct SyncBridge: SyncControl {
     let manager: SyncManager
     let service: SyncServer
+    let discovery: PeerDiscovery
 
     var rpcService: any RPCService { service }
-    func run() async { await manager.run() }
+
+    /// The periodic sync and discovery, until the daemon stops.
+    func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await discovery.run() }
+            group.addTask { await manager.run() }
+        }
+    }
     func summary() -> ControlResults.TailscaleSync { manager.summary() }
     func peerSummaries() -> [ControlResults.PeerSummary] { manager.peerSummaries() }
     func traffic() -> ControlResults.SyncTraffic {
         let counts = manager.traffic.snapshot
         return ControlResults.SyncTraffic(eventsReceived: counts.eventsReceived, pagesReceived: counts.pagesReceived,
-                                          notifiesSent: counts.notifiesSent, notifiesFailed: counts.notifiesFailed)
+                                          notifiesSent: counts.notifiesSent, notifiesFailed: counts.notifiesFailed,
+                                          retryWaits: counts.retryWaits)
     }
     func forceSync() async -> [ControlResults.PeerSyncOutcome] { await manager.forceSync() }
     func localWriteHappened() { manager.localWriteHappened() }

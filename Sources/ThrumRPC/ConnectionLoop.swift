@@ -20,6 +20,7 @@ struct ConnectionLoop<Service: RPCService>: Sendable {
             try await wrapped.executeThenClose { inbound, outbound in
                 if let refusal = await service.admit(peer) {
                     try await outbound.write(ByteBuffer(bytes: RPCWire.error(id: nil, refusal)))
+                    try await Self.lingerAfterRefusal(inbound, channel: channel)
                     return
                 }
                 do {
@@ -41,6 +42,16 @@ struct ConnectionLoop<Service: RPCService>: Sendable {
             // The peer went away or the connection was closed at shutdown; nothing to answer.
             logger.debug("connection from \(peer) ended: \(error)")
         }
+    }
+
+    /// Closing a socket that still holds unread input sends a reset, which can
+    /// destroy the refusal before the peer reads it. So: send FIN, discard what
+    /// the peer still sends until it closes too, for at most a second.
+    static func lingerAfterRefusal(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, channel: Channel) async throws {
+        try? await channel.close(mode: .output)
+        let deadline = channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
+        defer { deadline.cancel() }
+        for try await _ in inbound {}
     }
 
     /// The response line for one request line, or nil for a notification.

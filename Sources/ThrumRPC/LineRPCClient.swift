@@ -64,6 +64,22 @@ public final class LineRPCConnection {
     /// closed (a late answer could otherwise be read as the next call's).
     public func call<P: Encodable, R: Decodable>(_ method: String, _ params: P, as: R.Type = R.self,
                                                  timeout: Duration = .seconds(30)) async throws(RPCClientError) -> R {
+        let answer = try await answerLine(method, params, timeout: timeout)
+        let response: Response<R>
+        do {
+            response = try JSONDecoder().decode(Response<R>.self, from: Data(answer))
+        } catch {
+            throw .badResponse(method: method, "\(error)")
+        }
+        if let error = response.error { throw .server(error) }
+        guard let result = response.result else { throw .badResponse(method: method, "neither result nor error") }
+        return result
+    }
+
+    /// Like `call`, but returns the answer line undecoded (result or error), for
+    /// callers that must see parts of it exactly as sent.
+    public func answerLine<P: Encodable>(_ method: String, _ params: P,
+                                         timeout: Duration = .seconds(30)) async throws(RPCClientError) -> [UInt8] {
         let id = nextID
         nextID += 1
         let line: [UInt8]
@@ -86,15 +102,7 @@ public final class LineRPCConnection {
             throw .closed(method: method)
         }
         guard let answer else { throw timedOutOrClosed(method, timeout) }
-        let response: Response<R>
-        do {
-            response = try JSONDecoder().decode(Response<R>.self, from: Data(answer.readableBytesView))
-        } catch {
-            throw .badResponse(method: method, "\(error)")
-        }
-        if let error = response.error { throw .server(error) }
-        guard let result = response.result else { throw .badResponse(method: method, "neither result nor error") }
-        return result
+        return Array(answer.readableBytesView)
     }
 
     private func timedOutOrClosed(_ method: String, _ timeout: Duration) -> RPCClientError {

@@ -1,29 +1,20 @@
 import ThrumCore
 
-/// Why a received event is refused, as the quarantine records it.
-public struct ValidationFailure: Error, Sendable, Equatable {
-    /// Pipeline stage: "schema", "signature", "business".
-    public var stage: String
-    public var reason: String
-
-    public init(stage: String, reason: String) {
-        self.stage = stage
-        self.reason = reason
-    }
-}
-
-/// The check every event received by sync passes before it is applied. One
-/// replaceable piece: the full pipeline of DESIGN §7 plugs in here.
+/// The check every event received by sync passes before it is applied: the
+/// event's JSON as received in, the accepted event or why not out.
 public protocol EventValidator: Sendable {
-    /// nil when the event may be applied.
-    func validate(_ event: Event) -> ValidationFailure?
+    func validate(raw: ArraySlice<UInt8>) -> Result<Event, ValidationFailure>
 }
 
-/// Accepts only events whose origin matches their key and whose signature verifies.
-public struct SignatureValidator: EventValidator {
-    public init() {}
+/// The full pipeline of DESIGN §7 (ThrumCore's `EventValidation`) under one policy.
+public struct PipelineValidator: EventValidator {
+    public let policy: ValidationPolicy
 
-    public func validate(_ event: Event) -> ValidationFailure? {
-        event.verifySignature().map { ValidationFailure(stage: "signature", reason: $0.description) }
+    public init(policy: ValidationPolicy = ValidationPolicy()) {
+        self.policy = policy
+    }
+
+    public func validate(raw: ArraySlice<UInt8>) -> Result<Event, ValidationFailure> {
+        EventValidation.validate(raw: raw, policy: policy)
     }
 }

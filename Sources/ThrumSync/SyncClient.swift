@@ -55,7 +55,7 @@ public struct SyncClient: Sendable {
     public var pageLimit: Int
     public var timeout: Duration
 
-    public init(store: EventStore, validator: any EventValidator = SignatureValidator(), traffic: SyncTraffic = SyncTraffic(),
+    public init(store: EventStore, validator: any EventValidator = PipelineValidator(), traffic: SyncTraffic = SyncTraffic(),
                 pageLimit: Int = PullParams.maximumLimit, timeout: Duration = .seconds(30),
                 logger: Logger = Logger(label: "thrum.sync", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.store = store
@@ -107,7 +107,11 @@ public struct SyncClient: Sendable {
 
     private func pullPages(_ connection: LineRPCConnection, endpoint: RPCEndpoint, peerID: String,
                            report: inout PullReport, onApplied: @Sendable ([StoredEvent]) -> Void) async throws {
-        let info = try await connection.call(SyncMethod.peerInfo.rawValue, NoParams(), as: PeerInfo.self, timeout: timeout)
+        let timeout = self.timeout
+        let info = try await honouringRetryAfter {
+            () async throws(RPCClientError) -> PeerInfo in
+            try await connection.call(SyncMethod.peerInfo.rawValue, NoParams(), as: PeerInfo.self, timeout: timeout)
+        }
         guard info.daemonID == peerID else {
             throw SyncPullError.wrongDaemon(address: "\(endpoint)", expected: peerID, found: info.daemonID)
         }
@@ -119,7 +123,9 @@ public struct SyncClient: Sendable {
         while true {
             try Task.checkCancellation()
             let params = PullParams(afterSeq: report.checkpoint, limit: pageLimit)
-            let page = try await connection.call(SyncMethod.pull.rawValue, params, as: PulledPage.self, timeout: timeout)
+            let page = try await honouringRetryAfter { () async throws(RPCClientError) -> PulledPage in
+                try PulledPage.read(answer: try await connection.answerLine(SyncMethod.pull.rawValue, params, timeout: timeout))
+            }
             traffic.record { $0.pagesReceived += 1; $0.eventsReceived += page.events.count }
             report.received += page.events.count
             guard page.nextSeq >= params.afterSeq else {
@@ -140,26 +146,47 @@ public struct SyncClient: Sendable {
         }
     }
 
+    /// Runs one request; when the peer answers 429 (rate limited) or 503
+    /// (overloaded) with `retry_after_ms`, waits that long and asks again
+    /// instead of hammering it, up to `maxRetryWaits` times in a row.
+    private func honouringRetryAfter<T>(_ request: () async throws(RPCClientError) -> T) async throws -> T {
+        var waits = 0
+        while true {
+            do {
+                return try await request()
+            } catch {
+                guard case let .server(refusal) = error,
+                      refusal.code == RPCError.rateLimitedCode || refusal.code == RPCError.overloadedCode,
+                      let milliseconds = refusal.retryAfterMilliseconds, waits < Self.maxRetryWaits else { throw error }
+                waits += 1
+                traffic.record { $0.retryWaits += 1 }
+                try await Task.sleep(for: .milliseconds(min(max(milliseconds, 1), Self.longestRetryWaitMilliseconds)))
+            }
+        }
+    }
+
+    /// A peer that keeps refusing after this many waits is reported as failing.
+    static let maxRetryWaits = 20
+    /// A peer cannot park this daemon's pull for longer than this per wait.
+    static let longestRetryWaitMilliseconds = 60_000
+
     /// Validates each event and applies the page with its checkpoint in one
     /// transaction; refused events go to the quarantine in the same step, so
     /// the checkpoint moves past them.
     private func apply(_ page: PulledPage, from peerID: String) throws(SyncPullError) -> ApplyResult {
         var accepted: [Event] = []
         var refused: [QuarantinedEvent] = []
+        accepted.reserveCapacity(page.events.count)
         let now = Timestamp.now()
-        for pulled in page.events {
-            switch pulled {
-            case let .event(event):
-                if let failure = validator.validate(event) {
-                    refused.append(QuarantinedEvent(eventID: event.eventID, receivedAt: now, fromDaemon: peerID,
-                                                    reason: failure.reason, stage: failure.stage,
-                                                    eventJSON: Self.json(of: event)))
-                } else {
-                    accepted.append(event)
-                }
-            case let .malformed(json, eventID, problem):
-                refused.append(QuarantinedEvent(eventID: eventID, receivedAt: now, fromDaemon: peerID,
-                                                reason: problem, stage: "schema", eventJSON: json))
+        for index in page.events.indices {
+            let raw = page.event(index)
+            switch validator.validate(raw: raw) {
+            case let .success(event):
+                accepted.append(event)
+            case let .failure(failure):
+                refused.append(QuarantinedEvent(eventID: EventValidation.eventID(inRaw: raw), receivedAt: now,
+                                                fromDaemon: peerID, reason: failure.reason, stage: failure.stage.rawValue,
+                                                eventJSON: String(decoding: raw, as: UTF8.self)))
             }
         }
         let result: ApplyResult
@@ -168,16 +195,26 @@ public struct SyncClient: Sendable {
         } catch {
             throw .store("\(error)")
         }
-        for entry in refused {
-            logger.warning("[quarantine] event \(entry.eventID ?? "(no id)") from \(peerID) quarantined: \(entry.reason)",
-                           metadata: ["peer": "\(peerID)", "event_id": "\(entry.eventID ?? "")", "stage": "\(entry.stage)"])
-        }
+        if !refused.isEmpty { report(refused, from: peerID) }
         return result
     }
 
-    static func json(of event: Event) -> String {
-        (try? JSONEncoder().encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    /// One warning per quarantined event, and one more whenever the peer is
+    /// past `alertThreshold` quarantined events within the last hour.
+    private func report(_ refused: [QuarantinedEvent], from peerID: String) {
+        for entry in refused {
+            let id = entry.eventID.map(SyncManager.displayable) ?? "(no id)"
+            logger.warning("[quarantine] event \(id) from \(peerID) quarantined: \(entry.reason)",
+                           metadata: ["peer": "\(peerID)", "event_id": "\(id)", "stage": "\(entry.stage)"])
+        }
+        let since = Timestamp.format(Date().addingTimeInterval(-3600))
+        guard let count = try? store.quarantinedCount(peer: peerID, since: since), count > Self.alertThreshold else { return }
+        logger.warning("[quarantine] peer \(peerID) has \(count) events quarantined in the last hour (more than \(Self.alertThreshold)); it may be misconfigured or hostile: see thrum quarantine list --peer \(peerID)",
+                       metadata: ["peer": "\(peerID)"])
     }
+
+    /// Quarantined events per peer and hour past which a warning is logged.
+    static let alertThreshold = 10
 
     static func describe(_ error: RPCClientError) -> SyncPullError {
         switch error {

@@ -21,7 +21,7 @@ public final class SyncManager: Sendable {
         public var notifyQuietGap: Duration = .milliseconds(2)
         /// Timeout of `sync.peer_info` when adding a peer.
         public var addPeerTimeout: Duration = .seconds(10)
-        public var validator: any EventValidator = SignatureValidator()
+        public var validator: any EventValidator = PipelineValidator()
 
         public init() {}
     }

@@ -55,45 +55,51 @@ public struct PullResult: Encodable, Sendable {
     enum CodingKeys: String, CodingKey { case events, nextSeq = "next_seq", moreAvailable = "more_available" }
 }
 
-/// `sync.pull` result as the client reads it: each event is decoded on its
-/// own, so one malformed event is quarantined instead of stalling the peer's
+/// `sync.pull` result as the client reads it: each event is kept as the
+/// bytes it arrived as, so the validation pipeline sees exactly what the peer
+/// sent and one malformed event is quarantined instead of stalling the peer's
 /// whole log behind it.
-public struct PulledPage: Decodable, Sendable {
-    public var events: [PulledEvent]
+public struct PulledPage: Sendable {
+    /// The answer line; `events` index into it.
+    public var line: [UInt8]
+    public var events: [Range<Int>]
     public var nextSeq: Int64
     public var moreAvailable: Bool
 
-    enum CodingKeys: String, CodingKey { case events, nextSeq = "next_seq", moreAvailable = "more_available" }
-}
-
-/// One element of a pulled page.
-public enum PulledEvent: Decodable, Sendable {
-    case event(Event)
-    /// Not a readable envelope: its JSON text, the id if one could be read, and why.
-    case malformed(json: String, eventID: String?, problem: String)
-
-    public init(from decoder: Decoder) throws {
+    /// Reads the `result` of a `sync.pull` answer line. A JSON-RPC `error` in
+    /// it is thrown as `RPCClientError.server`.
+    public static func read(answer line: [UInt8]) throws(RPCClientError) -> PulledPage {
+        let method = SyncMethod.pull.rawValue
         do {
-            self = .event(try Event(from: decoder))
+            let envelope = try JSONSpans.members(of: line, in: line.indices)
+            if let error = envelope.first(where: { $0.key == "error" }) {
+                throw RPCClientError.server(try decode(RPCError.self, line[error.value]))
+            }
+            guard let result = envelope.first(where: { $0.key == "result" }) else {
+                throw RPCClientError.badResponse(method: method, "neither result nor error")
+            }
+            let fields = try JSONSpans.members(of: line, in: result.value)
+            func field(_ name: String) throws -> Range<Int> {
+                guard let found = fields.first(where: { $0.key == name }) else {
+                    throw RPCClientError.badResponse(method: method, "missing \"\(name)\"")
+                }
+                return found.value
+            }
+            return PulledPage(line: line, events: try JSONSpans.elements(of: line, in: try field("events")),
+                              nextSeq: try decode(Int64.self, line[try field("next_seq")]),
+                              moreAvailable: try decode(Bool.self, line[try field("more_available")]))
+        } catch let error as RPCClientError {
+            throw error
         } catch {
-            let raw = try decoder.singleValueContainer().decode(JSONValue.self)
-            let json = (try? JSONEncoder().encode(raw)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-            var eventID: String?
-            if case let .string(id)? = raw["event_id"] { eventID = id }
-            self = .malformed(json: json, eventID: eventID, problem: Self.describe(error))
+            throw .badResponse(method: method, "\(error)")
         }
     }
 
-    private static func describe(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "not a valid event envelope: \(error)" }
-        switch error {
-        case let .keyNotFound(key, _): return "not a valid event envelope: missing \"\(key.stringValue)\""
-        case let .typeMismatch(_, ctx), let .valueNotFound(_, ctx):
-            let field = ctx.codingPath.last?.stringValue ?? "envelope"
-            return "not a valid event envelope: \"\(field)\" has the wrong type"
-        case let .dataCorrupted(ctx): return "not a valid event envelope: \(ctx.debugDescription)"
-        @unknown default: return "not a valid event envelope"
-        }
+    /// The bytes of event `index`.
+    public func event(_ index: Int) -> ArraySlice<UInt8> { line[events[index]] }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ bytes: ArraySlice<UInt8>) throws -> T {
+        try JSONDecoder().decode(type, from: Data(bytes))
     }
 }
 

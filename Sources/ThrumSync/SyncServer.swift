@@ -40,6 +40,7 @@ public struct SyncServer: RPCService {
             return .error(.methodNotFound(request.method))
         }
         if let refusal = await gate.requestGate(peer, request.method) { return .error(refusal) }
+        defer { gate.requestDone(peer) }
         do {
             switch method {
             case .pull: return .result(try pull(try request.params(PullParams.self)))

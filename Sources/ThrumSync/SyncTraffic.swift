@@ -12,6 +12,8 @@ public final class SyncTraffic: Sendable {
         public var notifiesSent = 0
         /// `sync.notify` requests that failed (peer down, timeout, refusal).
         public var notifiesFailed = 0
+        /// Waits a pull made because the peer answered 429/503 with `retry_after_ms`.
+        public var retryWaits = 0
     }
 
     private let counts = Mutex(Counts())

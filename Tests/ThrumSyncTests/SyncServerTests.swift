@@ -97,21 +97,32 @@ import ThrumRPC
         }
     }
 
-    @Test func malformedEventInAPageIsKeptAsSuch() throws {
-        let json = #"{"events":[{"event_id":"evt_1","type":"x"},{"event_id":"evt_2","type":"message.create","timestamp":"t","origin_daemon":"d_a","origin_key":"k","sequence":1,"data":"{}","signature":null}],"next_seq":7,"more_available":false}"#
-        let page = try JSONDecoder().decode(PulledPage.self, from: Data(json.utf8))
+    @Test func eachPulledEventKeepsTheBytesThePeerSent() throws {
+        let first = #"{"event_id":"evt_1","type":"x","odd":[1,{"a":"]}\""}]}"#
+        let second = #"{ "event_id" : "evt_2", "data" : "{\"text\":\"a, b\"}" }"#
+        let line = #"{"jsonrpc":"2.0","id":1,"result":{"events":["# + first + " , " + second + #"],"next_seq":7,"more_available":false}}"#
+        let page = try PulledPage.read(answer: Array(line.utf8))
         #expect(page.events.count == 2)
-        guard case let .malformed(raw, eventID, problem)? = page.events.first else {
-            Issue.record("the first event should be malformed")
-            return
+        #expect(String(decoding: page.event(0), as: UTF8.self) == first)
+        #expect(String(decoding: page.event(1), as: UTF8.self) == second)
+        #expect(page.nextSeq == 7)
+        #expect(!page.moreAvailable)
+    }
+
+    @Test func aRefusalInsteadOfAPageIsThrownWithItsRetryHint() {
+        let line = #"{"jsonrpc":"2.0","id":1,"error":{"code":429,"message":"rate limited","data":{"retry_after_ms":120}}}"#
+        #expect {
+            _ = try PulledPage.read(answer: Array(line.utf8))
+        } throws: { error in
+            guard case let .server(refusal)? = error as? RPCClientError else { return false }
+            return refusal.code == 429 && refusal.retryAfterMilliseconds == 120
         }
-        #expect(eventID == "evt_1")
-        #expect(problem.contains("missing"))
-        #expect(raw.contains("evt_1"))
-        guard case let .event(event)? = page.events.last else {
-            Issue.record("the second event should decode")
-            return
+    }
+
+    @Test func aBrokenPageIsABadResponseNotACrash() {
+        for line in [#"{"result":{"events":[{"a":"#, #"{"result":{"events":[1,],"next_seq":1}}"#, "", "[]",
+                     #"{"result":{"events":[],"next_seq":"x","more_available":false}}"#] {
+            #expect(throws: RPCClientError.self) { _ = try PulledPage.read(answer: Array(line.utf8)) }
         }
-        #expect(event.eventID == "evt_2")
     }
 }

@@ -13,11 +13,21 @@ cleanup() {
 trap cleanup EXIT
 
 port_a=$((20000 + RANDOM % 20000)); port_b=$((port_a + 1))
+# A stand-in tailscaled (Tests/support/fake-tailscaled.py): every sync
+# connection is authorized by WhoIs, and on loopback all come from 127.0.0.1,
+# which this map makes a tagged node (offline, so discovery does not dial it).
+cat >"$work/tailnet.json" <<'MAP'
+{"self": "demo", "nodes": [{"hostname": "loopback", "ips": ["127.0.0.1"], "tags": ["tag:thrum-daemon"], "online": false}]}
+MAP
+python3 "$(dirname "$0")/../support/fake-tailscaled.py" --socket "$work/tailscaled.sock" --map "$work/tailnet.json" &
+pids+=($!)
+for _ in $(seq 100); do [ -S "$work/tailscaled.sock" ] && break; sleep 0.1; done
 # The environment of host "laptop" (a) or "ci-runner" (b).
 use_host() {
   local port=$port_a; [ "$1" = ci-runner ] && port=$port_b
   export THRUM_STATE_DIR="$work/$1" THRUM_SOCKET="$work/$1.sock" THRUM_CONFIG="$work/none.env" \
-    THRUM_TAILSCALE_ENABLED=true THRUM_TAILSCALE_HOSTNAME="$1" THRUM_SYNC_LISTEN="127.0.0.1:$port" THRUM_LOG=stderr
+    THRUM_TAILSCALE_ENABLED=true THRUM_TAILSCALE_HOSTNAME="$1" THRUM_SYNC_LISTEN="127.0.0.1:$port" THRUM_LOG=stderr \
+    THRUM_TAILSCALE_SOCKET="$work/tailscaled.sock"
 }
 # Run thrum on a host.
 host() { ( use_host "$1"; shift; exec "$THRUM_BIN" "$@" ); }
@@ -60,6 +70,9 @@ echo "[ci-runner] tester:"; host ci-runner inbox --agent tester
 say "sync status"
 host laptop tsync peers list
 host ci-runner status
+
+say "what sync_auth logged on the laptop"
+grep '\[sync_auth\]' "$work/laptop.log" | head -3
 
 say "stopping both daemons"
 for p in "${pids[@]}"; do kill -TERM "$p"; done

@@ -1,0 +1,104 @@
+import Logging
+import ThrumCore
+import ThrumTailscale
+
+/// Finds sync peers through tailscaled (DESIGN §6, Discovery): on start and
+/// every `THRUM_SYNC_INTERVAL`, LocalAPI `status`; each online peer carrying a
+/// required tag is asked `sync.peer_info` at `DNSName:port` (or, when MagicDNS
+/// does not resolve, at its Tailscale IPs) and added to the registry as
+/// `discovered`. Offline peers are never dialed.
+public struct PeerDiscovery: Sendable {
+    let manager: SyncManager
+    let status: @Sendable () async throws(LocalAPIError) -> TailscaleStatus
+    let requiredTags: [String]
+    let port: Int
+    let interval: Double
+    let logger: Logger
+
+    public init(manager: SyncManager, config: ThrumConfig, logger: Logger,
+                status: @escaping @Sendable () async throws(LocalAPIError) -> TailscaleStatus) {
+        self.manager = manager
+        self.status = status
+        requiredTags = config.requiredTags
+        port = config.tailscalePort
+        interval = config.syncInterval
+        var logger = logger
+        logger[metadataKey: "component"] = "discovery"
+        self.logger = logger
+    }
+
+    /// Discovers now, then every interval, until the calling task is cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            await discoverOnce()
+            do {
+                try await Task.sleep(for: .seconds(max(interval, 0.001)))
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// One pass; returns the peers it added or refreshed.
+    @discardableResult
+    public func discoverOnce() async -> [PeerRecord] {
+        let answer: TailscaleStatus
+        do {
+            answer = try await status()
+        } catch {
+            logger.warning("discovery: cannot ask tailscaled for its peers: \(error)")
+            return []
+        }
+        let known = manager.registry.all()
+        let eligible = DiscoveryFilter.peers(in: answer, requiredTags: requiredTags)
+        let candidates = eligible.filter { candidate in !known.contains { isSame($0, as: candidate) } }
+        let added = await withTaskGroup(of: PeerRecord?.self) { group in
+            for candidate in candidates {
+                group.addTask { await add(candidate) }
+            }
+            var added: [PeerRecord] = []
+            for await record in group {
+                if let record { added.append(record) }
+            }
+            return added
+        }
+        let tagText = requiredTags.isEmpty ? "any tag" : requiredTags.joined(separator: " or ")
+        logger.info("discovery: \(eligible.count) online peer(s) with \(tagText), \(candidates.count) not yet known, \(added.count) added")
+        return added
+    }
+
+    /// Asks the candidate who it is, by name first, then by each address.
+    private func add(_ candidate: DiscoveredPeer) async -> PeerRecord? {
+        let addresses = (candidate.dnsName.isEmpty ? [] : [hostPort(candidate.dnsName)]) + candidate.tailscaleIPs.map(hostPort)
+        var failures: [String] = []
+        for address in addresses {
+            do {
+                let record = try await manager.addPeer(address: address, source: .discovered,
+                                                       tailscaleIP: candidate.tailscaleIPs.first)
+                logger.info("discovery: added peer \(candidate.hostName) (\(record.daemonID)) at \(address)",
+                            metadata: ["peer": "\(record.daemonID)"])
+                return record
+            } catch .unreachable(let reason) {
+                failures.append(reason)
+            } catch .isSelf {
+                return nil
+            } catch {
+                failures.append("\(error)")
+                break
+            }
+        }
+        logger.warning("discovery: \(candidate.hostName) is online in the tailnet but did not answer sync.peer_info: \(failures.joined(separator: "; "))")
+        return nil
+    }
+
+    private func hostPort(_ host: String) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    /// A registered peer at one of the candidate's addresses needs no new `sync.peer_info`.
+    private func isSame(_ record: PeerRecord, as candidate: DiscoveredPeer) -> Bool {
+        let addresses = Set(([candidate.dnsName] + candidate.tailscaleIPs).map(hostPort))
+        return addresses.contains(record.address)
+            || record.tailscaleIP.map { candidate.tailscaleIPs.contains($0) && record.source == .discovered } == true
+    }
+}

@@ -1,0 +1,99 @@
+import Logging
+import ThrumCore
+import ThrumRPC
+import ThrumTailscale
+
+/// The sync port's gate as the daemon runs it (DESIGN §7): every connection
+/// and every request is authorized by tailscaled's WhoIs of the remote address
+/// (cached per IP), then counted against the peer's token bucket and the
+/// port's global in-flight limit.
+public final class SyncSecurity: Sendable {
+    /// How long a 503 asks the peer to wait.
+    static let overloadedRetryMilliseconds = 250
+
+    let authorizer: PeerAuthorizer
+    let cache: WhoIsCache
+    let limiter: RateLimiter?
+    let inFlight: InFlightLimit
+    let whois: @Sendable (String, Int) async throws(LocalAPIError) -> WhoIs?
+    let logger: Logger
+
+    /// - Parameter whois: tailscaled's answer for a remote `ip`, `port`.
+    public init(policy: AuthorizationPolicy, rateLimit: (perSecond: Double, burst: Int)?, maxInFlight: Int,
+                cache: WhoIsCache = WhoIsCache(), logger: Logger,
+                whois: @escaping @Sendable (String, Int) async throws(LocalAPIError) -> WhoIs?) {
+        authorizer = PeerAuthorizer(policy: policy)
+        self.cache = cache
+        limiter = rateLimit.map { RateLimiter(ratePerSecond: $0.perSecond, burst: $0.burst) }
+        inFlight = InFlightLimit(capacity: maxInFlight)
+        self.whois = whois
+        var logger = logger
+        logger[metadataKey: "component"] = "sync_auth"
+        self.logger = logger
+    }
+
+    /// The daemon's settings, asking the tailscaled at `THRUM_TAILSCALE_SOCKET`.
+    public convenience init(config: ThrumConfig, localAPI: LocalAPIClient, logger: Logger) {
+        self.init(policy: AuthorizationPolicy(config: config),
+                  rateLimit: config.rateLimitEnabled ? (config.maxRequestsPerSecond, config.burstSize) : nil,
+                  maxInFlight: config.maxQueueDepth, logger: logger) { ip, port throws(LocalAPIError) in
+            try await localAPI.whois(ip: ip, port: port)
+        }
+    }
+
+    public var gate: SyncGate {
+        SyncGate(admission: { [self] peer in await admit(peer) },
+                 requestGate: { [self] peer, _ in await gateRequest(from: peer) },
+                 requestDone: { [self] _ in inFlight.leave() })
+    }
+
+    /// Authorizes a new connection; a refusal is sent and the connection closed.
+    func admit(_ peer: RPCPeer) async -> RPCError? {
+        await authorize(peer).allowed ? nil : Self.refusal
+    }
+
+    /// Authorizes (from the cache, so a peer cut off by tailscaled or a changed
+    /// map is refused within the cache's lifetime even on an open connection),
+    /// then rate limits per peer identity, then takes an in-flight slot.
+    func gateRequest(from peer: RPCPeer) async -> RPCError? {
+        let decision = await authorize(peer)
+        guard decision.allowed else { return Self.refusal }
+        if let limiter, case let .limited(milliseconds) = limiter.admit(decision.host) {
+            logger.debug("[sync_auth] rate limited peer \(decision.host) at \(peer); retry after \(milliseconds) ms")
+            return .retryable(code: RPCError.rateLimitedCode,
+                              message: "rate limited: too many sync requests from \(decision.host); retry after \(milliseconds) ms",
+                              retryAfterMilliseconds: milliseconds)
+        }
+        guard inFlight.enter() else {
+            logger.warning("[sync_auth] sync port overloaded: refusing a request from \(decision.host) (THRUM_SECURITY_MAX_QUEUE_DEPTH reached)")
+            return .retryable(code: RPCError.overloadedCode, message: "overloaded: too many sync requests in flight; retry later",
+                              retryAfterMilliseconds: Self.overloadedRetryMilliseconds)
+        }
+        return nil
+    }
+
+    /// The decision for the peer's address, logged when it is made afresh.
+    func authorize(_ peer: RPCPeer) async -> AuthorizationDecision {
+        guard case let .tcp(ip, port) = peer.origin else {
+            return AuthorizationDecision(allowed: false, host: "\(peer)", login: "", tags: [],
+                                         reasons: ["not a TCP connection"])
+        }
+        if let cached = cache.decision(for: ip) { return cached }
+        let whois = self.whois
+        let decision = await cache.authorize(remoteIP: ip, with: authorizer) { () throws(LocalAPIError) -> WhoIs? in
+            try await whois(ip, port)
+        }
+        var logger = logger
+        logger[metadataKey: "peer"] = "\(decision.host)"
+        if decision.allowed {
+            logger.info("\(decision.logLine)")
+        } else {
+            logger.warning("\(decision.logLine)")
+        }
+        return decision
+    }
+
+    /// What a refused peer is told; the reasons stay in this daemon's log.
+    static let refusal = RPCError(code: RPCError.unauthorizedCode,
+                                  message: "not authorized to sync with this daemon; its log ([sync_auth] DENIED) says why")
+}
