@@ -37,7 +37,7 @@ final class PushNotifier: Sendable {
 
     private let state = Mutex(State())
     private let quietGap: Duration
-    static let maximumGap: Duration = .milliseconds(250)
+    static let maximumGap: Duration = .seconds(1)
     private let timeout: Duration
     private let traffic: SyncTraffic
     private let logger: Logger

@@ -64,7 +64,10 @@ import ThrumStore
             let received = fake.count(SyncMethod.notify.rawValue)
             #expect(received >= 1)
             #expect(received <= 5)
-            #expect(a.manager.traffic.snapshot.notifiesSent == received)
+            // Every notify that reached the peer is counted (as failed when its
+            // answer came after the short timeout, as on a loaded machine).
+            let counts = a.manager.traffic.snapshot
+            #expect(counts.notifiesSent + counts.notifiesFailed == received)
         }
     }
 
