@@ -52,7 +52,8 @@ enum Heartbeats {
         var sinceStatus = Duration.zero
         while !Task.isCancelled {
             guard (try? await Task.sleep(for: tick)) != nil else { return }
-            notifier.watchdog()
+            // WATCHDOG=1 only when systemd asked for it (WatchdogSec=).
+            if notifier.watchdogInterval != nil { notifier.watchdog() }
             sinceStatus += tick
             if sinceStatus >= statusEvery {
                 sinceStatus = .zero

@@ -151,13 +151,26 @@ public enum LineRPCClient {
         try await withConnection(to: endpoint) { try await $0.call(method, params, as: R.self, timeout: timeout) }
     }
 
+    /// A connect failure in words a person can act on (NIO's own text names
+    /// internal types).
     static func describeConnectError(_ error: any Error) -> String {
+        if let connection = error as? NIOConnectionError {
+            if let first = connection.connectionErrors.first { return describeConnectError(first.error) }
+            if connection.dnsAError != nil || connection.dnsAAAAError != nil {
+                return "cannot resolve \(connection.host) (check the name, or use the peer's Tailscale IP)"
+            }
+        }
+        if let channelError = error as? ChannelError, case .connectTimeout = channelError {
+            return "no answer (timed out connecting; is the peer up and reachable?)"
+        }
         if let io = error as? IOError {
             switch io.errnoCode {
             case ENOENT: return "no such socket (is the daemon running?)"
             case ECONNREFUSED: return "connection refused (is the daemon running?)"
             case EACCES: return "permission denied (are you in the thrum group?)"
-            default: return "\(io)"
+            case EHOSTUNREACH, ENETUNREACH: return "no route to host (is the peer on the tailnet and up?)"
+            case ETIMEDOUT: return "timed out (is the peer up and reachable?)"
+            default: return String(cString: strerror(io.errnoCode))
             }
         }
         return "\(error)"

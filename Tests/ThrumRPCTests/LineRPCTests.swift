@@ -84,6 +84,22 @@ struct EchoService: RPCService {
         }
     }
 
+    @Test func aClosedTCPPortAndAnUnknownNameAreSaidPlainly() async {
+        // Port 1 on loopback: nothing listens there on a test machine.
+        await #expect {
+            _ = try await LineRPCClient.call(.tcp(host: "127.0.0.1", port: 1), "echo", NoParams(), as: EchoService.Text.self)
+        } throws: { error in
+            guard case let .unreachable(_, reason)? = error as? RPCClientError else { return false }
+            return reason == "connection refused (is the daemon running?)"
+        }
+        await #expect {
+            _ = try await LineRPCClient.call(.tcp(host: "no-such-host.invalid", port: 4200), "echo", NoParams(), as: EchoService.Text.self)
+        } throws: { error in
+            guard case let .unreachable(_, reason)? = error as? RPCClientError else { return false }
+            return reason.hasPrefix("cannot resolve no-such-host.invalid")
+        }
+    }
+
     @Test func aSlowAnswerTimesOut() async throws {
         let path = socketPath()
         let server = try await LineRPCServer.start(on: .unixPath(path, mode: 0o600), service: EchoService(), logger: logger)
