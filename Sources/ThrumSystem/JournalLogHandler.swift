@@ -7,7 +7,7 @@ import Logging
 /// A record journald refuses goes to stderr instead of being lost. (A missing
 /// journald is not reported by libsystemd at all; LogDestination checks for
 /// its socket before choosing this handler.)
-public struct JournalLogHandler: LogHandler {
+public struct JournalLogHandler: ThrumLogHandler {
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
     public var logLevel: Logger.Level
@@ -17,13 +17,8 @@ public struct JournalLogHandler: LogHandler {
         self.metadataProvider = metadataProvider
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
     public func log(event: LogEvent) {
-        let merged = LogRecordMetadata.merge(handler: metadata, provider: metadataProvider, call: event.metadata, error: event.error)
+        let merged = mergedMetadata(of: event)
         let fields = Self.fields(
             level: event.level, message: event.message, metadata: merged,
             file: event.file, function: event.function, line: event.line)

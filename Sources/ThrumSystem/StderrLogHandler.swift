@@ -4,7 +4,7 @@ import Logging
 /// Plain lines on stderr, `<level> message key=value ...`, for a terminal or
 /// a supervisor other than systemd. No timestamp: the terminal or the
 /// journal that collects stderr adds its own.
-public struct StderrLogHandler: LogHandler {
+public struct StderrLogHandler: ThrumLogHandler {
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
     public var logLevel: Logger.Level
@@ -14,13 +14,8 @@ public struct StderrLogHandler: LogHandler {
         self.metadataProvider = metadataProvider
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
     public func log(event: LogEvent) {
-        let merged = LogRecordMetadata.merge(handler: metadata, provider: metadataProvider, call: event.metadata, error: event.error)
+        let merged = mergedMetadata(of: event)
         Self.write(Self.line(level: event.level, message: event.message, metadata: merged))
     }
 

@@ -29,8 +29,24 @@ def free_port():
         return s.getsockname()[1]
 
 
+def start_tailnet(root):
+    """The stand-in tailscaled: loopback is a tagged (offline, so never
+    discovered) node, so the sync port's WhoIs authorization admits it."""
+    path = os.path.join(root, "tailnet.json")
+    with open(path, "w") as f:
+        json.dump({"self": "bench", "nodes": [{"hostname": "loopback", "ips": ["127.0.0.1"],
+                                               "tags": ["tag:thrum-daemon"], "online": False}]}, f)
+    sock = os.path.join(root, "tailscaled.sock")
+    here = os.path.dirname(os.path.abspath(__file__))
+    process = subprocess.Popen([sys.executable, os.path.join(here, "..", "support", "fake-tailscaled.py"),
+                                "--socket", sock, "--map", path])
+    while not os.path.exists(sock):
+        time.sleep(0.01)
+    return process, sock
+
+
 class Daemon:
-    def __init__(self, root, name, sync=False):
+    def __init__(self, root, name, sync=False, tailscaled=None):
         self.name = name
         self.state = os.path.join(root, name)
         self.socket = os.path.join(root, name + ".sock")
@@ -40,7 +56,7 @@ class Daemon:
                         THRUM_TAILSCALE_HOSTNAME=name)
         if sync:
             self.env.update(THRUM_TAILSCALE_ENABLED="true", THRUM_SYNC_LISTEN=f"127.0.0.1:{self.port}",
-                            THRUM_SYNC_INTERVAL="1h")
+                            THRUM_SYNC_INTERVAL="1h", THRUM_TAILSCALE_SOCKET=tailscaled)
         self.log = open(os.path.join(root, name + ".log"), "w")
         self.process = None
 
@@ -126,7 +142,8 @@ def bench_local(root):
 
 
 def bench_sync(root):
-    a, b = Daemon(root, "a", sync=True), Daemon(root, "b", sync=True)
+    tailnet, tailscaled = start_tailnet(root)
+    a, b = Daemon(root, "a", sync=True, tailscaled=tailscaled), Daemon(root, "b", sync=True, tailscaled=tailscaled)
     a.start()
     b.start()
     a.cli("agent", "register", "sender")
@@ -167,6 +184,7 @@ def bench_sync(root):
     sender.close()
     a.stop()
     b.stop()
+    tailnet.terminate()
 
 
 def main():

@@ -4,3 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 : "${THRUM_BIN:?set THRUM_BIN to a release build of thrum}"
 python3 bench.py
+echo
+bash security.sh
