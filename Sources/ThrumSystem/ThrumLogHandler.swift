@@ -3,9 +3,7 @@ import Logging
 /// What Thrum's two log handlers (journald, stderr) share: metadata kept on
 /// the handler and merged per record, so each handler only says how a record
 /// is written.
-public protocol ThrumLogHandler: LogHandler {
-    var metadataProvider: Logger.MetadataProvider? { get }
-}
+public protocol ThrumLogHandler: LogHandler {}
 
 extension ThrumLogHandler {
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
