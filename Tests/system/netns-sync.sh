@@ -6,6 +6,20 @@
 # paired), direct propagation, and a partition (C's link down) with writes on
 # both sides that heals, by the periodic fallback alone, into one log.
 #
+# Authorization is on, as by default (THRUM_SECURITY_REQUIRED_TAGS is
+# tag:thrum-daemon): every host runs a stand-in tailscaled
+# (Tests/support/fake-tailscaled.py) with its own map, in which A, B and C are
+# tagged nodes. A fourth host, the intruder X, is on the same bridge but
+# untagged in every map: its pulls and its pairing are refused, while the
+# tagged hosts keep syncing.
+#
+# Discovery is live (each daemon reads its stand-in's status on start and
+# every THRUM_SYNC_INTERVAL; MagicDNS names do not resolve in the namespaces,
+# so it dials the Tailscale IPs at the common port 4200). The maps decide what
+# it finds, so the relay scenario stays a relay: A's map lists C as offline and
+# C's map lists A as offline, so discovery pairs A–B and B–C only, and A and C
+# meet only when the test pairs them by hand with `tsync peers add`.
+#
 # Only addresses inside the namespaces made here are used; the namespaces,
 # daemons and temporary files are removed on every exit, also on failure or
 # Ctrl-C.
@@ -30,13 +44,15 @@ if [[ -z ${THRUM_BIN:-} || ! -x ${THRUM_BIN} ]]; then
 fi
 THRUM_BIN=$(realpath "$THRUM_BIN")
 
-hosts=(a b c)
-declare -A address=([a]=100.64.0.1 [b]=100.64.0.2 [c]=100.64.0.3)
+hosts=(a b c)          # the tagged hosts that sync with each other
+all_hosts=(a b c x)    # and the intruder
+declare -A address=([a]=100.64.0.1 [b]=100.64.0.2 [c]=100.64.0.3 [x]=100.64.0.9)
 port=4200
 prefix=thrum-$$
 bridge_ns=$prefix-br
 tmp=$(mktemp -d /tmp/thrum-netns.XXXXXX)
 declare -A daemon_pid=()
+declare -A tailscaled_pid=()
 
 host_ns() { echo "$prefix-$1"; }
 
@@ -52,15 +68,25 @@ stop_daemons() {
     done
 }
 
+stop_tailscaleds() {
+    local h
+    for h in "${!tailscaled_pid[@]}"; do kill -TERM "${tailscaled_pid[$h]}" 2>/dev/null; done
+    for h in "${!tailscaled_pid[@]}"; do
+        wait "${tailscaled_pid[$h]}" 2>/dev/null
+        unset "tailscaled_pid[$h]"
+    done
+}
+
 remove_namespaces() {
     local h
-    for h in "${hosts[@]}"; do ip netns del "$(host_ns "$h")" 2>/dev/null; done
+    for h in "${all_hosts[@]}"; do ip netns del "$(host_ns "$h")" 2>/dev/null; done
     ip netns del "$bridge_ns" 2>/dev/null
 }
 
 cleanup() {
     trap - EXIT
     stop_daemons
+    stop_tailscaleds
     remove_namespaces
     rm -rf "$tmp"
 }
@@ -75,7 +101,7 @@ make_network() {
         ip -n "$bridge_ns" link add br0 type bridge &&
         ip -n "$bridge_ns" link set br0 up || return 1
     local h ns
-    for h in "${hosts[@]}"; do
+    for h in "${all_hosts[@]}"; do
         ns=$(host_ns "$h")
         ip netns add "$ns" &&
             ip -n "$bridge_ns" link add "veth-$h" type veth peer name tailscale0 netns "$ns" &&
@@ -89,16 +115,49 @@ make_network() {
 # link_of HOST up|down: plugs a host's cable into the bridge, or pulls it.
 link_of() { ip -n "$bridge_ns" link set "veth-$1" "$2"; }
 
+# --- The tailnet as each host's tailscaled sees it. ---
+
+# write_map HOST ONLINE...: HOST's stand-in map. A, B and C are nodes tagged
+# tag:thrum-daemon; those named in ONLINE (and HOST itself) are online, the
+# others offline, so HOST's discovery dials only the ONLINE ones (WhoIs
+# ignores `online`, so every tagged host is still authorized). The intruder X
+# is online but untagged, owned by a person: discovery skips it and WhoIs
+# authorization refuses it. Written aside and renamed, since the stand-in
+# reads the map on every request.
+write_map() {
+    local h=$1 node online nodes=()
+    shift
+    for node in a b c; do
+        online=false
+        [[ $node == "$h" || " $* " == *" $node "* ]] && online=true
+        nodes+=("{\"hostname\": \"host-$node\", \"ips\": [\"${address[$node]}\"], \"tags\": [\"tag:thrum-daemon\"], \"online\": $online}")
+    done
+    nodes+=("{\"hostname\": \"intruder\", \"ips\": [\"${address[x]}\"], \"login\": \"mallory@example.com\", \"online\": true}")
+    local IFS=,
+    printf '{"self": "%s", "tailnet": "tail1234.ts.net", "nodes": [%s]}\n' \
+        "$([[ $h == x ]] && echo intruder || echo "host-$h")" "${nodes[*]}" >"$tmp/$h/tailnet.json.new" &&
+        mv "$tmp/$h/tailnet.json.new" "$tmp/$h/tailnet.json"
+}
+
+# start_tailscaled HOST: HOST's stand-in LocalAPI on a unix socket (outside the
+# namespaces; a unix socket path reaches across them).
+start_tailscaled() {
+    local h=$1
+    python3 "$here/../support/fake-tailscaled.py" --socket "$tmp/$h/tailscaled.sock" --map "$tmp/$h/tailnet.json" \
+        2>"$tmp/$h/tailscaled.log" &
+    tailscaled_pid[$h]=$!
+}
+
 # --- Daemons and the CLI. ---
 
-# The environment of host $1's daemon and CLI (DESIGN §8). No tailscaled: the
-# LocalAPI socket points nowhere, so discovery finds nothing and pairing is by
-# `tsync peers add` only.
+# The environment of host $1's daemon and CLI (DESIGN §8): its own stand-in
+# tailscaled, the default authorization policy and port 4200 everywhere, so
+# discovery dials peers at the port they listen on.
 host_env() {
     local dir=$tmp/$1
     printf '%s\n' THRUM_STATE_DIR="$dir/state" THRUM_SOCKET="$dir/thrum.sock" THRUM_CONFIG="$tmp/none.env" \
-        THRUM_TAILSCALE_SOCKET="$tmp/no-tailscaled.sock" THRUM_LOG=stderr \
-        THRUM_TAILSCALE_ENABLED=true THRUM_TAILSCALE_HOSTNAME="host-$1" \
+        THRUM_TAILSCALE_SOCKET="$dir/tailscaled.sock" THRUM_LOG=stderr \
+        THRUM_TAILSCALE_ENABLED=true THRUM_TAILSCALE_HOSTNAME="host-$1" THRUM_TAILSCALE_PORT=$port \
         THRUM_SYNC_INTERVAL=2s THRUM_SYNC_RECENT_THRESHOLD=1s
 }
 
@@ -117,6 +176,19 @@ start_daemon() {
     daemon_pid[$h]=$!
 }
 
+# start_plain_daemon HOST: the daemon started directly, binding HOST's
+# tailscale0 address itself (THRUM_SYNC_LISTEN). For the intruder, whose own
+# stand-in refuses it too, so a first sync.peer_info could not prove it is up.
+start_plain_daemon() {
+    local h=$1 vars=()
+    mkdir -p "$tmp/$h"
+    mapfile -t vars < <(host_env "$h")
+    # ip netns exec and env both exec, so $! is the daemon itself.
+    ip netns exec "$(host_ns "$h")" env "${vars[@]}" THRUM_SYNC_LISTEN="${address[$h]}:$port" \
+        "$THRUM_BIN" daemon start 2>"$tmp/$h/daemon.log" &
+    daemon_pid[$h]=$!
+}
+
 # on HOST thrum-args...: the CLI on HOST, bounded so a stuck daemon fails the
 # test instead of hanging it.
 on() {
@@ -126,8 +198,8 @@ on() {
     env "${vars[@]}" ip netns exec "$(host_ns "$h")" timeout 60 "$THRUM_BIN" "$@"
 }
 
-# rpc_from HOST ADDRESS METHOD: a raw sync RPC sent from inside HOST's namespace.
-rpc_from() { ip netns exec "$(host_ns "$1")" python3 "$lib_dir/jsonrpc.py" "$2" "$3"; }
+# rpc_from HOST ADDRESS METHOD [PARAMS]: a raw sync RPC sent from inside HOST's namespace.
+rpc_from() { ip netns exec "$(host_ns "$1")" python3 "$lib_dir/jsonrpc.py" "${@:2}"; }
 
 answers() { on "$1" health >/dev/null 2>&1; }
 daemon_id() { on "$1" health 2>/dev/null | json 'j["daemon_id"]'; }
@@ -182,6 +254,13 @@ remember() { sent+=("$1 $2"); }
 
 peer_ids() { on "$1" tsync peers list --json 2>/dev/null | json '[p["daemon_id"] for p in j["peers"]]'; }
 
+# knows_at HOST PEER: HOST has PEER in its registry, at PEER's Tailscale IP.
+knows_at() {
+    on "$1" tsync peers list --json 2>/dev/null |
+        json_true "any(p['daemon_id'] == '${id[$2]}' and p['address'] == '${address[$2]}:$port' for p in j['peers'])"
+}
+discovered_relay_pairs() { knows_at a b && knows_at b a && knows_at b c && knows_at c b; }
+
 # force_reaches_every_peer HOST: `tsync force` on HOST pulled from each peer.
 force_reaches_every_peer() {
     on "$1" tsync force --json 2>/dev/null >"$tmp/force.json" &&
@@ -190,7 +269,7 @@ force_reaches_every_peer() {
 
 dump_logs() {
     local h
-    for h in "${hosts[@]}"; do
+    for h in "${all_hosts[@]}"; do
         echo "--- host $h daemon log (last 30 lines):"
         tail -n 30 "$tmp/$h/daemon.log" 2>/dev/null | sed 's/^/  /'
     done
@@ -203,7 +282,17 @@ if ! make_network; then
     summary
     exit 1
 fi
-ok "three hosts with tailscale0 on 100.64.0.0/10 joined by a bridge namespace"
+ok "four hosts (a, b, c and intruder x) with tailscale0 on 100.64.0.0/10 joined by a bridge namespace"
+
+# Discovery's view per host: A sees B, C sees B, B sees both; the intruder's
+# tailscaled shows it every tagged host online, as a real tailnet would.
+mkdir -p "$tmp/a" "$tmp/b" "$tmp/c" "$tmp/x"
+write_map a b && write_map b a c && write_map c b && write_map x a b c
+for h in "${all_hosts[@]}"; do start_tailscaled "$h"; done
+for h in "${all_hosts[@]}"; do
+    check "host $h: stand-in tailscaled serves $tmp/$h/tailscaled.sock" eventually 10 test -S "$tmp/$h/tailscaled.sock"
+done
+if [[ $failed -gt 0 ]]; then summary; exit 1; fi
 
 declare -A id=()
 for h in "${hosts[@]}"; do start_daemon "$h"; done
@@ -223,7 +312,9 @@ if [[ $failed -gt 0 ]]; then dump_logs; summary; exit 1; fi
 
 # --- Propagation through a relay: A–B and B–C paired, A and C strangers. ---
 
-check "pair a–b and b–c by tailscale0 address" eval 'pair a b && pair b c'
+# No `tsync peers add`: the stand-ins' maps lead discovery to exactly these pairs.
+check "discovery pairs a–b and b–c at their Tailscale IPs (MagicDNS does not resolve here)" \
+    eventually 30 discovered_relay_pairs
 on a agent register alice --role planner >/dev/null
 on b agent register bob --role relay >/dev/null
 on c agent register carol --role tester >/dev/null
@@ -241,6 +332,37 @@ check "pair a–c" pair a c
 direct=$(send c carol alice "direct: from c to alice on a")
 remember alice "$direct"
 check "a message from c reaches alice on a" eventually 30 has_message a alice "$direct"
+
+# --- The intruder: on the tailnet, but without tag:thrum-daemon. ---
+
+start_plain_daemon x
+eventually 20 answers x || fail "the intruder's daemon did not start"
+pull=$(rpc_from x "${address[a]}:$port" sync.pull '{"after_seq": 0}' 2>&1)
+check "the intruder's raw sync.pull to a is refused with JSON-RPC error 403 and no events" \
+    eval 'json_true "j[\"error\"][\"code\"] == 403 and \"result\" not in j" <<<"$pull"'
+# The DENIED line names the peer as WhoIs knows it (host name "intruder" for
+# 100.64.0.9); only a remote address tailscaled does not know is named by IP.
+check "a's log says why: [sync_auth] DENIED peer intruder (mallory@example.com, no tags): missing required tag" \
+    grep -qF '[sync_auth] DENIED peer intruder (login: mallory@example.com, tags: []): missing required tag' \
+    "$tmp/a/daemon.log"
+pull=$(rpc_from b "${address[a]}:$port" sync.pull '{"after_seq": 0}' 2>&1)
+check "a tagged host's raw sync.pull to a still returns a's events" \
+    eval 'json_true "len(j[\"result\"][\"events\"]) > 0" <<<"$pull"'
+status=0
+added=$(on x tsync peers add "${address[a]}:$port" 2>&1) || status=$?
+check "tsync peers add on the intruder fails with exit 1 (exit status $status)" test "$status" -eq 1
+if grep -q 'not authorized' <<<"$added"; then
+    ok "and says a refused sync.peer_info as not authorized"
+else
+    fail "and says a refused sync.peer_info as not authorized"
+    echo "  it said: $added"
+fi
+# Its own discovery sees the three tagged hosts online, dials each, and is refused.
+check "the intruder's discovery finds three tagged hosts and adds none" \
+    eventually 30 grep -q 'discovery: 3 online peer(s) with tag:thrum-daemon, 3 not yet known, 0 added' "$tmp/x/daemon.log"
+check "the intruder has no peers" eval '[[ $(peer_ids x) == "[]" ]]'
+check "no tagged host has the intruder as a peer" \
+    eval '! grep -q "$(daemon_id x)" <<<"$(peer_ids a) $(peer_ids b) $(peer_ids c)"'
 
 # --- Partition: C's cable pulled; both sides keep writing. ---
 
@@ -281,8 +403,8 @@ check "all three converge again" eventually 30 every_message_delivered
 
 # --- Shutdown and cleanup. ---
 
-for h in "${hosts[@]}"; do kill -TERM "${daemon_pid[$h]}"; done
-for h in "${hosts[@]}"; do
+for h in "${all_hosts[@]}"; do kill -TERM "${daemon_pid[$h]}"; done
+for h in "${all_hosts[@]}"; do
     status=0
     wait "${daemon_pid[$h]}" || status=$?
     unset "daemon_pid[$h]"

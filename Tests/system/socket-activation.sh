@@ -7,7 +7,9 @@
 #
 # A small listener stands in for systemd's notify socket; a second, plainly
 # started daemon pairs with the activated one over the inherited sync port.
-# Only loopback and a temporary folder are used.
+# Every sync connection is authorized by tailscaled's WhoIs, so both daemons
+# ask a stand-in tailscaled (Tests/support/fake-tailscaled.py). Only loopback
+# and a temporary folder are used.
 #
 # Needs: systemd-socket-activate, python3, and THRUM_BIN naming the thrum binary.
 set -uo pipefail
@@ -48,6 +50,7 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 # The socket inode behind one of a process's file descriptors.
 fd_inode() { readlink "/proc/$1/fd/$2" 2>/dev/null | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p'; }
 
+tailscaled_sock=$tmp/tailscaled.sock
 notify_sock=$tmp/notify.sock
 notify_log=$tmp/notify.log
 control_sock=$tmp/control.sock
@@ -55,6 +58,17 @@ own_sock=$tmp/own.sock # what the daemon would bind if it ignored the inherited 
 sync_port=$(free_port)
 decoy_port=$(free_port) # THRUM_SYNC_LISTEN, likewise
 : >"$notify_log"
+
+# On loopback every sync connection comes from 127.0.0.1, which this map makes
+# a node tagged tag:thrum-daemon (the default required tag), so both daemons
+# authorize each other. Offline, so neither daemon's discovery dials it.
+cat >"$tmp/tailnet.json" <<'MAP'
+{"self": "socket-activation", "nodes": [
+  {"hostname": "loopback", "ips": ["127.0.0.1"], "tags": ["tag:thrum-daemon"], "online": false}]}
+MAP
+python3 "$here/../support/fake-tailscaled.py" --socket "$tailscaled_sock" --map "$tmp/tailnet.json" &
+pids+=($!)
+eventually 10 test -S "$tailscaled_sock" || { fail "stand-in tailscaled did not start"; summary; exit 1; }
 
 python3 "$lib_dir/notify_listener.py" "$notify_sock" "$notify_log" &
 pids+=($!)
@@ -72,7 +86,7 @@ systemd-socket-activate \
     -E THRUM_SOCKET="$own_sock" \
     -E THRUM_SYNC_LISTEN="127.0.0.1:$decoy_port" \
     -E THRUM_CONFIG="$tmp/none.env" \
-    -E THRUM_TAILSCALE_SOCKET="$tmp/no-tailscaled.sock" \
+    -E THRUM_TAILSCALE_SOCKET="$tailscaled_sock" \
     -E THRUM_LOG=stderr \
     -E THRUM_TAILSCALE_ENABLED=true \
     -E THRUM_TAILSCALE_HOSTNAME=activated \
@@ -126,7 +140,7 @@ check "the control socket does not serve sync.* (-32601)" \
 # from it through the inherited sync port.
 plain_port=$(free_port)
 plain_env=(THRUM_STATE_DIR="$tmp/plain" THRUM_SOCKET="$tmp/plain.sock" THRUM_CONFIG="$tmp/none.env"
-    THRUM_TAILSCALE_SOCKET="$tmp/no-tailscaled.sock" THRUM_LOG=stderr THRUM_TAILSCALE_ENABLED=true
+    THRUM_TAILSCALE_SOCKET="$tailscaled_sock" THRUM_LOG=stderr THRUM_TAILSCALE_ENABLED=true
     THRUM_TAILSCALE_HOSTNAME=plain THRUM_SYNC_LISTEN="127.0.0.1:$plain_port")
 plain() { env "${plain_env[@]}" timeout 30 "$THRUM_BIN" "$@"; }
 # A simple command, so $! is the daemon itself (env execs it).
@@ -136,6 +150,8 @@ eventually 20 answers plain || fail "plain daemon did not start"
 added=$(plain tsync peers add "127.0.0.1:$sync_port" --json 2>&1)
 check "a plain daemon pairs over the inherited sync port" \
     test "$(json 'j["daemon_id"]' <<<"$added" 2>/dev/null)" = "$daemon_id"
+check "the activated daemon authorized the plain one by WhoIs ([sync_auth] ALLOWED peer loopback)" \
+    grep -q '\[sync_auth\] ALLOWED peer loopback (login: tagged-devices, tags: \[tag:thrum-daemon\])' "$tmp/activated.log"
 activated agent register reviewer --role "socket-activated" >/dev/null
 plain tsync force --json >"$tmp/force.json" 2>&1
 check "the plain daemon pulls the activated daemon's agent (tsync force)" \
