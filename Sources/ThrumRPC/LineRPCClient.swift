@@ -2,6 +2,7 @@ import FoundationEssentials
 import NIOCore
 import NIOExtras
 import NIOPosix
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -89,26 +90,29 @@ public final class LineRPCConnection {
             throw .badResponse(method: method, "cannot encode params: \(error)")
         }
         let channel = self.channel
-        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)) {
+        let timedOut = TimeoutFlag()
+        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64((timeout / .nanoseconds(1)).rounded()))) {
+            timedOut.set()
             channel.close(promise: nil)
         }
         defer { timer.cancel() }
-        let answer: ByteBuffer?
-        do {
-            try await outbound.write(ByteBuffer(bytes: line))
-            answer = try await iterator.next()
-        } catch {
-            if !channel.isActive { throw timedOutOrClosed(method, timeout) }
-            throw .closed(method: method)
-        }
-        guard let answer else { throw timedOutOrClosed(method, timeout) }
-        return Array(answer.readableBytesView)
+        // A server may answer and close before reading our request (a refused
+        // sync peer gets its 403 at once), so the write can fail while the
+        // answer is already waiting: read it either way.
+        try? await outbound.write(ByteBuffer(bytes: line))
+        let answer = try? await iterator.next()
+        if let answer { return Array(answer.readableBytesView) }
+        if timedOut.isSet { throw .timedOut(method: method, after: timeout) }
+        throw .closed(method: method)
     }
+}
 
-    private func timedOutOrClosed(_ method: String, _ timeout: Duration) -> RPCClientError {
-        // The timer closes the channel; any other close is the server's doing.
-        channel.isActive ? .closed(method: method) : .timedOut(method: method, after: timeout)
-    }
+/// Set by the timeout timer, so a close by the timer is told apart from a
+/// close by the server.
+final class TimeoutFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func set() { flag.store(true, ordering: .releasing) }
+    var isSet: Bool { flag.load(ordering: .acquiring) }
 }
 
 public enum LineRPCClient {

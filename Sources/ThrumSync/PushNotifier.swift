@@ -7,10 +7,11 @@ import ThrumRPC
 ///
 /// Per peer: the first write sends at once; writes while that send is going on,
 /// or within a short gap after it, are folded into one more send. The gap
-/// starts at `quietGap` and doubles (up to `maximumGap`) for as long as writes
-/// keep coming, so an isolated write is announced at once (low latency) while
-/// a burst of 1,000 writes costs a handful of notifies. A dead peer only ever
-/// holds one background send, so the writer never waits.
+/// starts at `quietGap`; it doubles (up to `maximumGap`) when several writes
+/// were folded into one send (a burst: 1,000 writes cost a handful of
+/// notifies) and halves back when only one was (an agent that writes, waits
+/// for the answer and writes again keeps millisecond latency). A dead peer
+/// only ever holds one background send, so the writer never waits.
 final class PushNotifier: Sendable {
     struct Target: Sendable, Equatable {
         var daemonID: String
@@ -23,8 +24,8 @@ final class PushNotifier: Sendable {
 
     private struct PeerState {
         var target: Target
-        /// A write happened since the last send started.
-        var dirty = false
+        /// Writes since the last send started.
+        var pending = 0
         var task: Task<Void, Never>?
     }
 
@@ -59,7 +60,7 @@ final class PushNotifier: Sendable {
             guard !state.closed else { return }
             for target in targets {
                 if var peer = state.peers[target.daemonID] {
-                    peer.dirty = true
+                    peer.pending += 1
                     peer.target = target
                     state.peers[target.daemonID] = peer
                 } else {
@@ -90,19 +91,19 @@ final class PushNotifier: Sendable {
         var gap = quietGap
         while true {
             let next = state.withLock { state -> Target? in
-                state.peers[daemonID]?.dirty = false
+                state.peers[daemonID]?.pending = 0
                 return state.peers[daemonID]?.target
             }
             guard let target = next else { return }
             await send(to: target)
             let cancelled = (try? await Task.sleep(for: gap)) == nil
-            gap = min(gap * 2, Self.maximumGap)
-            let again = state.withLock { state -> Bool in
-                if !cancelled, !state.closed, state.peers[daemonID]?.dirty == true { return true }
-                state.peers[daemonID] = nil
-                return false
+            let folded = state.withLock { state -> Int in
+                let pending = state.peers[daemonID]?.pending ?? 0
+                if cancelled || state.closed || pending == 0 { state.peers[daemonID] = nil; return 0 }
+                return pending
             }
-            if !again { return }
+            if folded == 0 { return }
+            gap = folded > 1 ? min(gap * 2, Self.maximumGap) : max(gap / 2, quietGap)
         }
     }
 

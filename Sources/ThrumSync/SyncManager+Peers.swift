@@ -17,6 +17,10 @@ extension SyncManager {
             info = try await LineRPCClient.withConnection(to: address.endpoint, connectTimeout: min(timeout, .seconds(5))) {
                 try await $0.call(SyncMethod.peerInfo.rawValue, NoParams(), as: PeerInfo.self, timeout: timeout)
             }
+        } catch let RPCClientError.server(refusal) where refusal.code == RPCError.unauthorizedCode {
+            throw .unreachable("\(address) refused this daemon: not authorized. Its THRUM_SECURITY_REQUIRED_TAGS "
+                + "(default tag:thrum-daemon), _ALLOWED_PEERS or _ALLOWED_DOMAINS do not admit this machine; "
+                + "tag it in the Tailscale ACL policy (thrum tsync up advertises the tags) or ask that host's admin")
         } catch {
             throw .unreachable("cannot ask \(address) who it is: \(error); check the address and that thrum runs there "
                 + "with THRUM_TAILSCALE_ENABLED=true")

@@ -100,6 +100,43 @@ struct EchoService: RPCService {
         }
     }
 
+    /// A server that answers and closes before reading the request (as a sync
+    /// port refusing a peer does): the caller must see the answer, never a
+    /// timeout or "closed".
+    @Test func anAnswerSentBeforeTheRequestIsReadStillArrives() async throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, len) } }
+        listen(listener, 16)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &len) } }
+        let port = Int(UInt16(bigEndian: addr.sin_port))
+        let rounds = 20
+        let server = Task.detached {
+            let refusal = Array(#"{"jsonrpc":"2.0","id":null,"error":{"code":403,"message":"not authorized"}}"#.utf8) + [0x0a]
+            for _ in 0..<rounds {
+                let fd = accept(listener, nil, nil)
+                guard fd >= 0 else { return }
+                _ = refusal.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                shutdown(fd, Int32(SHUT_WR))
+                close(fd)
+            }
+        }
+        for _ in 0..<rounds {
+            await #expect {
+                _ = try await LineRPCClient.call(.tcp(host: "127.0.0.1", port: port), "echo", EchoService.Text(text: "x"),
+                                                 as: EchoService.Text.self, timeout: .seconds(5))
+            } throws: { error in
+                guard case let .server(rpc)? = error as? RPCClientError else { return false }
+                return rpc.code == 403
+            }
+        }
+        await server.value
+    }
+
     @Test func aSlowAnswerTimesOut() async throws {
         let path = socketPath()
         let server = try await LineRPCServer.start(on: .unixPath(path, mode: 0o600), service: EchoService(), logger: logger)
