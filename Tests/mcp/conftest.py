@@ -101,3 +101,24 @@ def make_daemon(workdir):
     yield make
     for d in started:
         d.stop()
+
+
+@pytest.fixture
+def tailnet(workdir):
+    """The stand-in tailscaled (Tests/support/fake-tailscaled.py): loopback is
+    a tagged node (offline, so discovery never dials it), which the sync
+    port's WhoIs authorization admits. Yields its socket path."""
+    tailnet_map = workdir / "tailnet.json"
+    tailnet_map.write_text(json.dumps({"self": "mcp-test", "nodes": [
+        {"hostname": "loopback", "ips": ["127.0.0.1"], "tags": ["tag:thrum-daemon"], "online": False}]}))
+    sock = workdir / "tailscaled.sock"
+    process = subprocess.Popen(["python3", str(REPO / "Tests" / "support" / "fake-tailscaled.py"),
+                                "--socket", str(sock), "--map", str(tailnet_map)])
+    for _ in range(200):
+        if sock.exists():
+            break
+        time.sleep(0.02)
+    yield str(sock)
+    process.terminate()
+    process.wait(timeout=10)
+

@@ -203,11 +203,11 @@ def test_two_servers_exchange_a_message_and_wait_returns_when_the_other_sends(da
     run(body)
 
 
-def test_agents_on_two_synced_daemons_reach_each_other(make_daemon):
+def test_agents_on_two_synced_daemons_reach_each_other(make_daemon, tailnet):
     import random
 
     port = random.randrange(20000, 40000)
-    synced = {"THRUM_TAILSCALE_ENABLED": "true", "THRUM_LOG": "stderr"}
+    synced = {"THRUM_TAILSCALE_ENABLED": "true", "THRUM_LOG": "stderr", "THRUM_TAILSCALE_SOCKET": tailnet}
     laptop = make_daemon("laptop", {**synced, "THRUM_TAILSCALE_HOSTNAME": "laptop", "THRUM_SYNC_LISTEN": f"127.0.0.1:{port}"})
     runner = make_daemon("runner", {**synced, "THRUM_TAILSCALE_HOSTNAME": "runner", "THRUM_SYNC_LISTEN": f"127.0.0.1:{port + 1}"})
     laptop.cli("tsync", "peers", "add", f"127.0.0.1:{port + 1}")
