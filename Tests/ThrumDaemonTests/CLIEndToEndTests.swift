@@ -102,9 +102,7 @@ struct CLIEndToEndTests {
         try d.ok(["agent", "register", "alice"])
         try d.ok(["agent", "register", "bob"])
 
-        var env = d.environment
-        env["THRUM_AGENT"] = "bob"
-        let waiter = try TestProcess(ThrumBinary.path, ["wait", "--timeout", "30s", "--json"], environment: env, outputDirectory: d.directory)
+        let waiter = try d.spawn(["wait", "--timeout", "30s", "--json"], agent: "bob")
         usleep(300_000)
         #expect(waiter.isRunning, "wait must block while the inbox is empty")
         try d.ok(["send", "--to", "@bob", "wake up"], agent: "alice")
@@ -125,9 +123,7 @@ struct CLIEndToEndTests {
         try d.start()
         try d.ok(["agent", "register", "alice"])
         try d.ok(["agent", "register", "bob"])
-        var env = d.environment
-        env["THRUM_AGENT"] = "bob"
-        let waiter = try TestProcess(ThrumBinary.path, ["wait", "--timeout", "60s"], environment: env, outputDirectory: d.directory)
+        let waiter = try d.spawn(["wait", "--timeout", "60s"], agent: "bob")
         usleep(300_000)
         waiter.signal(SIGKILL)
         try waiter.wait()

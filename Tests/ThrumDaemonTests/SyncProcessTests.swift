@@ -25,9 +25,7 @@ struct SyncProcessTests {
         try cluster.eventually("bob known on a") { try a.json(AgentList.self, ["agent", "list"]).agents.count == 2 }
         try cluster.eventually("alice known on b") { try b.json(AgentList.self, ["agent", "list"]).agents.count == 2 }
 
-        var env = b.environment
-        env["THRUM_AGENT"] = "bob"
-        let waiter = try TestProcess(ThrumBinary.path, ["wait", "--timeout", "30s", "--json"], environment: env, outputDirectory: b.directory)
+        let waiter = try b.spawn(["wait", "--timeout", "30s", "--json"], agent: "bob")
         try a.ok(["send", "--to", "@bob", "hello from machine a"], agent: "alice")
         #expect(try waiter.wait(timeout: .seconds(30)) == 0)
         let got = try JSONDecoder().decode(WaitResult.self, from: Data(waiter.stdout.utf8))

@@ -16,7 +16,7 @@ struct EchoService: RPCService {
     func admit(_ peer: RPCPeer) async -> RPCError? { refuse }
 
     func handle(_ request: RPCRequest, from peer: RPCPeer) async -> RPCReply {
-        do {
+        do throws(RPCError) {
             switch request.method {
             case "echo": return .result(try request.params(Text.self))
             case "peer": return .result(Text(text: "\(peer)"))
@@ -26,10 +26,8 @@ struct EchoService: RPCService {
                 return .result(Text(text: Task.isCancelled ? "cancelled" : "done"))
             default: return .error(.methodNotFound(request.method))
             }
-        } catch let error as RPCError {
-            return .error(error)
         } catch {
-            return .error(.internalError("\(error)"))
+            return .error(error)
         }
     }
 }

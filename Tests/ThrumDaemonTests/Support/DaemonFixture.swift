@@ -89,6 +89,13 @@ final class DaemonFixture: @unchecked Sendable {
         return r.stdout
     }
 
+    /// Starts `thrum ARGS` as `agent` without waiting for it (e.g. a `thrum wait`).
+    func spawn(_ arguments: [String], agent: String) throws -> TestProcess {
+        var env = environment
+        env["THRUM_AGENT"] = agent
+        return try TestProcess(ThrumBinary.path, arguments, environment: env, outputDirectory: directory)
+    }
+
     /// Decodes the JSON stdout of a CLI command.
     func json<T: Decodable>(_ type: T.Type, _ arguments: [String], agent: String? = nil) throws -> T {
         let out = try ok(arguments + ["--json"], agent: agent)
