@@ -74,7 +74,7 @@ extension ControlHandlers {
         let deadline = ContinuousClock.now + .milliseconds(min(p.timeoutMilliseconds, 86_400_000))
         while true {
             let seen = daemon.messages.generation
-            if let message = try store.inbox(agent: agent, unreadOnly: true, limit: 1000).first {
+            if let message = try store.oldestUnread(agent: agent) {
                 _ = try store.markRead(agent: agent, messageID: message.messageID)
                 return WaitResult(message: try store.message(id: message.messageID, readBy: agent) ?? message, timedOut: false)
             }

@@ -43,20 +43,39 @@ extension EventStore {
 
     /// The newest `limit` messages addressed to `@agent`, `@everyone` or a group the agent belongs to,
     /// not deleted and not sent by the agent itself, oldest first.
+    /// The messages an agent receives: to it, to @everyone or to one of its
+    /// groups; not deleted, not its own. `?1` is the agent, `?2` unread only.
+    private static let inboxFilter = """
+        FROM messages m
+        LEFT JOIN message_reads r ON r.message_id = m.message_id AND r.agent = ?1
+        WHERE m.deleted = 0 AND m.from_agent <> ?1
+          AND (m.recipient = '@' || ?1 OR m.recipient = '@everyone'
+               OR m.recipient IN (SELECT '@' || group_name FROM group_members WHERE agent = ?1))
+          AND (?2 = 0 OR r.message_id IS NULL)
+        """
+
+    /// The newest `limit` inbox messages, oldest first.
     public func inbox(agent: String, unreadOnly: Bool, limit: Int) throws(StoreError) -> [MessageRecord] {
         try withConnection { (connection) throws(StoreError) -> [MessageRecord] in
             let newestFirst = try connection.query("""
                 SELECT \(Self.messageColumns), r.message_id IS NOT NULL
-                FROM messages m
-                LEFT JOIN message_reads r ON r.message_id = m.message_id AND r.agent = ?1
-                WHERE m.deleted = 0 AND m.from_agent <> ?1
-                  AND (m.recipient = '@' || ?1 OR m.recipient = '@everyone'
-                       OR m.recipient IN (SELECT '@' || group_name FROM group_members WHERE agent = ?1))
-                  AND (?2 = 0 OR r.message_id IS NULL)
+                \(Self.inboxFilter)
                 ORDER BY m.created_at DESC, m.message_id DESC
                 LIMIT ?3
                 """, [agent, unreadOnly, max(0, limit)]) { row in Self.readMessage(row, withReadFlag: true) }
             return newestFirst.reversed()
+        }
+    }
+
+    /// The oldest unread message for `agent`, what `thrum wait` hands out next.
+    public func oldestUnread(agent: String) throws(StoreError) -> MessageRecord? {
+        try withConnection { (connection) throws(StoreError) -> MessageRecord? in
+            try connection.query("""
+                SELECT \(Self.messageColumns), r.message_id IS NOT NULL
+                \(Self.inboxFilter)
+                ORDER BY m.created_at ASC, m.message_id ASC
+                LIMIT 1
+                """, [agent, true]) { row in Self.readMessage(row, withReadFlag: true) }.first
         }
     }
 

@@ -73,6 +73,22 @@ struct ProjectionTests {
         #expect(try store.inbox(agent: "bob", unreadOnly: false, limit: 10).map(\.messageID) == ["m1", "m2"])
     }
 
+    @Test("the next message to hand out is the oldest unread one, however many are unread")
+    func oldestUnread() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.file("thrum.db"))
+        let origin = Origin()
+        try origin.append(.register("alice"), to: store)
+        try origin.append(.register("bob"), to: store)
+        #expect(try store.oldestUnread(agent: "bob") == nil)
+        for i in 0..<1200 { try origin.append(.send("m\(i)", from: "alice", to: "@bob", "n\(i)"), to: store) }
+        #expect(try store.oldestUnread(agent: "bob")?.messageID == "m0")
+        _ = try store.markRead(agent: "bob", messageID: "m0")
+        #expect(try store.oldestUnread(agent: "bob")?.messageID == "m1")
+        #expect(try store.oldestUnread(agent: "alice") == nil, "a sender's own messages are not its to read")
+    }
+
     @Test("read marks hide messages from the unread inbox, per agent")
     func readMarks() throws {
         let directory = try TemporaryDirectory()
