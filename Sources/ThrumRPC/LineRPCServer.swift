@@ -67,8 +67,6 @@ public final class LineRPCServer: Sendable {
         await connections.drain(grace: grace)
         if case let .unixPath(path, _) = target { unlink(path) }
     }
-
-    public var openConnections: Int { connections.count }
 }
 
 /// Tracks each connection's task so shutdown can cancel and await them.

@@ -3,6 +3,7 @@ import Synchronization
 import ThrumCore
 import ThrumRPC
 import ThrumStore
+import ThrumSystem
 
 /// The daemon's sync orchestrator (DESIGN §6): pulls from peers (single flight
 /// per peer), pushes notifies after local writes, serves notifies by pulling,
@@ -57,7 +58,7 @@ public final class SyncManager: Sendable {
         logger[metadataKey: "component"] = "sync"
         self.logger = logger
         self.onApplied = onApplied
-        hostname = config.tailscaleHostname ?? SystemHostname.current()
+        hostname = config.tailscaleHostname ?? HostName.current()
         var quarantineLogger = logger
         quarantineLogger[metadataKey: "component"] = "quarantine"
         client = SyncClient(store: store, validator: options.validator, traffic: traffic, pageLimit: options.pageLimit,
