@@ -6,7 +6,7 @@ public struct ThrumConfig: Sendable {
     public var tailscaleAuthKey: String?
     public var tailscaleControlURL: String?
 
-    public var requireSignatures = false
+    public var requireSignatures = true
     public var allowedPeers: [String] = []
     public var requiredTags: [String] = ["tag:thrum-daemon"]
     public var allowedDomains: [String] = []

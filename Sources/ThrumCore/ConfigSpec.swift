@@ -58,7 +58,7 @@ public enum ConfigVariables {
         .init("THRUM_TAILSCALE_CONTROL_URL", .text, default: nil, "Custom control server URL passed to `tailscale up --login-server`."),
         .init("THRUM_TAILSCALE_STATE_DIR", .text, default: nil, "Ignored: Thrum uses the host's tailscaled, which keeps its own state."),
         // The seed's "Security Configuration" table.
-        .init("THRUM_SECURITY_REQUIRE_SIGNATURES", .bool, default: "false", "Quarantine unsigned events received by sync."),
+        .init("THRUM_SECURITY_REQUIRE_SIGNATURES", .bool, default: "true", "Quarantine unsigned events received by sync."),
         .init("THRUM_SECURITY_ALLOWED_PEERS", .list, default: nil, "Host names allowed to sync (empty: any host)."),
         .init("THRUM_SECURITY_REQUIRED_TAGS", .list, default: "tag:thrum-daemon", "Tailscale ACL tags a peer must carry, any one suffices (empty: no tag check)."),
         .init("THRUM_SECURITY_ALLOWED_DOMAINS", .list, default: nil, "Login domains allowed to sync (empty: any domain)."),

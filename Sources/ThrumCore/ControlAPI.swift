@@ -24,6 +24,7 @@ public enum ControlMethod: String, Sendable, CaseIterable {
     case tsyncPeersList = "tsync.peers.list"
     case tsyncPeersAdd = "tsync.peers.add"
     case quarantineList = "quarantine.list"
+    case conflictList = "conflict.list"
 }
 
 public enum ControlParams {
@@ -100,6 +101,11 @@ public enum ControlParams {
         public var agent: String
         public var group: String
         public init(agent: String, group: String) { self.agent = agent; self.group = group }
+    }
+
+    public struct Conflicts: Codable, Sendable {
+        public var limit: Int?
+        public init(limit: Int? = nil) { self.limit = limit }
     }
 
     public struct PeerAdd: Codable, Sendable {

@@ -60,3 +60,10 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case threadCreate = "thread.create"
     case threadReply = "thread.reply"
 }
+
+/// Bounds on envelope fields that every daemon checks the same way.
+public enum EventLimits {
+    /// `sequence` is 1…2^53: every origin counts from 1, and 2^53 is exact in every JSON
+    /// reader (a double), so no value near Int64's edge can reach the daemon's arithmetic.
+    public static let maxSequence: Int64 = 1 << 53
+}

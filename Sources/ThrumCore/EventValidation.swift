@@ -52,8 +52,8 @@ public enum EventValidation {
         guard Timestamp.parse(event.timestamp) != nil else {
             return refuse("timestamp \(quoted(event.timestamp)) is not an RFC 3339 UTC time")
         }
-        guard event.sequence >= 0 else {
-            return refuse("sequence must be 0 or more (got \(event.sequence))")
+        guard (1...EventLimits.maxSequence).contains(event.sequence) else {
+            return refuse("sequence must be between 1 and 2^53 (got \(event.sequence))")
         }
         // JSONDecoder checks the syntax of the whole text before decoding
         // anything, so a type that reads no value still proves `data` is JSON.

@@ -11,7 +11,7 @@ public struct ValidationPolicy: Sendable, Equatable {
     /// the past: a peer back after a week must still catch up.
     public var maxFutureSkewSeconds: Double
 
-    public init(requireSignatures: Bool = false, maxEventSize: Int = 1 << 20, maxMessageSize: Int = 100 << 10,
+    public init(requireSignatures: Bool = true, maxEventSize: Int = 1 << 20, maxMessageSize: Int = 100 << 10,
                 maxFutureSkewSeconds: Double = 24 * 3600) {
         self.requireSignatures = requireSignatures
         self.maxEventSize = maxEventSize

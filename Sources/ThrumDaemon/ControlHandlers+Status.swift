@@ -17,17 +17,21 @@ extension ControlHandlers {
 
     func status() -> StatusResult {
         // Status must answer even when the store is unhappy, so a person can see why.
-        let counts = Result { (try store.eventCount(), try store.latestSeq(), try store.agents().count) }
+        let counts = Result {
+            (try store.eventCount(), try store.latestSeq(), try store.agents().count,
+             try store.agentsLost(by: daemon.identity.daemonID))
+        }
         var result = StatusResult(daemonID: daemon.identity.daemonID, version: ThrumVersion.current, hostname: daemon.hostname,
                                   uptimeSeconds: Int((ContinuousClock.now - daemon.startedAt).components.seconds),
                                   stateDirectory: daemon.config.stateDirectory, socket: daemon.config.socketPath,
                                   eventCount: 0, latestSeq: 0, agentCount: 0, storeProblem: nil,
                                   tailscaleSync: syncSummary())
         switch counts {
-        case let .success((events, seq, agents)):
+        case let .success((events, seq, agents, lost)):
             result.eventCount = events
             result.latestSeq = seq
             result.agentCount = agents
+            result.agentsOwnedElsewhere = lost
         case let .failure(error):
             result.storeProblem = "\(error)"
         }
@@ -69,5 +73,9 @@ extension ControlHandlers {
 
     func quarantine(_ p: ControlParams.Quarantine) throws -> QuarantineList {
         QuarantineList(events: try store.quarantined(peer: p.peer))
+    }
+
+    func conflicts(_ p: ControlParams.Conflicts) throws -> ConflictList {
+        ConflictList(conflicts: try store.conflicts(limit: min(max(p.limit ?? 100, 1), 1000)))
     }
 }

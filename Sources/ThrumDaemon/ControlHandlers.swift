@@ -10,13 +10,24 @@ struct ControlHandlers {
 
     var store: EventStore { daemon.store }
 
-    /// The acting agent: a valid name that is registered (and not deregistered).
+    /// The acting agent: a valid name that this daemon owns (registered here, not deregistered,
+    /// and not registered first by another daemon). Only the owner's events take effect.
     func registeredAgent(_ name: String) throws -> String {
         let name = try InputRules.name(name, kind: "agent")
-        guard try store.agent(named: name) != nil else {
+        guard let agent = try store.agent(named: name), !agent.deregistered else {
             throw RPCError.notFound("agent \"\(name)\" is not registered; run: thrum agent register \(name)")
         }
+        try refuseIfOwnedElsewhere(agent)
         return name
+    }
+
+    /// An agent another daemon owns cannot act from here: its events would have no effect anywhere.
+    private func refuseIfOwnedElsewhere(_ agent: AgentRecord) throws(RPCError) {
+        guard !agent.deregistered, agent.originDaemon != daemon.identity.daemonID else { return }
+        throw RPCError.ownedElsewhere(
+            "agent \"\(agent.name)\" belongs to daemon \(agent.originDaemon)\(agent.host.map { " on host \($0)" } ?? "") "
+                + "(registered there at \(agent.registeredAt)); it cannot act from this daemon. "
+                + "Register another name here (thrum agent register NAME), or use the agent on that host")
     }
 
     func write(_ type: EventType, _ payload: some Encodable, agent: String) throws -> StoredEvent {
@@ -28,6 +39,7 @@ struct ControlHandlers {
     func register(_ p: ControlParams.Register) throws -> ControlResults.Written {
         let name = try InputRules.name(p.agent, kind: "agent")
         if let role = p.role, role.utf8.count > 256 { throw RPCError.invalidParams("role is longer than 256 bytes") }
+        if let existing = try store.agent(named: name) { try refuseIfOwnedElsewhere(existing) }
         let stored = try write(.agentRegister, AgentRegistered(agent: name, role: p.role, host: daemon.hostname), agent: name)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq)
     }

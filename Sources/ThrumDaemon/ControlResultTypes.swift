@@ -9,6 +9,7 @@ public struct GroupList: Codable, Sendable { public var groups: [GroupRecord] }
 public struct MessageList: Codable, Sendable { public var messages: [MessageRecord] }
 public struct PeerList: Codable, Sendable { public var peers: [ControlResults.PeerSummary] }
 public struct QuarantineList: Codable, Sendable { public var events: [QuarantinedEvent] }
+public struct ConflictList: Codable, Sendable { public var conflicts: [Conflict] }
 public struct SyncOutcomes: Codable, Sendable { public var peers: [ControlResults.PeerSyncOutcome] }
 
 public struct WaitResult: Codable, Sendable {
@@ -36,10 +37,13 @@ public struct StatusResult: Codable, Sendable {
     public var latestSeq: Int64
     public var agentCount: Int
     public var storeProblem: String?
+    /// Agents registered on this daemon that another daemon registered first and owns.
+    public var agentsOwnedElsewhere: [AgentRecord] = []
     public var tailscaleSync: ControlResults.TailscaleSync
     enum CodingKeys: String, CodingKey {
         case daemonID = "daemon_id", version, hostname, uptimeSeconds = "uptime_seconds", stateDirectory = "state_dir"
         case socket, eventCount = "event_count", latestSeq = "latest_seq", agentCount = "agent_count"
-        case storeProblem = "store_problem", tailscaleSync = "tailscale_sync"
+        case storeProblem = "store_problem", agentsOwnedElsewhere = "agents_owned_elsewhere"
+        case tailscaleSync = "tailscale_sync"
     }
 }

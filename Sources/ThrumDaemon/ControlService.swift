@@ -51,6 +51,7 @@ struct ControlService: RPCService {
         case .tsyncPeersList: return try handlers.peers()
         case .tsyncPeersAdd: return try await handlers.addPeer(try request.params())
         case .quarantineList: return try handlers.quarantine(try request.params())
+        case .conflictList: return try handlers.conflicts(try request.params())
         }
     }
 }

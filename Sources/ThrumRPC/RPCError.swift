@@ -21,6 +21,8 @@ public struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConvert
     /// Application errors the caller can fix (unknown agent, text too long, …).
     public static let applicationErrorCode = -32000
     public static let notFoundCode = -32004
+    /// The agent named belongs to another daemon: only its owner's events take effect.
+    public static let ownedElsewhereCode = -32009
     public static let rateLimitedCode = 429
     public static let overloadedCode = 503
     public static let unauthorizedCode = 403
@@ -42,6 +44,9 @@ public struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConvert
     }
     public static func notFound(_ message: String) -> RPCError {
         RPCError(code: notFoundCode, message: message)
+    }
+    public static func ownedElsewhere(_ message: String) -> RPCError {
+        RPCError(code: ownedElsewhereCode, message: message)
     }
     public static func internalError(_ detail: String) -> RPCError {
         RPCError(code: internalErrorCode, message: "internal error: \(detail)")

@@ -6,17 +6,20 @@ enum EventRows {
     /// Columns in the order `read` expects them.
     static let columns = "seq, event_id, type, timestamp, origin_daemon, origin_key, sequence, data, signature, received_from"
 
-    /// Inserts `event` unless its `event_id` is already known. Returns its new `seq`, or nil when skipped.
+    /// Inserts `event` with its topic columns unless its `event_id` is already known.
+    /// Returns its new `seq` and topic, or nil when skipped.
     static func insert(_ event: Event, receivedFrom: String?, receivedAt: String,
-                       in connection: Connection) throws(StoreError) -> Int64? {
+                       in connection: Connection) throws(StoreError) -> (seq: Int64, topic: EventTopic)? {
+        let topic = EventTopic(event)
         let changed = try connection.run("""
             INSERT INTO events (event_id, type, timestamp, origin_daemon, origin_key, sequence, data,
-                                signature, received_from, received_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                                signature, received_from, received_at, subject, actor, at_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             ON CONFLICT(event_id) DO NOTHING
             """, [event.eventID, event.type, event.timestamp, event.originDaemon, event.originKey,
-                  event.sequence, event.data, event.signature, receivedFrom, receivedAt])
-        return changed == 1 ? connection.lastInsertRowID : nil
+                  event.sequence, event.data, event.signature, receivedFrom, receivedAt,
+                  topic.subject, topic.actor, topic.atMS])
+        return changed == 1 ? (connection.lastInsertRowID, topic) : nil
     }
 
     static func read(_ row: Row) -> StoredEvent {
@@ -24,5 +27,18 @@ enum EventRows {
                           originDaemon: row.string(4), originKey: row.string(5), sequence: row.int64(6),
                           data: row.string(7), signature: row.optionalString(8))
         return StoredEvent(seq: row.int64(0), event: event, receivedFrom: row.optionalString(9))
+    }
+}
+
+extension EventRows {
+    /// Computes the topic columns of every event in the log (the upgrade to schema 2).
+    static func fillTopics(in connection: Connection) throws(StoreError) {
+        try connection.forEachRow("SELECT \(columns) FROM events ORDER BY seq") { (row) throws(StoreError) in
+            let stored = read(row)
+            let topic = EventTopic(stored.event)
+            try connection.run("UPDATE events SET subject = ?2, actor = ?3, at_ms = ?4 WHERE seq = ?1",
+                               [stored.seq, topic.subject, topic.actor, topic.atMS])
+            return true
+        }
     }
 }

@@ -13,8 +13,7 @@ extension EventStore {
             return try withConnection { (connection) throws(StoreError) -> StoredEvent in
                 try connection.transaction { () throws(StoreError) -> StoredEvent in
                     let operation = "appending a local event"
-                    let sequence = try connection.scalarInt(
-                        "SELECT COALESCE(MAX(sequence), 0) FROM events WHERE origin_daemon = ?1", [originDaemon]) + 1
+                    let sequence = try Self.nextLocalSequence(originDaemon, in: connection)
                     let event: Event
                     do {
                         event = try make(sequence)
@@ -28,14 +27,14 @@ extension EventStore {
                                             + "expected \(originDaemon) sequence \(sequence); this is a bug in thrum",
                                          operation: operation)
                     }
-                    guard let seq = try EventRows.insert(event, receivedFrom: nil, receivedAt: Timestamp.now(),
-                                                         in: connection) else {
+                    guard let inserted = try EventRows.insert(event, receivedFrom: nil, receivedAt: Timestamp.now(),
+                                                              in: connection) else {
                         throw StoreError(kind: .invalidArgument,
                                          message: "event \(event.eventID) is already in the log; this is a bug in thrum",
                                          operation: operation)
                     }
-                    try Projector.apply(event, in: connection)
-                    return StoredEvent(seq: seq, event: event, receivedFrom: nil)
+                    try Projector.project([(event, inserted.topic)], in: connection)
+                    return StoredEvent(seq: inserted.seq, event: event, receivedFrom: nil)
                 }
             }
         } catch {
@@ -43,28 +42,63 @@ extension EventStore {
         }
     }
 
+    /// The sequence after the last one this daemon wrote itself. Only local writes count
+    /// (`received_from IS NULL`), so no event from a peer, whatever it claims, can move it;
+    /// and the arithmetic is checked, so no stored value can make it trap.
+    static func nextLocalSequence(_ originDaemon: String, in connection: Connection) throws(StoreError) -> Int64 {
+        let last = try connection.scalarInt(
+            "SELECT COALESCE(MAX(sequence), 0) FROM events WHERE origin_daemon = ?1 AND received_from IS NULL",
+            [originDaemon])
+        guard last >= 0, last < EventLimits.maxSequence else {
+            throw StoreError(kind: .invalidArgument,
+                             message: "this daemon's last sequence number is \(last), at or past the limit of \(EventLimits.maxSequence); "
+                                + "the log is damaged: move thrum.db aside and let the daemon catch up from its peers",
+                             operation: "appending a local event")
+        }
+        return last + 1
+    }
+
     /// Applies a verified batch pulled from `peer`, all in one transaction: inserts the events whose
-    /// `event_id` is new (counting the known ones as skipped), updates the projections for them,
-    /// records `quarantined`, and sets the peer's checkpoint to `checkpoint` with status "idle".
-    /// A crash at any instant leaves the events and the checkpoint consistent with each other.
+    /// `event_id` is new (counting the known ones as skipped), re-derives the projections they bear
+    /// on, records `quarantined` and the events the log itself refuses (see `OriginCheck`), and sets
+    /// the peer's checkpoint to `checkpoint` with status "idle". A crash at any instant leaves the
+    /// events and the checkpoint consistent with each other.
     public func applyBatch(_ events: [Event], quarantined: [QuarantinedEvent], from peer: String,
-                           checkpoint: Int64) throws(StoreError) -> ApplyResult {
+                           checkpoint: Int64, localDaemon: String) throws(StoreError) -> ApplyResult {
         try withConnection { (connection) throws(StoreError) -> ApplyResult in
             try connection.transaction { () throws(StoreError) -> ApplyResult in
                 let now = Timestamp.now()
                 var result = ApplyResult()
+                var refused = quarantined
+                var inserted: [(event: Event, topic: EventTopic)] = []
                 for event in events {
-                    if let seq = try EventRows.insert(event, receivedFrom: peer, receivedAt: now, in: connection) {
-                        try Projector.apply(event, in: connection)
-                        result.applied.append(StoredEvent(seq: seq, event: event, receivedFrom: peer))
+                    switch try OriginCheck.check(event, localDaemon: localDaemon, in: connection) {
+                    case .known:
+                        result.skipped += 1
+                        continue
+                    case let .refuse(reason):
+                        refused.append(QuarantinedEvent(eventID: event.eventID, receivedAt: now, fromDaemon: peer,
+                                                        reason: reason, stage: ValidationStage.signature.rawValue,
+                                                        eventJSON: PayloadJSON.encode(event)))
+                        continue
+                    case .new:
+                        break
+                    }
+                    if let row = try EventRows.insert(event, receivedFrom: peer, receivedAt: now, in: connection) {
+                        inserted.append((event, row.topic))
+                        result.applied.append(StoredEvent(seq: row.seq, event: event, receivedFrom: peer))
                     } else {
                         result.skipped += 1
                     }
                 }
-                for entry in quarantined {
+                result.ownershipChanged = try Projector.project(inserted, in: connection)
+                if let first = result.applied.first?.seq, let last = result.applied.last?.seq {
+                    result.conflicts = try Conflicts.list(seqRange: first...last, limit: result.applied.count, in: connection)
+                }
+                for entry in refused {
                     try Quarantine.insert(entry, in: connection)
                 }
-                result.quarantined = quarantined.count
+                result.quarantined = refused
                 try Checkpoints.set(peer: peer, lastSeq: checkpoint, status: "idle", updatedAt: now, in: connection)
                 return result
             }

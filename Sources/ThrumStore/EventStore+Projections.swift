@@ -111,26 +111,17 @@ extension EventStore {
         }
     }
 
-    /// Empties the projection tables and replays the whole log into them, in one transaction.
+    /// Empties the projection tables and derives them again from the whole log, in one transaction.
     /// Read marks are kept: they are local state, not derived from events.
     public func rebuildProjections() throws(StoreError) {
         try withConnection { (connection) throws(StoreError) in
-            try connection.transaction { () throws(StoreError) in
-                for table in Schema.projectionTables {
-                    try connection.run("DELETE FROM \(table.name)")
-                }
-                // Streamed, not collected: a replay of a large log must not hold it in memory.
-                try connection.forEachRow("SELECT \(EventRows.columns) FROM events ORDER BY seq") { (row) throws(StoreError) in
-                    try Projector.apply(EventRows.read(row).event, in: connection)
-                    return true
-                }
-            }
+            try connection.transaction { () throws(StoreError) in try Projector.rederiveAll(in: connection) }
         }
     }
 
-    private static let agentColumns = "name, role, host, origin_daemon, registered_at, deregistered"
+    static let agentColumns = "name, role, host, origin_daemon, registered_at, deregistered"
 
-    private static func readAgent(_ row: Row) -> AgentRecord {
+    static func readAgent(_ row: Row) -> AgentRecord {
         AgentRecord(name: row.string(0), role: row.optionalString(1), host: row.optionalString(2),
                     originDaemon: row.string(3), registeredAt: row.string(4), deregistered: row.bool(5))
     }

@@ -8,12 +8,14 @@ import ThrumCore
 public final class EventStore: Sendable {
     public let path: String
     private let connection: Mutex<Connection>
+    /// The schema migrations this opening applied (empty when the store was current), for the start-up log.
+    public let appliedMigrations: [AppliedMigration]
 
     /// Opens or creates the store at `path`, sets its PRAGMAs and applies pending migrations.
     public init(path: String) throws(StoreError) {
         let connection = try Connection(path: path)
         try Self.configure(connection)
-        try Migrations.migrate(connection, to: Schema.migrations)
+        appliedMigrations = try Migrations.migrate(connection, to: Schema.migrations)
         self.path = path
         self.connection = Mutex(connection)
     }

@@ -101,6 +101,32 @@ enum Schema {
                 PRIMARY KEY (message_id, agent)
             );
             """),
+        Migration(version: 2, sql: """
+            -- What each event bears on (EventTopic): the projection rules find every event about one
+            -- row through these columns, ordered by (at_ms, event_id).
+            ALTER TABLE events ADD COLUMN subject TEXT;
+            ALTER TABLE events ADD COLUMN actor TEXT;
+            ALTER TABLE events ADD COLUMN at_ms INTEGER NOT NULL DEFAULT 0;
+
+            -- Derived: the spans of its own sequence numbers over which a daemon owns an agent name (Ownership).
+            CREATE TABLE agent_owners (
+                name TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                origin_daemon TEXT NOT NULL,
+                from_sequence INTEGER NOT NULL,
+                to_sequence INTEGER,
+                PRIMARY KEY (name, position)
+            );
+            """, then: { (connection) throws(StoreError) in
+                // Fill the new columns, then re-derive every projection under the order-independent
+                // rules, so daemons that diverged under version 1's arrival-order rules converge.
+                try EventRows.fillTopics(in: connection)
+                try connection.execute("""
+                    CREATE INDEX events_by_subject ON events(subject, type);
+                    CREATE INDEX events_by_actor ON events(actor);
+                    """)
+                try Projector.rederiveAll(in: connection)
+            }),
     ]
 
     /// The projection tables in a fixed order, with the columns that order their rows,
@@ -113,5 +139,6 @@ enum Schema {
         ("group_members", "group_name, agent"),
         ("subscriptions", "agent, topic"),
         ("threads", "thread_id"),
+        ("agent_owners", "name, position"),
     ]
 }

@@ -21,10 +21,14 @@ public struct ApplyResult: Sendable, Equatable {
     public var applied: [StoredEvent]
     /// Events already in the log (by `event_id`), left alone.
     public var skipped: Int
-    /// Rejected events recorded in `quarantined_events`.
-    public var quarantined: Int
+    /// Rejected events recorded in `quarantined_events`: the caller's and those the log refused.
+    public var quarantined: [QuarantinedEvent]
+    /// Applied events that have no effect: their origin does not own the agent they act as.
+    public var conflicts: [Conflict] = []
+    /// Agent names whose owner changed with this batch.
+    public var ownershipChanged: [String] = []
 
-    public init(applied: [StoredEvent] = [], skipped: Int = 0, quarantined: Int = 0) {
+    public init(applied: [StoredEvent] = [], skipped: Int = 0, quarantined: [QuarantinedEvent] = []) {
         self.applied = applied
         self.skipped = skipped
         self.quarantined = quarantined

@@ -48,6 +48,8 @@ public struct PullReport: Sendable {
 /// store transaction together with the new checkpoint.
 public struct SyncClient: Sendable {
     let store: EventStore
+    /// This daemon's ID: no peer may hand it an event in this name that is not already in its log.
+    let localDaemon: String
     let validator: any EventValidator
     let traffic: SyncTraffic
     /// Where each quarantined event is reported (component "quarantine").
@@ -55,10 +57,12 @@ public struct SyncClient: Sendable {
     public var pageLimit: Int
     public var timeout: Duration
 
-    public init(store: EventStore, validator: any EventValidator = PipelineValidator(), traffic: SyncTraffic = SyncTraffic(),
+    public init(store: EventStore, localDaemon: String, validator: any EventValidator = PipelineValidator(),
+                traffic: SyncTraffic = SyncTraffic(),
                 pageLimit: Int = PullParams.maximumLimit, timeout: Duration = .seconds(30),
                 logger: Logger = Logger(label: "thrum.sync", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.store = store
+        self.localDaemon = localDaemon
         self.logger = logger
         self.validator = validator
         self.traffic = traffic
@@ -138,7 +142,7 @@ public struct SyncClient: Sendable {
                 let result = try apply(page, from: peerID)
                 report.applied += result.applied.count
                 report.skipped += result.skipped
-                report.quarantined += result.quarantined
+                report.quarantined += result.quarantined.count
                 report.checkpoint = page.nextSeq
                 if !result.applied.isEmpty { onApplied(result.applied) }
             }
@@ -191,11 +195,13 @@ public struct SyncClient: Sendable {
         }
         let result: ApplyResult
         do {
-            result = try store.applyBatch(accepted, quarantined: refused, from: peerID, checkpoint: page.nextSeq)
+            result = try store.applyBatch(accepted, quarantined: refused, from: peerID, checkpoint: page.nextSeq,
+                                          localDaemon: localDaemon)
         } catch {
             throw .store("\(error)")
         }
-        if !refused.isEmpty { report(refused, from: peerID) }
+        if !result.quarantined.isEmpty { report(result.quarantined, from: peerID) }
+        ConflictReport(store: store, localDaemon: localDaemon, logger: logger).log(result, from: peerID)
         return result
     }
 

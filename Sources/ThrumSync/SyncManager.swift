@@ -61,8 +61,8 @@ public final class SyncManager: Sendable {
         hostname = config.tailscaleHostname ?? HostName.current()
         var quarantineLogger = logger
         quarantineLogger[metadataKey: "component"] = "quarantine"
-        client = SyncClient(store: store, validator: options.validator, traffic: traffic, pageLimit: options.pageLimit,
-                            timeout: options.pullTimeout, logger: quarantineLogger)
+        client = SyncClient(store: store, localDaemon: identity.daemonID, validator: options.validator, traffic: traffic,
+                            pageLimit: options.pageLimit, timeout: options.pullTimeout, logger: quarantineLogger)
         let flights = SingleFlight<String, ControlResults.PeerSyncOutcome> { [weak self] daemonID in
             guard let self else {
                 return ControlResults.PeerSyncOutcome(peer: "", daemonID: daemonID, applied: 0, skipped: 0, quarantined: 0,

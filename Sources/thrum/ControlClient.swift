@@ -35,7 +35,7 @@ enum ControlClient {
                     hint: check it with 'systemctl status thrum', or run one in the foreground with 'thrum daemon start'
                     """, Exit.unreachable)
             case let .server(rpc):
-                throw fail(rpc.message, rpc.code == RPCError.invalidParamsCode ? Exit.usage : Exit.failure)
+                throw fail(rpc.message, Exit.code(for: rpc))
             case .timedOut, .closed, .badResponse:
                 throw fail("\(error)", Exit.failure)
             }

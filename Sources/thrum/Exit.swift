@@ -1,4 +1,5 @@
 import ArgumentParser
+import ThrumRPC
 import ThrumSystem
 #if canImport(Glibc)
 import Glibc
@@ -9,7 +10,18 @@ enum Exit {
     static let failure = ExitCode(1)
     static let usage = ExitCode(2)
     static let unreachable = ExitCode(69)
+    /// The agent belongs to another daemon (`EX_NOPERM`).
+    static let notOwner = ExitCode(77)
     static let config = ExitCode(78)
+
+    /// The exit code for an error the daemon answered with.
+    static func code(for error: RPCError) -> ExitCode {
+        switch error.code {
+        case RPCError.invalidParamsCode: return usage
+        case RPCError.ownedElsewhereCode: return notOwner
+        default: return failure
+        }
+    }
 }
 
 enum FileOutput {

@@ -13,6 +13,10 @@ struct StatusCommand: AsyncParsableCommand {
         print("  State: \(status.stateDirectory)  Socket: \(status.socket)")
         print("  Events: \(status.eventCount)  Agents: \(status.agentCount)")
         if let problem = status.storeProblem { print("  Store problem: \(problem)") }
+        for agent in status.agentsOwnedElsewhere {
+            print("  Agent \(agent.name) was registered here but belongs to \(agent.originDaemon)\(agent.host.map { " on \($0)" } ?? ""), "
+                + "which registered it first: it cannot act from this daemon; register another name")
+        }
         let sync = status.tailscaleSync
         print("Tailscale Sync: \(sync.enabled ? "enabled" : "disabled")")
         if sync.enabled {

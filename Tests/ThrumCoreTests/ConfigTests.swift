@@ -10,7 +10,8 @@ import ThrumCore
         let c = try load([:]).config
         #expect(c.tailscaleEnabled == false)
         #expect(c.tailscalePort == 4200)
-        #expect(c.requireSignatures == false)
+        // DESIGN §7 departs from the seed: every daemon of this implementation signs.
+        #expect(c.requireSignatures == true)
         #expect(c.requiredTags == ["tag:thrum-daemon"])
         #expect(c.rateLimitEnabled == false)
         #expect(c.maxRequestsPerSecond == 10)

@@ -74,7 +74,12 @@ struct QuarantineProcessTests {
         #expect(stderr.contains("[quarantine] event \(forged.eventID) from \(peer.identity.daemonID) quarantined: signature verification failed"))
 
         let texts = try b.json(MessageList.self, ["inbox"], agent: "reader").messages.map(\.text)
-        #expect(Set(texts) == ["good fresh", "good from a week ago", "good relayed"])
+        #expect(Set(texts) == ["good fresh", "good from a week ago"])
+        // Validly signed, but by a daemon that does not own "crafty": in the log, without effect, and shown.
+        let conflicts = try b.json(ConflictList.self, ["conflicts"]).conflicts
+        #expect(conflicts.map(\.eventID) == [good[3].eventID])
+        #expect(conflicts.first?.reason == "agent crafty belongs to \(peer.identity.daemonID) on crafted, not to \(other.daemonID)")
+        #expect(stderr.contains("[conflict] event \(good[3].eventID) (message.create) from \(other.daemonID)"))
         #expect(try b.json(AgentList.self, ["agent", "list"]).agents.map(\.name).sorted() == ["crafty", "reader"])
 
         // The checkpoint moved past the bad ones: a second sync moves nothing.

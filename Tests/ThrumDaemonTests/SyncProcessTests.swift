@@ -215,11 +215,11 @@ struct SyncProcessTests {
             batch.append(event(.messageCreate, MessageCreated(messageID: "msg_seed\(i)", from: "sender", to: "@reader",
                                                               text: "seeded message \(i)", threadID: nil, replyTo: nil)))
             if batch.count == 1000 {
-                _ = try store.applyBatch(batch, quarantined: [], from: origin.daemonID, checkpoint: sequence)
+                _ = try store.applyBatch(batch, quarantined: [], from: origin.daemonID, checkpoint: sequence, localDaemon: "d_local")
                 batch.removeAll(keepingCapacity: true)
             }
         }
-        if !batch.isEmpty { _ = try store.applyBatch(batch, quarantined: [], from: origin.daemonID, checkpoint: sequence) }
+        if !batch.isEmpty { _ = try store.applyBatch(batch, quarantined: [], from: origin.daemonID, checkpoint: sequence, localDaemon: "d_local") }
     }
 
     static func eventIDs(_ store: EventStore) throws -> Set<String> {

@@ -33,13 +33,14 @@ struct ProjectionTests {
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
 
+        try origin.append(.register("alice"), to: store)
         try origin.append(.startSession("s1", agent: "alice"), to: store)
         try origin.append(Change(.sessionHeartbeat, SessionChange(sessionID: "s1", agent: "alice")), to: store)
         let active = try #require(try store.activeSession(agent: "alice"))
         #expect(active.sessionID == "s1")
         #expect(active.intent == "fix the build")
-        #expect(active.startedAt == Origin.timestamp(1))
-        #expect(active.lastHeartbeat == Origin.timestamp(2))
+        #expect(active.startedAt == Origin.timestamp(2))
+        #expect(active.lastHeartbeat == Origin.timestamp(3))
 
         try origin.append(.endSession("s1", agent: "alice"), to: store)
         #expect(try store.activeSession(agent: "alice") == nil)
@@ -51,7 +52,7 @@ struct ProjectionTests {
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
-        for change in [Change.register("alice"), .register("bob"), .createGroup("builders", by: "carol"),
+        for change in [Change.register("alice"), .register("bob"), .register("carol"), .createGroup("builders", by: "carol"),
                        .join("builders", "bob"),
                        .send("m1", from: "alice", to: "@bob", "direct"),
                        .send("m2", from: "alice", to: "@everyone", "broadcast"),
@@ -95,6 +96,7 @@ struct ProjectionTests {
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
+        try origin.append(.register("alice"), to: store)
         try origin.append(.send("m1", from: "alice", to: "@everyone", "one"), to: store)
         try origin.append(.send("m2", from: "alice", to: "@everyone", "two"), to: store)
 
@@ -116,6 +118,7 @@ struct ProjectionTests {
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
+        for agent in ["alice", "bob", "mallory"] { try origin.append(.register(agent), to: store) }
         try origin.append(.send("m1", from: "alice", to: "@bob", "draft"), to: store)
 
         try origin.append(.edit("m1", by: "mallory", "forged"), to: store)
@@ -125,7 +128,7 @@ struct ProjectionTests {
         try origin.append(.edit("m1", by: "alice", "final"), to: store)
         let edited = try #require(try store.message(id: "m1"))
         #expect(edited.text == "final")
-        #expect(edited.editedAt == Origin.timestamp(3))
+        #expect(edited.editedAt == Origin.timestamp(6))
 
         try origin.append(.delete("m1", by: "bob"), to: store)
         #expect(try store.inbox(agent: "bob", unreadOnly: false, limit: 10).map(\.messageID) == ["m1"])
@@ -141,6 +144,7 @@ struct ProjectionTests {
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
+        for agent in ["alice", "bob", "carol", "dave"] { try origin.append(.register(agent), to: store) }
         for change in [Change.createGroup("builders", by: "carol"), .join("builders", "bob"), .join("builders", "alice"),
                        .createGroup("testers", by: "dave"), .leave("builders", "carol")] {
             try origin.append(change, to: store)
@@ -150,7 +154,7 @@ struct ProjectionTests {
         #expect(groups.map(\.name) == ["builders", "testers"])
         #expect(groups.map(\.members) == [["alice", "bob"], ["dave"]])
         #expect(groups.first?.createdBy == "carol")
-        #expect(groups.first?.createdAt == Origin.timestamp(1))
+        #expect(groups.first?.createdAt == Origin.timestamp(5))
     }
 
     @Test("an event with an unknown type or an undecodable payload is stored but changes no projection")
@@ -165,7 +169,7 @@ struct ProjectionTests {
         let garbled = origin.identity.makeEvent(type: .agentRegister, data: "{not json", sequence: 1)
         var unknown = origin.identity.makeEvent(type: .agentRegister, data: "{}", sequence: 2)
         unknown.type = "agent.teleport"
-        let result = try store.applyBatch([garbled, unknown], quarantined: [], from: "d_peer", checkpoint: 2)
+        let result = try store.applyBatch([garbled, unknown], quarantined: [], from: "d_peer", checkpoint: 2, localDaemon: "d_local")
 
         #expect(result.applied.count == 2)
         #expect(try store.eventCount() == 3)
@@ -197,13 +201,13 @@ struct ProjectionTests {
         let pieces = try EventStore(path: directory.file("pieces.db"))
         let events = Origin().events(Self.conversation)
 
-        let wholeResult = try whole.applyBatch(events, quarantined: [], from: "d_peer", checkpoint: Int64(events.count))
+        let wholeResult = try whole.applyBatch(events, quarantined: [], from: "d_peer", checkpoint: Int64(events.count), localDaemon: "d_local")
         var start = 0
         for size in [1, 3, 2, events.count] where start < events.count {
             let end = min(start + size, events.count)
             // Each piece overlaps the previous one by an event, as a retried pull would.
             let piece = Array(events[max(0, start - 1)..<end])
-            _ = try pieces.applyBatch(piece, quarantined: [], from: "d_peer", checkpoint: Int64(end))
+            _ = try pieces.applyBatch(piece, quarantined: [], from: "d_peer", checkpoint: Int64(end), localDaemon: "d_local")
             start = end
         }
 

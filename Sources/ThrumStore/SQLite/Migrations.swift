@@ -1,13 +1,22 @@
-/// One numbered schema change. Versions start at 1 and have no gaps.
+/// One numbered schema change. Versions start at 1 and have no gaps. `then` runs after
+/// `sql` in the same transaction, for a change SQL alone cannot make (re-deriving data).
 struct Migration: Sendable {
     let version: Int32
     let sql: String
+    var then: (@Sendable (Connection) throws(StoreError) -> Void)? = nil
+}
+
+/// A migration this opening of the store applied, and how long it took.
+public struct AppliedMigration: Sendable, Equatable {
+    public let version: Int32
+    public let duration: Duration
 }
 
 /// Applies pending migrations in order, each in its own transaction together with
 /// the new `PRAGMA user_version`, so a crash leaves the schema at a whole version.
 enum Migrations {
-    static func migrate(_ connection: Connection, to migrations: [Migration]) throws(StoreError) {
+    @discardableResult
+    static func migrate(_ connection: Connection, to migrations: [Migration]) throws(StoreError) -> [AppliedMigration] {
         let current = Int32(truncatingIfNeeded: try connection.scalarInt("PRAGMA user_version"))
         let latest = migrations.last?.version ?? 0
         guard current <= latest else {
@@ -17,12 +26,17 @@ enum Migrations {
                     + "Install the newer thrum again, or move the database aside to start afresh.",
                 operation: "opening \(connection.path)")
         }
+        var applied: [AppliedMigration] = []
         for migration in migrations where migration.version > current {
+            let started = ContinuousClock.now
             try connection.transaction { () throws(StoreError) in
                 try connection.execute(migration.sql)
+                try migration.then?(connection)
                 // PRAGMA takes no bound parameters; the version is our own integer.
                 try connection.execute("PRAGMA user_version = \(migration.version)")
             }
+            applied.append(AppliedMigration(version: migration.version, duration: ContinuousClock.now - started))
         }
+        return applied
     }
 }

@@ -1,0 +1,27 @@
+import ThrumCore
+
+/// One row of a projection table. Each is re-derived as a whole from the events that bear
+/// on it (`Projector`), never patched by one event, so its value depends on the set of
+/// events in the log and not on the order they arrived in.
+enum ProjectionKey: Hashable {
+    case message(String)
+    case session(String)
+    case group(String)
+    case membership(group: String, agent: String)
+    case subscription(topic: String, agent: String)
+    case thread(String)
+
+    /// The rows an event of `type` about `subject`, acting as `actor`, bears on
+    /// (agent ownership is handled apart, see `Ownership`).
+    static func keys(type: EventType, subject: String, actor: String) -> [ProjectionKey] {
+        switch type {
+        case .agentRegister, .agentDeregister: return []
+        case .messageCreate, .threadReply, .messageEdit, .messageDelete: return [.message(subject)]
+        case .sessionStart, .sessionEnd, .sessionHeartbeat: return [.session(subject)]
+        case .groupCreate: return [.group(subject), .membership(group: subject, agent: actor)]
+        case .groupJoin, .groupLeave: return [.membership(group: subject, agent: actor)]
+        case .subscribe, .unsubscribe: return [.subscription(topic: subject, agent: actor)]
+        case .threadCreate: return [.thread(subject)]
+        }
+    }
+}

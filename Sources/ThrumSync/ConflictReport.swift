@@ -1,0 +1,26 @@
+import Logging
+import ThrumStore
+
+/// Says in the log what a pulled batch did to agent ownership: each event that has no effect
+/// because its origin lacks authority (`[conflict]`), and each agent registered on this daemon
+/// that another daemon turned out to own, so the operator of the losing side is told.
+struct ConflictReport {
+    let store: EventStore
+    let localDaemon: String
+    let logger: Logger
+
+    func log(_ result: ApplyResult, from peerID: String) {
+        var logger = logger
+        logger[metadataKey: "component"] = "conflict"
+        for conflict in result.conflicts {
+            logger.warning("[conflict] event \(conflict.eventID) (\(conflict.type)) from \(conflict.originDaemon), received from \(peerID), has no effect: \(conflict.reason)",
+                           metadata: ["peer": "\(peerID)", "event_id": "\(conflict.eventID)"])
+        }
+        guard !result.ownershipChanged.isEmpty,
+              let lost = try? store.agentsLost(by: localDaemon) else { return }
+        for agent in lost where result.ownershipChanged.contains(agent.name) {
+            logger.error("[conflict] agent \(agent.name) was registered on this daemon, but \(agent.originDaemon)\(agent.host.map { " on \($0)" } ?? "") registered it first (at \(agent.registeredAt)) and owns it: what this daemon writes as \(agent.name) has no effect. Register the agent under another name here (thrum agent register NAME)",
+                         metadata: ["peer": "\(peerID)"])
+        }
+    }
+}
