@@ -77,6 +77,12 @@ public enum DaemonMain {
             throw StartupError(message: "cannot open the event store \(config.databasePath): \(error)",
                                exitCode: ExitCode.failure, component: nil)
         }
+        for migration in store.appliedMigrations {
+            let milliseconds = migration.duration.components.seconds * 1000
+                + migration.duration.components.attoseconds / 1_000_000_000_000_000
+            logger.notice("store: upgraded \(config.databasePath) to schema \(migration.version) in \(milliseconds) ms"
+                + (migration.version == 2 ? " (projections re-derived from the event log under the order-independent rules)" : ""))
+        }
         let messages = ChangeSignal()
         let sync = config.tailscaleEnabled
             ? try SyncWiring.make(config: config, identity: identity, store: store, logger: logger, messages: messages)

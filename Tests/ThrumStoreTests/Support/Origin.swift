@@ -13,6 +13,11 @@ struct Origin {
                            timestamp: Self.timestamp(sequence))
     }
 
+    /// A signed event for `change` with a chosen sequence and a timestamp `second`s into the test epoch.
+    func event(_ change: Change, sequence: Int64, second: Int64) -> Event {
+        identity.makeEvent(type: change.type, data: change.data, sequence: sequence, timestamp: Self.timestamp(second))
+    }
+
     /// Signed events for `changes` with sequences 1, 2, 3…
     func events(_ changes: [Change]) -> [Event] {
         changes.enumerated().map { offset, change in

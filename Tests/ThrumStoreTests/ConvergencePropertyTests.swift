@@ -1,0 +1,59 @@
+import FoundationEssentials
+import Testing
+import ThrumCore
+import ThrumStore
+
+/// DESIGN §5: projections are a function of the set of events. Random event sets from 3–4
+/// origins that conflict on everything, applied in many orders, batch splits and with
+/// duplicates, must give one projection snapshot, equal to a rebuild from the log.
+/// `THRUM_PROPERTY_SEEDS` raises the number of seeds (CI runs the default).
+@Suite("Convergence (property)")
+struct ConvergencePropertyTests {
+    static var seedCount: Int {
+        ProcessInfo.processInfo.environment["THRUM_PROPERTY_SEEDS"].flatMap(Int.init) ?? 25
+    }
+    static let ordersPerSeed = 4
+
+    @Test("every arrival order of the same events gives the same projections")
+    func anyOrderSameProjections() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let firstSeed = ProcessInfo.processInfo.environment["THRUM_PROPERTY_FIRST_SEED"].flatMap(UInt64.init) ?? 1
+        var seedsWithEffects = 0
+        for seed in firstSeed..<(firstSeed + UInt64(Self.seedCount)) {
+            var generator = EventSetGenerator(seed: seed)
+            let events = generator.events()
+            var reference: String?
+            for order in 0..<Self.ordersPerSeed {
+                let store = try EventStore(path: directory.file("s\(seed)-o\(order).db"))
+                defer { store.close() }
+                for (index, batch) in generator.delivery(of: events).enumerated() {
+                    _ = try store.applyBatch(batch, quarantined: [], from: "d_relay\(index % 2)",
+                                             checkpoint: Int64(index + 1), localDaemon: "d_local")
+                }
+                let snapshot = try store.projectionSnapshot()
+                try store.rebuildProjections()
+                #expect(try store.projectionSnapshot() == snapshot, "seed \(seed), order \(order): a rebuild differs")
+                if let reference {
+                    #expect(snapshot == reference, "seed \(seed), order \(order): projections differ from order 0")
+                    if snapshot != reference { return }
+                } else {
+                    reference = snapshot
+                    if Self.rows(of: "messages", in: snapshot) > 0 && Self.rows(of: "group_members", in: snapshot) > 0 {
+                        seedsWithEffects += 1
+                    }
+                }
+            }
+        }
+        // The property must not hold vacuously: most sets leave messages and memberships standing.
+        #expect(seedsWithEffects * 2 > Self.seedCount, "only \(seedsWithEffects) of \(Self.seedCount) seeds had any effect")
+    }
+
+    /// The number of rows of one table in a `projectionSnapshot`.
+    static func rows(of table: String, in snapshot: String) -> Int {
+        let sections = snapshot.split(separator: "\n").split(omittingEmptySubsequences: false) { $0.hasPrefix("[") && $0.hasSuffix("]") }
+        let names = snapshot.split(separator: "\n").filter { $0.hasPrefix("[") && $0.hasSuffix("]") }
+        guard let index = names.firstIndex(of: "[\(table)]"[...]) else { return 0 }
+        return sections.count > index + 1 ? sections[index + 1].count : 0
+    }
+}

@@ -1,0 +1,55 @@
+import Testing
+import ThrumCore
+@testable import ThrumStore
+
+/// Issue 9's repair: a store written by schema 1, whose projections followed arrival order
+/// (here: the hijacker's registration and edit applied last), is re-derived on upgrade and
+/// ends equal to a store that applied the same events under the current rules.
+@Suite("Upgrade")
+struct UpgradeTests {
+    @Test("opening a schema 1 store re-derives its projections once, under the current rules")
+    func upgradeRederives() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let a = Origin(), z = Origin()
+        let events = [a.event(.register("alice", role: "coder"), sequence: 1, second: 1),
+                      a.event(.send("m1", from: "alice", to: "@everyone", "original"), sequence: 2, second: 2),
+                      z.event(.register("alice", role: "hijacked"), sequence: 1, second: 3),
+                      z.event(.edit("m1", by: "alice", "rewritten"), sequence: 2, second: 4)]
+
+        let oldPath = directory.file("v1.db")
+        do {
+            let connection = try Connection(path: oldPath)
+            try Migrations.migrate(connection, to: [Schema.migrations[0]])
+            for (index, event) in events.enumerated() {
+                try connection.run("""
+                    INSERT INTO events (event_id, type, timestamp, origin_daemon, origin_key, sequence, data, signature,
+                                        received_from, received_at)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'd_peer', ?9)
+                    """, [event.eventID, event.type, event.timestamp, event.originDaemon, event.originKey,
+                          event.sequence, event.data, event.signature, Origin.timestamp(Int64(index))])
+            }
+            // What version 1 derived, in arrival order: the hijacker's registration and edit won.
+            try connection.run("""
+                INSERT INTO agents (name, role, host, origin_daemon, registered_at, deregistered)
+                VALUES ('alice', 'hijacked', 'host-1', ?1, ?2, 0)
+                """, [z.id, Origin.timestamp(3)])
+            try connection.run("""
+                INSERT INTO messages (message_id, event_id, from_agent, recipient, text, created_at, origin_daemon)
+                VALUES ('m1', ?1, 'alice', '@everyone', 'rewritten', ?2, ?3)
+                """, [events[1].eventID, Origin.timestamp(2), a.id])
+            connection.close()
+        }
+
+        let upgraded = try EventStore(path: oldPath)
+        #expect(upgraded.appliedMigrations.map(\.version) == [2])
+        #expect(try upgraded.agent(named: "alice")?.role == "coder")
+        #expect(try upgraded.message(id: "m1")?.text == "original")
+
+        let fresh = try EventStore(path: directory.file("fresh.db"))
+        _ = try fresh.applyBatch(events, quarantined: [], from: "d_peer", checkpoint: 4, localDaemon: "d_local")
+        #expect(try upgraded.projectionSnapshot() == fresh.projectionSnapshot())
+        upgraded.close()
+        #expect(try EventStore(path: oldPath).appliedMigrations.isEmpty, "the repair runs once")
+    }
+}
