@@ -80,8 +80,8 @@ public enum DaemonMain {
         for migration in store.appliedMigrations {
             let milliseconds = migration.duration.components.seconds * 1000
                 + migration.duration.components.attoseconds / 1_000_000_000_000_000
-            logger.notice("store: upgraded \(config.databasePath) to schema \(migration.version) in \(milliseconds) ms"
-                + (migration.version == 2 ? " (projections re-derived from the event log under the order-independent rules)" : ""))
+            let what = migration.version == 2 ? " (projections re-derived from the event log under the order-independent rules)" : ""
+            logger.notice("store: upgraded \(config.databasePath) to schema \(migration.version) in \(milliseconds) ms\(what)")
         }
         let messages = ChangeSignal()
         let sync = config.tailscaleEnabled
