@@ -1,7 +1,7 @@
 # Thrum for Linux. `make demo` and `make test` install what they need (Debian packages) first.
 SWIFT ?= swift
 BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
-APT_PACKAGES = libsodium-dev libsystemd-dev libsqlite3-dev pkg-config openssl iproute2 systemd python3 python3-venv procps
+APT_PACKAGES = libsodium-dev libsystemd-dev libsqlite3-dev pkg-config openssl iproute2 systemd python3 python3-venv python3-cryptography procps
 
 .PHONY: all deps build test unit-test mcp-test system-test demo bench clean
 

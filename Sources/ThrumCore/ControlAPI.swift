@@ -6,6 +6,7 @@ public enum ControlMethod: String, Sendable, CaseIterable {
     case identity
     case agentRegister = "agent.register"
     case agentList = "agent.list"
+    case agentDeregister = "agent.deregister"
     case sessionStart = "session.start"
     case sessionEnd = "session.end"
     case sessionHeartbeat = "session.heartbeat"

@@ -4,7 +4,7 @@ import ThrumStore
 
 extension ControlHandlers {
     func send(_ p: ControlParams.Send) throws -> ControlResults.Written {
-        let agent = try registeredAgent(p.agent)
+        let agent = try ownedAgent(p.agent)
         let to = try recipient(p.to)
         let text = try InputRules.text(p.text, limit: daemon.config.maxMessageSize)
         if let thread = p.threadID { _ = try InputRules.identifier(thread, prefix: "", kind: "thread") }
@@ -17,7 +17,7 @@ extension ControlHandlers {
     /// A reply goes back to the sender of the message (or to its group or
     /// @everyone when it was sent there), in the same thread.
     func reply(_ p: ControlParams.Reply) throws -> ControlResults.Written {
-        let agent = try registeredAgent(p.agent)
+        let agent = try ownedAgent(p.agent)
         let parent = try existingMessage(p.messageID)
         let text = try InputRules.text(p.text, limit: daemon.config.maxMessageSize)
         let to = parent.to == "@\(agent)" ? "@\(parent.from)" : parent.to
@@ -46,7 +46,7 @@ extension ControlHandlers {
     }
 
     func edit(_ p: ControlParams.Edit) throws -> ControlResults.Written {
-        let agent = try registeredAgent(p.agent)
+        let agent = try ownedAgent(p.agent)
         let message = try existingMessage(p.messageID)
         guard message.from == agent else {
             throw RPCError.application("only the author (\(message.from)) can edit \(message.messageID)")
@@ -57,7 +57,7 @@ extension ControlHandlers {
     }
 
     func delete(_ p: ControlParams.MessageRef) throws -> ControlResults.Written {
-        let agent = try registeredAgent(p.agent)
+        let agent = try ownedAgent(p.agent)
         let message = try existingMessage(p.messageID)
         guard message.from == agent else {
             throw RPCError.application("only the author (\(message.from)) can delete \(message.messageID)")

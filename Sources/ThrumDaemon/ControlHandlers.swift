@@ -10,15 +10,26 @@ struct ControlHandlers {
 
     var store: EventStore { daemon.store }
 
-    /// The acting agent: a valid name that this daemon owns (registered here, not deregistered,
-    /// and not registered first by another daemon). Only the owner's events take effect.
+    /// An agent to read for: a valid name that is registered (and not deregistered) on any daemon.
+    /// Reading writes no event, so it needs no ownership.
     func registeredAgent(_ name: String) throws -> String {
+        try registration(name).name
+    }
+
+    /// The acting agent: a registered name that this daemon owns (it registered it first, see
+    /// DESIGN §5). Only the owner's events take effect, so any other daemon is refused here.
+    func ownedAgent(_ name: String) throws -> String {
+        let agent = try registration(name)
+        try refuseIfOwnedElsewhere(agent)
+        return agent.name
+    }
+
+    private func registration(_ name: String) throws -> AgentRecord {
         let name = try InputRules.name(name, kind: "agent")
         guard let agent = try store.agent(named: name), !agent.deregistered else {
             throw RPCError.notFound("agent \"\(name)\" is not registered; run: thrum agent register \(name)")
         }
-        try refuseIfOwnedElsewhere(agent)
-        return name
+        return agent
     }
 
     /// An agent another daemon owns cannot act from here: its events would have no effect anywhere.
@@ -44,12 +55,18 @@ struct ControlHandlers {
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq)
     }
 
+    func deregister(_ p: ControlParams.Agent) throws -> ControlResults.Written {
+        let name = try ownedAgent(p.agent)
+        let stored = try write(.agentDeregister, AgentDeregistered(agent: name), agent: name)
+        return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq)
+    }
+
     func agents() throws -> AgentList {
         AgentList(agents: try store.agents())
     }
 
     func startSession(_ p: ControlParams.SessionStart) throws -> ControlResults.Written {
-        let agent = try registeredAgent(p.agent)
+        let agent = try ownedAgent(p.agent)
         if let intent = p.intent, intent.utf8.count > 4096 { throw RPCError.invalidParams("intent is longer than 4096 bytes") }
         let sessionID = EventIDs.next(prefix: "ses_")
         let stored = try write(.sessionStart, SessionChange(sessionID: sessionID, agent: agent, intent: p.intent), agent: agent)
@@ -57,14 +74,14 @@ struct ControlHandlers {
     }
 
     func endSession(_ p: ControlParams.Agent) throws -> ControlResults.Written {
-        let agent = try registeredAgent(p.agent)
+        let agent = try ownedAgent(p.agent)
         let session = try activeSession(agent)
         let stored = try write(.sessionEnd, SessionChange(sessionID: session, agent: agent), agent: agent)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, sessionID: session)
     }
 
     func heartbeat(_ p: ControlParams.Agent) throws -> ControlResults.Written {
-        let agent = try registeredAgent(p.agent)
+        let agent = try ownedAgent(p.agent)
         let session = try activeSession(agent)
         let stored = try write(.sessionHeartbeat, SessionChange(sessionID: session, agent: agent), agent: agent)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, sessionID: session)
@@ -80,7 +97,7 @@ struct ControlHandlers {
     // MARK: groups
 
     func group(_ type: EventType, _ p: ControlParams.Group) throws -> ControlResults.Written {
-        let agent = try registeredAgent(p.agent)
+        let agent = try ownedAgent(p.agent)
         let group = try InputRules.name(p.group, kind: "group")
         let existing = try store.groups().first { $0.name == group }
         switch type {

@@ -33,6 +33,7 @@ struct ControlService: RPCService {
         case .identity: return handlers.identity()
         case .agentRegister: return try handlers.register(try request.params())
         case .agentList: return try handlers.agents()
+        case .agentDeregister: return try handlers.deregister(try request.params())
         case .sessionStart: return try handlers.startSession(try request.params())
         case .sessionEnd: return try handlers.endSession(try request.params())
         case .sessionHeartbeat: return try handlers.heartbeat(try request.params())

@@ -9,6 +9,8 @@ public enum SyncPullError: Error, Sendable, CustomStringConvertible {
     case unreachable(String)
     /// The address answers as another daemon than the one registered there.
     case wrongDaemon(address: String, expected: String, found: String)
+    /// The address does not prove it holds the key it claims.
+    case keyProof(address: String, expected: String, String)
     case peer(String)
     case store(String)
     /// The peer's answer breaks the protocol (e.g. `next_seq` going backwards).
@@ -21,6 +23,8 @@ public enum SyncPullError: Error, Sendable, CustomStringConvertible {
         case let .unreachable(reason): return reason
         case let .wrongDaemon(address, expected, found):
             return "\(address) now answers as \(found), not \(expected); re-add the peer with thrum tsync peers add \(address)"
+        case let .keyProof(address, expected, reason):
+            return "[sync_auth] \(address) failed the key proof, so it is not pulled from as \(expected): it \(reason)"
         case let .peer(reason): return reason
         case let .store(reason): return "cannot write to the event log: \(reason)"
         case let .protocolViolation(reason): return "peer broke the sync protocol: \(reason)"
@@ -112,9 +116,14 @@ public struct SyncClient: Sendable {
     private func pullPages(_ connection: LineRPCConnection, endpoint: RPCEndpoint, peerID: String,
                            report: inout PullReport, onApplied: @Sendable ([StoredEvent]) -> Void) async throws {
         let timeout = self.timeout
-        let info = try await honouringRetryAfter {
-            () async throws(RPCClientError) -> PeerInfo in
-            try await connection.call(SyncMethod.peerInfo.rawValue, NoParams(), as: PeerInfo.self, timeout: timeout)
+        // Every pull starts with the key proof, so an address taken over by another node can
+        // neither feed events as this peer nor move its checkpoint.
+        let challenge = PeerProof.newChallenge()
+        let info = try await honouringRetryAfter { () async throws(RPCClientError) -> PeerInfo in
+            try await PeerProof.ask(connection, challenge: challenge, timeout: timeout)
+        }
+        if let reason = PeerProof.refusal(of: info, challenge: challenge) {
+            throw SyncPullError.keyProof(address: "\(endpoint)", expected: peerID, reason)
         }
         guard info.daemonID == peerID else {
             throw SyncPullError.wrongDaemon(address: "\(endpoint)", expected: peerID, found: info.daemonID)

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Logging
 import ThrumCore
 import ThrumRPC
 import ThrumSystem
@@ -12,10 +13,11 @@ extension SyncManager {
         guard !isClosed else { throw .shuttingDown }
         let address = try PeerAddress(parsing: text, defaultPort: config.tailscalePort)
         let info: PeerInfo
+        let challenge = PeerProof.newChallenge()
         do {
             let timeout = options.addPeerTimeout
             info = try await LineRPCClient.withConnection(to: address.endpoint, connectTimeout: min(timeout, .seconds(5))) {
-                try await $0.call(SyncMethod.peerInfo.rawValue, NoParams(), as: PeerInfo.self, timeout: timeout)
+                try await PeerProof.ask($0, challenge: challenge, timeout: timeout)
             }
         } catch let RPCClientError.server(refusal) where refusal.code == RPCError.unauthorizedCode {
             throw .unreachable("\(address) refused this daemon: not authorized. Its THRUM_SECURITY_REQUIRED_TAGS "
@@ -25,13 +27,13 @@ extension SyncManager {
             throw .unreachable("cannot ask \(address) who it is: \(error); check the address and that thrum runs there "
                 + "with THRUM_TAILSCALE_ENABLED=true")
         }
-        guard let key = Data(base64Encoded: info.publicKey), key.count == Ed25519KeyPair.publicKeyLength else {
-            throw .badPeerInfo("\(address) sent a public key that is not base64 of 32 bytes; it is not a compatible thrum daemon")
+        if let reason = PeerProof.refusal(of: info, challenge: challenge) {
+            authLogger.warning("[sync_auth] DENIED peer at \(address): failed the key proof: it \(reason)",
+                               metadata: ["peer": "\(address)"])
+            throw .badPeerInfo("\(address) \(reason); it is not registered")
         }
-        let derived = DaemonID.derive(publicKey: [UInt8](key))
-        guard derived == info.daemonID else {
-            throw .badPeerInfo("\(address) claims daemon ID \(info.daemonID) but its public key belongs to \(derived); refusing it")
-        }
+        let key = [UInt8](Data(base64Encoded: info.publicKey) ?? Data())
+        let derived = info.daemonID
         guard derived != identity.daemonID else {
             throw .isSelf("\(address) is this daemon (\(derived)); add another machine's address")
         }
@@ -39,7 +41,7 @@ extension SyncManager {
         let record = PeerRecord(
             daemonID: derived, hostname: Self.displayable(info.hostname), address: address.description,
             tailscaleIP: tailscaleIP ?? existing?.tailscaleIP, publicKey: info.publicKey,
-            fingerprint: DaemonIdentity.fingerprint(ofPublicKey: [UInt8](key)),
+            fingerprint: DaemonIdentity.fingerprint(ofPublicKey: key),
             source: existing?.source == .manual ? .manual : source,
             addedAt: existing?.addedAt ?? Timestamp.now(), lastSync: existing?.lastSync, status: existing?.status ?? "new")
         do {
@@ -47,9 +49,17 @@ extension SyncManager {
         } catch {
             throw .registry("\(error)")
         }
+        authLogger.info("[sync_auth] peer \(derived) at \(address) proved its key (fingerprint \(record.fingerprint))",
+                        metadata: ["peer": "\(derived)"])
         logger(forPeer: derived).info("sync: peer \(derived) (\(record.hostname)) at \(address) \(existing == nil ? "added" : "updated"), source=\(record.source.rawValue), fingerprint \(record.fingerprint)")
         requestPull(derived)
         return record
+    }
+
+    private var authLogger: Logger {
+        var logger = logger
+        logger[metadataKey: "component"] = "sync_auth"
+        return logger
     }
 
     /// A peer-supplied host name, made safe to print in a table or a log line.

@@ -84,10 +84,11 @@ public final class SyncManager: Sendable {
     /// authorization and rate limiting plug in.
     public func makeSyncServer(gate: SyncGate = .allowAll, byteBudget: Int = SyncServer.defaultByteBudget) -> SyncServer {
         SyncServer(store: store, gate: gate, byteBudget: byteBudget, logger: logger,
-                   info: { [identity, hostname, store] in
+                   info: { [identity, hostname, store] challenge in
                        PeerInfo(daemonID: identity.daemonID, hostname: hostname, publicKey: identity.publicKeyBase64,
                                 fingerprint: identity.fingerprint, version: ThrumVersion.current,
-                                latestSeq: try store.latestSeq())
+                                latestSeq: try store.latestSeq(),
+                                challengeSignature: challenge.map { PeerProof.sign(challenge: $0, as: identity) })
                    },
                    onNotify: { [weak self] params, peer in
                        self?.notified(params, by: peer) ?? .ok

@@ -140,6 +140,22 @@ public struct NotifyResult: Codable, Sendable, Equatable {
     public init(status: Status) { self.status = status }
 }
 
+/// `sync.peer_info` params: an optional key challenge (`PeerProof`). The seed's peer_info
+/// takes none; peers of this implementation always send one.
+public struct PeerInfoParams: Codable, Sendable, Equatable {
+    /// Standard base64 of 16 to 64 random bytes.
+    public var challenge: String?
+
+    public init(challenge: String? = nil) { self.challenge = challenge }
+
+    public func validate() throws(RPCError) {
+        guard let challenge else { return }
+        guard challenge.utf8.count <= 128, let bytes = Data(base64Encoded: challenge), (16...64).contains(bytes.count) else {
+            throw .invalidParams("challenge must be standard base64 of 16 to 64 random bytes")
+        }
+    }
+}
+
 /// `sync.peer_info` result: who answers on this port.
 public struct PeerInfo: Codable, Sendable, Equatable {
     public var daemonID: String
@@ -149,17 +165,22 @@ public struct PeerInfo: Codable, Sendable, Equatable {
     public var fingerprint: String
     public var version: String
     public var latestSeq: Int64
+    /// The signature over the asker's challenge (`PeerProof`), when one was sent.
+    public var challengeSignature: String?
 
-    public init(daemonID: String, hostname: String, publicKey: String, fingerprint: String, version: String, latestSeq: Int64) {
+    public init(daemonID: String, hostname: String, publicKey: String, fingerprint: String, version: String, latestSeq: Int64,
+                challengeSignature: String? = nil) {
         self.daemonID = daemonID
         self.hostname = hostname
         self.publicKey = publicKey
         self.fingerprint = fingerprint
         self.version = version
         self.latestSeq = latestSeq
+        self.challengeSignature = challengeSignature
     }
 
     enum CodingKeys: String, CodingKey {
         case daemonID = "daemon_id", hostname, publicKey = "public_key", fingerprint, version, latestSeq = "latest_seq"
+        case challengeSignature = "challenge_signature"
     }
 }

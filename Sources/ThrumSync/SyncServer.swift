@@ -10,18 +10,18 @@ public struct SyncServer: RPCService {
     public static let defaultByteBudget = 4 << 20
 
     let store: EventStore
-    let info: @Sendable () throws -> PeerInfo
+    let info: @Sendable (_ challenge: String?) throws -> PeerInfo
     let gate: SyncGate
     let byteBudget: Int
     let onNotify: @Sendable (NotifyParams, RPCPeer) async -> NotifyResult.Status
     let logger: Logger
 
     /// - Parameters:
-    ///   - info: what `sync.peer_info` answers (its `latest_seq` read per call).
+    ///   - info: what `sync.peer_info` answers (its `latest_seq` read per call), signing the challenge if any.
     ///   - onNotify: what to do when a peer says it has new events.
     public init(store: EventStore, gate: SyncGate = .allowAll, byteBudget: Int = SyncServer.defaultByteBudget,
                 logger: Logger,
-                info: @escaping @Sendable () throws -> PeerInfo,
+                info: @escaping @Sendable (_ challenge: String?) throws -> PeerInfo,
                 onNotify: @escaping @Sendable (NotifyParams, RPCPeer) async -> NotifyResult.Status) {
         self.store = store
         self.info = info
@@ -45,7 +45,7 @@ public struct SyncServer: RPCService {
             switch method {
             case .pull: return .result(try pull(try request.params(PullParams.self)))
             case .notify: return .result(try await notify(try request.params(NotifyParams.self), from: peer))
-            case .peerInfo: return .result(try peerInfo())
+            case .peerInfo: return .result(try peerInfo(try request.params(PeerInfoParams.self)))
             }
         } catch {
             return .error(error)
@@ -70,9 +70,10 @@ public struct SyncServer: RPCService {
         return NotifyResult(status: await onNotify(params, peer))
     }
 
-    func peerInfo() throws(RPCError) -> PeerInfo {
+    func peerInfo(_ params: PeerInfoParams) throws(RPCError) -> PeerInfo {
+        try params.validate()
         do {
-            return try info()
+            return try info(params.challenge)
         } catch {
             logger.error("sync.peer_info: cannot read the event log: \(error)")
             throw .internalError("the event log could not be read; try again later")

@@ -4,7 +4,7 @@ import ThrumDaemon
 
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "agent", abstract: "Register and list agents.", subcommands: [Register.self, List.self])
+        commandName: "agent", abstract: "Register and list agents.", subcommands: [Register.self, Deregister.self, List.self])
 
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register an agent on this daemon (visible on every synced daemon).")
@@ -16,6 +16,19 @@ struct AgentCommand: AsyncParsableCommand {
             let written: ControlResults.Written = try await ControlClient.call(.agentRegister, ControlParams.Register(agent: name, role: role))
             if output.json { return try JSONOutput.print(written) }
             print("registered agent \(name)\(role.map { " (\($0))" } ?? "")")
+        }
+    }
+
+    struct Deregister: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Release an agent name this daemon owns, so any daemon may register it again.")
+        @Argument(help: "The agent's name.") var name: String
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let written: ControlResults.Written = try await ControlClient.call(.agentDeregister, ControlParams.Agent(agent: name))
+            if output.json { return try JSONOutput.print(written) }
+            print("deregistered agent \(name); the name is free for any daemon to register")
         }
     }
 

@@ -6,7 +6,10 @@ Usage: crafted-peer.py --info INFO.json --log EVENTS.jsonl --port-file PATH [--h
 Listens on IP (default 127.0.0.1) and port N (default a free one; the port is
 written to PATH once listening) and answers
 Thrum's sync protocol (JSON-RPC 2.0, one object per line):
-  sync.peer_info  the object in INFO.json, with latest_seq = lines in EVENTS.jsonl
+  sync.peer_info  the object in INFO.json, with latest_seq = lines in EVENTS.jsonl,
+                  and the asker's challenge signed with the hex Ed25519 seed under
+                  INFO.json's "_seed" key (never sent), as a real daemon proves its
+                  key; without "_seed" the challenge goes unsigned (an impostor)
   sync.pull       the lines of EVENTS.jsonl after after_seq (line N is seq N),
                   each copied into the page unchanged, so a test can serve any
                   JSON at all: forged, oversized, malformed
@@ -16,10 +19,19 @@ SIGTERM stops it.
 """
 
 import argparse
+import base64
 import json
 import os
 import signal
 import socketserver
+
+
+def sign_challenge(seed_hex, daemon_id, challenge):
+    """The key proof of sync.peer_info, as Sources/ThrumSync/PeerProof.swift defines it."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(seed_hex))
+    payload = ("thrum-peer-proof-v1|%s|%s" % (daemon_id, challenge)).encode("utf-8")
+    return base64.b64encode(key.sign(payload)).decode("ascii")
 
 
 class Handler(socketserver.StreamRequestHandler):
@@ -41,6 +53,10 @@ class Handler(socketserver.StreamRequestHandler):
             with open(self.server.info_path, "r", encoding="utf-8") as handle:
                 info = json.load(handle)
             info["latest_seq"] = len(events)
+            seed = info.pop("_seed", None)
+            challenge = (request.get("params") or {}).get("challenge")
+            if seed and challenge:
+                info["challenge_signature"] = sign_challenge(seed, info["daemon_id"], challenge)
             return '{"jsonrpc":"2.0","id":%s,"result":%s}' % (ident, json.dumps(info))
         if method == "sync.pull":
             params = request.get("params") or {}

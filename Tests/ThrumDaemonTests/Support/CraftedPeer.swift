@@ -1,5 +1,6 @@
 import FoundationEssentials
 import ThrumCore
+import ThrumSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,6 +12,8 @@ import Glibc
 final class CraftedPeer: @unchecked Sendable {
     let identity = DaemonIdentity(keyPair: .generate())
     let directory: String
+    /// The daemon it claims to be: its own identity, or (an impostor) another daemon's public identity.
+    let claimed: DaemonIdentity?
     private(set) var port = 0
     private var lines: [String] = []
     private var process: TestProcess?
@@ -18,12 +21,17 @@ final class CraftedPeer: @unchecked Sendable {
     var address: String { "127.0.0.1:\(port)" }
     private var logPath: String { directory + "/crafted-events.jsonl" }
 
-    init(directory: String) {
+    /// With `impersonating`, it answers `sync.peer_info` with that daemon's ID and public key,
+    /// but cannot sign the key challenge (it lacks that daemon's private key).
+    init(directory: String, impersonating: DaemonIdentity? = nil) {
         self.directory = directory
+        self.claimed = impersonating
     }
 
     func start() throws {
-        let info = #"{"daemon_id":"\#(identity.daemonID)","hostname":"crafted","public_key":"\#(identity.publicKeyBase64)","fingerprint":"\#(identity.fingerprint)","version":"test"}"#
+        let who = claimed ?? identity
+        let seed = claimed == nil ? #","_seed":"\#(Hex.encode(identity.keyPair.seed))""# : ""
+        let info = #"{"daemon_id":"\#(who.daemonID)","hostname":"crafted","public_key":"\#(who.publicKeyBase64)","fingerprint":"\#(who.fingerprint)","version":"test"\#(seed)}"#
         try TestFiles.write(directory + "/crafted-info.json", info)
         try TestFiles.write(logPath, "")
         let portFile = directory + "/crafted-port"
