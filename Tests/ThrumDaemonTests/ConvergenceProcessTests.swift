@@ -27,7 +27,11 @@ struct ConvergenceProcessTests {
                     inbox: inbox.map { "\($0.messageID) \($0.from) \($0.originDaemon) \($0.text) edited=\($0.editedAt != nil)" })
     }
 
-    @Test func afterAPartitionHealsAllDaemonsAgreeAndTheLoserIsTold() throws {
+    @Test func afterAPartitionHealsAllDaemonsAgreeAndTheLoserIsTold() async throws {
+        try await offThePool { try Self.partitionAndHeal() }
+    }
+
+    static func partitionAndHeal() throws {
         let cluster = SyncCluster()
         defer { cluster.cleanup() }
         let a = try cluster.add("a"), b = try cluster.add("b"), c = try cluster.add("c")
@@ -81,7 +85,11 @@ struct ConvergenceProcessTests {
         #expect(try b.ok(["conflicts"]).contains("agent reviewer is already registered by \(aID) on a"))
     }
 
-    @Test func aNodeThatCannotProveTheKeyItClaimsIsNotRegistered() throws {
+    @Test func aNodeThatCannotProveTheKeyItClaimsIsNotRegistered() async throws {
+        try await offThePool { try Self.impostorRefused() }
+    }
+
+    static func impostorRefused() throws {
         let cluster = SyncCluster()
         defer { cluster.cleanup() }
         let honest = CraftedPeer(directory: cluster.root + "/honest")

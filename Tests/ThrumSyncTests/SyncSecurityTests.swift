@@ -85,8 +85,10 @@ final class Tally: Sendable {
         return FakePeer { request in
             switch request.method {
             case "sync.peer_info":
+                let challenge = (try? request.params(PeerInfoParams.self))?.challenge
                 return .result(PeerInfo(daemonID: identity.daemonID, hostname: "busy", publicKey: identity.publicKeyBase64,
-                                        fingerprint: identity.fingerprint, version: "test", latestSeq: 0))
+                                        fingerprint: identity.fingerprint, version: "test", latestSeq: 0,
+                                        challengeSignature: challenge.map { PeerProof.sign(challenge: $0, as: identity) }))
             default:
                 if refused.increment() <= refusals { return .error(.retryable(code: code, message: "busy", retryAfterMilliseconds: 5)) }
                 return .result(PullResult(events: [], nextSeq: 0, moreAvailable: false))

@@ -5,4 +5,6 @@ cd "$(dirname "$0")"
 : "${THRUM_BIN:?set THRUM_BIN to a release build of thrum}"
 python3 bench.py
 echo
+python3 upgrade.py
+echo
 bash security.sh

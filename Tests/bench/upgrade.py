@@ -1,0 +1,112 @@
+"""`make bench`: how long the schema 2 upgrade (issue 9's repair: every projection
+re-derived from the log) takes on a large log. Builds a schema 1 store with
+BENCH_UPGRADE_EVENTS (default 1,000,000) events of a busy fleet straight in
+SQLite, starts the daemon on it and reads the time from its start-up log line
+`store: upgraded … to schema 2 in N ms`. Prints, asserts nothing."""
+import json
+import os
+import random
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import shutil
+import time
+
+THRUM = os.environ["THRUM_BIN"]
+EVENTS = int(os.environ.get("BENCH_UPGRADE_EVENTS", "1000000"))
+
+
+def event_rows(count, rng):
+    """A fleet of 20 daemons and 200 agents (1 in 10 registered on two daemons at once):
+    mostly messages, some edits, deletes, joins, leaves, sessions and heartbeats."""
+    origins = ["d_%016x" % rng.getrandbits(64) for _ in range(20)]
+    sequence = {o: 0 for o in origins}
+    agents = []
+    base = 1_750_000_000_000
+    rows = []
+
+    def add(origin, kind, data, ms):
+        sequence[origin] += 1
+        rows.append((f"evt_{len(rows):012d}", kind, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000))
+                     + ".%03dZ" % (ms % 1000), origin, "key", sequence[origin], json.dumps(data, sort_keys=True),
+                     "sig", "d_peer", "2026-01-01T00:00:00.000Z"))
+
+    for i in range(200):
+        name = f"agent{i}"
+        owner = origins[i % len(origins)]
+        agents.append((name, owner))
+        add(owner, "agent.register", {"agent": name, "role": "coder", "host": "h"}, base + i)
+        if i % 10 == 0:
+            add(origins[(i + 1) % len(origins)], "agent.register", {"agent": name, "role": "rival", "host": "h2"}, base + i + 1)
+    message = 0
+    while len(rows) < count:
+        name, owner = agents[rng.randrange(len(agents))]
+        ms = base + 1000 + len(rows)
+        roll = rng.random()
+        if roll < 0.80 or message == 0:
+            message += 1
+            add(owner, "message.create", {"message_id": f"msg_{message}", "from": name, "to": "@everyone",
+                                          "text": "a message of ordinary length " * 3}, ms)
+        elif roll < 0.85:
+            add(owner, "message.edit", {"message_id": f"msg_{rng.randrange(1, message + 1)}", "agent": name,
+                                        "text": "edited"}, ms)
+        elif roll < 0.87:
+            add(owner, "message.delete", {"message_id": f"msg_{rng.randrange(1, message + 1)}", "agent": name}, ms)
+        elif roll < 0.92:
+            kind = "group.join" if rng.random() < 0.7 else "group.leave"
+            add(owner, kind, {"group": f"group{rng.randrange(10)}", "agent": name}, ms)
+        else:
+            kind = "session.heartbeat" if rng.random() < 0.8 else "session.start"
+            add(owner, kind, {"session_id": f"ses_{name}", "agent": name}, ms)
+    return rows
+
+
+def main():
+    root = tempfile.mkdtemp(prefix="thrum-bench-upgrade-")
+    try:
+        state = os.path.join(root, "state")
+        env = dict(os.environ, THRUM_STATE_DIR=state, THRUM_SOCKET=os.path.join(root, "thrum.sock"),
+                   THRUM_CONFIG=os.path.join(root, "none.env"), THRUM_LOG="stderr")
+        # The daemon makes a current store; it is taken back to schema 1, as an older thrum left it.
+        os.makedirs(state, mode=0o700, exist_ok=True)
+        daemon = subprocess.Popen([THRUM, "daemon", "start"], env=env, stderr=subprocess.PIPE, text=True)
+        while not os.path.exists(env["THRUM_SOCKET"]):
+            time.sleep(0.01)
+        daemon.terminate()
+        daemon.wait(timeout=30)
+        db = sqlite3.connect(os.path.join(state, "thrum.db"))
+        db.executescript("""
+            DROP TABLE agent_owners; DROP INDEX events_by_subject; DROP INDEX events_by_actor;
+            ALTER TABLE events DROP COLUMN subject; ALTER TABLE events DROP COLUMN actor;
+            ALTER TABLE events DROP COLUMN at_ms; PRAGMA user_version = 1;
+        """)
+        rows = event_rows(EVENTS, random.Random(7))
+        db.executemany("""INSERT INTO events (event_id, type, timestamp, origin_daemon, origin_key, sequence, data,
+                          signature, received_from, received_at) VALUES (?,?,?,?,?,?,?,?,?,?)""", rows)
+        db.commit()
+        db.close()
+
+        begin = time.perf_counter()
+        daemon = subprocess.Popen([THRUM, "daemon", "start"], env=env, stderr=subprocess.PIPE, text=True)
+        line = ""
+        for line in daemon.stderr:
+            if "upgraded" in line or "error" in line.lower():
+                break
+        ready = time.perf_counter() - begin
+        daemon.terminate()
+        daemon.wait(timeout=60)
+        found = re.search(r"to schema 2 in (\d+) ms", line)
+        if not found:
+            raise RuntimeError(f"no upgrade line; the daemon said: {line.strip()}")
+        ms = int(found.group(1))
+        print(f"{'upgrade to schema 2, ' + format(len(rows), ',') + ' events (re-derive all)':<58} {ms / 1000:>12.3f} s")
+        print(f"{'  the same, as events per second':<58} {len(rows) / (ms / 1000):>12.0f} events/s")
+        print(f"{'  daemon start until the upgrade line':<58} {ready:>12.3f} s")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
