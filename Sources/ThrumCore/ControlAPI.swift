@@ -186,14 +186,18 @@ public enum ControlResults {
         public var notifiesFailed: Int
         /// Waits because a peer answered 429/503 with `retry_after_ms`.
         public var retryWaits: Int
-        public init(eventsReceived: Int, pagesReceived: Int, notifiesSent: Int, notifiesFailed: Int, retryWaits: Int = 0) {
+        /// `sync.peer_info` key proofs sent before pulls.
+        public var peerInfosSent: Int
+        public init(eventsReceived: Int, pagesReceived: Int, notifiesSent: Int, notifiesFailed: Int, retryWaits: Int = 0,
+                    peerInfosSent: Int = 0) {
             self.eventsReceived = eventsReceived; self.pagesReceived = pagesReceived
             self.notifiesSent = notifiesSent; self.notifiesFailed = notifiesFailed
-            self.retryWaits = retryWaits
+            self.retryWaits = retryWaits; self.peerInfosSent = peerInfosSent
         }
         enum CodingKeys: String, CodingKey {
             case eventsReceived = "events_received", pagesReceived = "pages_received"
             case notifiesSent = "notifies_sent", notifiesFailed = "notifies_failed", retryWaits = "retry_waits"
+            case peerInfosSent = "peer_infos_sent"
         }
     }
 

@@ -15,18 +15,12 @@ enum SyncWiring {
         if let problem = registry.registryProblem {
             logger.error("sync: \(problem)", metadata: ["component": "sync"])
         }
-        // Events learned from one peer are news for the others: push them on,
-        // so A–B–C relays converge by push, not only by the periodic pass.
-        let relay = Mutex<SyncManager?>(nil)
         var options = SyncManager.Options()
         options.validator = PipelineValidator(policy: ValidationPolicy(config: config))
         let manager = SyncManager(config: config, identity: identity, store: store, registry: registry, logger: logger,
                                   options: options) { applied in
-            guard !applied.isEmpty else { return }
             messages.signalIfMessages(applied)
-            relay.withLock { $0 }?.localWriteHappened()
         }
-        relay.withLock { $0 = manager }
         let localAPI = LocalAPIClient(socketPath: config.tailscaleSocket)
         let security = SyncSecurity(config: config, localAPI: localAPI, logger: logger)
         let discovery = PeerDiscovery(manager: manager, config: config, logger: logger) { () throws(LocalAPIError) in
@@ -57,7 +51,7 @@ struct SyncBridge: SyncControl {
         let counts = manager.traffic.snapshot
         return ControlResults.SyncTraffic(eventsReceived: counts.eventsReceived, pagesReceived: counts.pagesReceived,
                                           notifiesSent: counts.notifiesSent, notifiesFailed: counts.notifiesFailed,
-                                          retryWaits: counts.retryWaits)
+                                          retryWaits: counts.retryWaits, peerInfosSent: counts.peerInfosSent)
     }
     func forceSync() async -> [ControlResults.PeerSyncOutcome] { await manager.forceSync() }
     func localWriteHappened() { manager.localWriteHappened() }

@@ -33,6 +33,7 @@ extension EventStore {
                                          message: "event \(event.eventID) is already in the log; this is a bug in thrum",
                                          operation: operation)
                     }
+                    try LogIndex.advance(origins: [originDaemon], inserted: 1, in: connection)
                     try Projector.project([(event, inserted.topic)], in: connection)
                     return StoredEvent(seq: inserted.seq, event: event, receivedFrom: nil)
                 }
@@ -91,6 +92,8 @@ extension EventStore {
                         result.skipped += 1
                     }
                 }
+                try LogIndex.advance(origins: Set(inserted.map(\.event.originDaemon)), inserted: inserted.count,
+                                     in: connection)
                 result.ownershipChanged = try Projector.project(inserted, in: connection)
                 if let first = result.applied.first?.seq, let last = result.applied.last?.seq {
                     result.conflicts = try Conflicts.list(seqRange: first...last, limit: result.applied.count, in: connection)
@@ -107,31 +110,44 @@ extension EventStore {
 
     /// A page for `sync.pull`: events after `afterSeq` in log order, at most `limit`, stopping before
     /// the running total of (`data` bytes + 512) would exceed `maxBytes`, but always at least one.
-    /// `more` is true when events remain after the last one returned.
-    public func events(afterSeq: Int64, limit: Int, maxBytes: Int) throws(StoreError) -> (events: [StoredEvent], more: Bool) {
-        // Fetch one row past the limit: if it exists, more remain (the limit+1 trick).
+    /// Events `skipping` covers (the puller holds them) are passed over, not sent; at most
+    /// `scanLimit` rows are read. `more` is true when rows remain after `lastSeq`, the last row
+    /// read (where the next page starts).
+    public func events(afterSeq: Int64, limit: Int, maxBytes: Int, skipping: VersionVector = [:],
+                       scanLimit: Int = 20_000) throws(StoreError) -> EventPage {
+        // Fetch one row past the scan limit: if it exists, more remain (the limit+1 trick).
         let limit = max(1, min(limit, Int(Int32.max)))
-        return try withConnection { (connection) throws(StoreError) -> (events: [StoredEvent], more: Bool) in
+        let scanLimit = max(limit, min(scanLimit, Int(Int32.max) - 1))
+        return try withConnection { (connection) throws(StoreError) -> EventPage in
             var page: [StoredEvent] = []
             var bytes = 0
             var more = false
+            var scanned = 0
+            var lastSeq = afterSeq
             try connection.forEachRow("SELECT \(EventRows.columns) FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-                                      [afterSeq, limit + 1]) { (row) throws(StoreError) -> Bool in
-                guard page.count < limit else {
+                                      [afterSeq, scanLimit + 1]) { (row) throws(StoreError) -> Bool in
+                guard page.count < limit, scanned < scanLimit else {
                     more = true
                     return false
                 }
                 let stored = EventRows.read(row)
+                if skipping.covers(origin: stored.event.originDaemon, sequence: stored.event.sequence) {
+                    scanned += 1
+                    lastSeq = stored.seq
+                    return true
+                }
                 let size = stored.event.data.utf8.count + Self.pageOverheadPerEvent
                 guard page.isEmpty || bytes + size <= maxBytes else {
                     more = true
                     return false
                 }
                 bytes += size
+                scanned += 1
+                lastSeq = stored.seq
                 page.append(stored)
                 return true
             }
-            return (page, more)
+            return EventPage(events: page, lastSeq: lastSeq, more: more)
         }
     }
 
@@ -151,9 +167,10 @@ extension EventStore {
         }
     }
 
+    /// How many events the log holds, from a counter kept with every insert (no scan).
     public func eventCount() throws(StoreError) -> Int {
         try withConnection { (connection) throws(StoreError) -> Int in
-            Int(try connection.scalarInt("SELECT COUNT(*) FROM events"))
+            Int(try connection.scalarInt("SELECT value FROM log_counters WHERE name = 'events'"))
         }
     }
 }

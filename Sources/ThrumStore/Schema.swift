@@ -117,10 +117,21 @@ enum Schema {
                 to_sequence INTEGER,
                 PRIMARY KEY (name, position)
             );
+
+            -- Kept on every insert (LogIndex): the version vector, and the event count.
+            CREATE TABLE origin_frontier (
+                origin_daemon TEXT PRIMARY KEY,
+                sequence INTEGER NOT NULL
+            );
+            CREATE TABLE log_counters (
+                name TEXT PRIMARY KEY,
+                value INTEGER NOT NULL
+            );
             """, then: { (connection) throws(StoreError) in
                 // Fill the new columns, then re-derive every projection under the order-independent
                 // rules, so daemons that diverged under version 1's arrival-order rules converge.
                 try EventRows.fillTopics(in: connection)
+                try LogIndex.fill(in: connection)
                 try connection.execute("""
                     CREATE INDEX events_by_subject ON events(subject, type);
                     CREATE INDEX events_by_actor ON events(actor);

@@ -34,3 +34,13 @@ public struct ApplyResult: Sendable, Equatable {
         self.quarantined = quarantined
     }
 }
+
+/// One `sync.pull` page as the store reads it.
+public struct EventPage: Sendable, Equatable {
+    /// The events to send, in log order.
+    public var events: [StoredEvent]
+    /// The last `seq` read, sent or passed over: where the next page starts.
+    public var lastSeq: Int64
+    /// Rows remain after `lastSeq`.
+    public var more: Bool
+}

@@ -42,6 +42,8 @@ public struct PullReport: Sendable {
     public var received = 0
     /// The checkpoint after the pull.
     public var checkpoint: Int64 = 0
+    /// The peer's own peers, as its last page said (nil when it did not say).
+    public var peersOfPeer: Set<String>?
     /// Set when the pull stopped before the peer had nothing more; what was
     /// applied before it stays applied.
     public var error: SyncPullError?
@@ -56,6 +58,7 @@ public struct SyncClient: Sendable {
     let localDaemon: String
     let validator: any EventValidator
     let traffic: SyncTraffic
+    let proofs = KeyProofCache()
     /// Where each quarantined event is reported (component "quarantine").
     let logger: Logger
     public var pageLimit: Int
@@ -75,9 +78,10 @@ public struct SyncClient: Sendable {
     }
 
     /// Pulls everything new from the daemon `peerID` at `endpoint`.
-    /// `onApplied` gets each page's newly applied events once they are committed.
+    /// `onApplied` gets each page's newly applied events once they are committed, with the
+    /// peer's own peers as that page said.
     public func pull(from endpoint: RPCEndpoint, peerID: String,
-                     onApplied: @Sendable ([StoredEvent]) -> Void = { _ in }) async -> PullReport {
+                     onApplied: @Sendable ([StoredEvent], Set<String>?) -> Void = { _, _ in }) async -> PullReport {
         var report = PullReport()
         guard !Task.isCancelled else {
             report.error = .cancelled
@@ -114,33 +118,46 @@ public struct SyncClient: Sendable {
     }
 
     private func pullPages(_ connection: LineRPCConnection, endpoint: RPCEndpoint, peerID: String,
-                           report: inout PullReport, onApplied: @Sendable ([StoredEvent]) -> Void) async throws {
+                           report: inout PullReport, onApplied: @Sendable ([StoredEvent], Set<String>?) -> Void) async throws {
         let timeout = self.timeout
-        // Every pull starts with the key proof, so an address taken over by another node can
-        // neither feed events as this peer nor move its checkpoint.
-        let challenge = PeerProof.newChallenge()
-        let info = try await honouringRetryAfter { () async throws(RPCClientError) -> PeerInfo in
-            try await PeerProof.ask(connection, challenge: challenge, timeout: timeout)
-        }
-        if let reason = PeerProof.refusal(of: info, challenge: challenge) {
-            throw SyncPullError.keyProof(address: "\(endpoint)", expected: peerID, reason)
-        }
-        guard info.daemonID == peerID else {
-            throw SyncPullError.wrongDaemon(address: "\(endpoint)", expected: peerID, found: info.daemonID)
-        }
-        if info.latestSeq < report.checkpoint {
-            // The peer's log is shorter than what we already have from it: it was
-            // reset. Start over; known events are skipped, nothing is lost.
-            report.checkpoint = 0
+        // A pull starts with the key proof unless the peer proved its key at this address
+        // lately, so an address taken over by another node can neither feed events as this
+        // peer nor move its checkpoint for long.
+        if !proofs.isFresh(peerID, at: "\(endpoint)") {
+            let challenge = PeerProof.newChallenge()
+            let info = try await honouringRetryAfter { () async throws(RPCClientError) -> PeerInfo in
+                traffic.record { $0.peerInfosSent += 1 }
+                return try await PeerProof.ask(connection, challenge: challenge, timeout: timeout)
+            }
+            if let reason = PeerProof.refusal(of: info, challenge: challenge) {
+                throw SyncPullError.keyProof(address: "\(endpoint)", expected: peerID, reason)
+            }
+            guard info.daemonID == peerID else {
+                throw SyncPullError.wrongDaemon(address: "\(endpoint)", expected: peerID, found: info.daemonID)
+            }
+            proofs.proved(peerID, at: "\(endpoint)")
         }
         while true {
             try Task.checkCancellation()
-            let params = PullParams(afterSeq: report.checkpoint, limit: pageLimit)
+            let vector: VersionVector
+            do {
+                vector = try store.versionVector()
+            } catch {
+                throw SyncPullError.store("\(error)")
+            }
+            let params = PullParams(afterSeq: report.checkpoint, limit: pageLimit, have: vector)
             let page = try await honouringRetryAfter { () async throws(RPCClientError) -> PulledPage in
                 try PulledPage.read(answer: try await connection.answerLine(SyncMethod.pull.rawValue, params, timeout: timeout))
             }
             traffic.record { $0.pagesReceived += 1; $0.eventsReceived += page.events.count }
             report.received += page.events.count
+            if let peers = page.peers { report.peersOfPeer = Set(peers) }
+            if let latest = page.latestSeq, latest < params.afterSeq {
+                // The peer's log is shorter than what we already have from it: it was
+                // reset. Start over; what we hold is left out of the pages, nothing is lost.
+                report.checkpoint = 0
+                continue
+            }
             guard page.nextSeq >= params.afterSeq else {
                 throw SyncPullError.protocolViolation("next_seq \(page.nextSeq) is before after_seq \(params.afterSeq)")
             }
@@ -153,7 +170,7 @@ public struct SyncClient: Sendable {
                 report.skipped += result.skipped
                 report.quarantined += result.quarantined.count
                 report.checkpoint = page.nextSeq
-                if !result.applied.isEmpty { onApplied(result.applied) }
+                if !result.applied.isEmpty { onApplied(result.applied, report.peersOfPeer) }
             }
             if !page.moreAvailable { return }
         }

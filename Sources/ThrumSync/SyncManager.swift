@@ -39,6 +39,8 @@ public final class SyncManager: Sendable {
     let hostname: String
     let client: SyncClient
     private let listening = Mutex<String?>(nil)
+    /// Each peer's version vector as its last notify said: whom a relay can skip.
+    let peerVectors = Mutex<[String: VersionVector]>([:])
     private let closed = Atomic<Bool>(false)
 
     /// Set once in `init`; boxed only because they capture `self`, which exists
@@ -90,6 +92,7 @@ public final class SyncManager: Sendable {
                                 latestSeq: try store.latestSeq(),
                                 challengeSignature: challenge.map { PeerProof.sign(challenge: $0, as: identity) })
                    },
+                   peers: { [registry] in registry.all().map(\.daemonID) },
                    onNotify: { [weak self] params, peer in
                        self?.notified(params, by: peer) ?? .ok
                    })
@@ -145,7 +148,10 @@ public final class SyncManager: Sendable {
             return outcome(daemonID, address: peer.address, error: "\(error)")
         }
         let onApplied = self.onApplied
-        let report = await client.pull(from: endpoint, peerID: daemonID, onApplied: onApplied)
+        let report = await client.pull(from: endpoint, peerID: daemonID) { [weak self] applied, peersOfSource in
+            onApplied(applied)
+            self?.relay(applied, from: daemonID, peersOfSource: peersOfSource)
+        }
         recordResult(of: report, for: daemonID)
         return ControlResults.PeerSyncOutcome(peer: peer.address, daemonID: daemonID, applied: report.applied,
                                               skipped: report.skipped, quarantined: report.quarantined,
@@ -191,17 +197,20 @@ public final class SyncManager: Sendable {
     /// `sync.notify`. Returns at once; never waits for the network.
     public func localWriteHappened() {
         guard !isClosed, let notifier else { return }
-        let targets = registry.all().compactMap { peer -> PushNotifier.Target? in
-            guard let address = try? PeerAddress(parsing: peer.address, defaultPort: config.tailscalePort) else { return nil }
-            return PushNotifier.Target(daemonID: peer.daemonID, endpoint: address.endpoint)
-        }
-        notifier.localWrite(to: targets)
+        notifier.localWrite(to: registry.all().compactMap(pushTarget))
     }
 
-    /// This daemon's notify: its newest seq and event count.
+    /// Where a peer's notifies go; nil for an address that does not parse.
+    func pushTarget(_ peer: PeerRecord) -> PushNotifier.Target? {
+        guard let address = try? PeerAddress(parsing: peer.address, defaultPort: config.tailscalePort) else { return nil }
+        return PushNotifier.Target(daemonID: peer.daemonID, endpoint: address.endpoint)
+    }
+
+    /// This daemon's notify: its newest seq, event count and version vector.
     private func announcement() -> NotifyParams? {
         do {
-            return NotifyParams(daemonID: identity.daemonID, latestSeq: try store.latestSeq(), eventCount: try store.eventCount())
+            return NotifyParams(daemonID: identity.daemonID, latestSeq: try store.latestSeq(), eventCount: try store.eventCount(),
+                                have: try store.versionVector())
         } catch {
             logger.error("sync.notify: cannot read the event log: \(error)")
             return nil
@@ -215,11 +224,15 @@ public final class SyncManager: Sendable {
             logger.debug("sync.notify from \(params.daemonID) at \(peer), which is not a known peer; ignored (add it with thrum tsync peers add)")
             return .ok
         }
-        // Nothing to fetch when we already hold everything up to its newest seq
-        // (a peer never pulled from counts as 0; an unreadable checkpoint means pull).
-        let have = (try? store.checkpoint(peer: params.daemonID)).map { $0?.lastSeq ?? 0 } ?? -1
-        if have >= params.latestSeq {
-            return .ok
+        if let theirs = params.have {
+            // Nothing to fetch unless it holds something we lack (an unreadable vector means pull).
+            remember(theirs, of: params.daemonID)
+            if let ours = try? store.versionVector(), !theirs.hasNews(for: ours) { return .ok }
+        } else {
+            // A peer that sends no vector: nothing to fetch when we already hold everything up
+            // to its newest seq (never pulled from counts as 0; an unreadable checkpoint means pull).
+            let have = (try? store.checkpoint(peer: params.daemonID)).map { $0?.lastSeq ?? 0 } ?? -1
+            if have >= params.latestSeq { return .ok }
         }
         requestPull(params.daemonID) { outcome in
             if let error = outcome.error {

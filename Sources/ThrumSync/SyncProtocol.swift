@@ -1,6 +1,7 @@
 import FoundationEssentials
 import ThrumCore
 import ThrumRPC
+import ThrumStore
 
 /// The sync port's methods (DESIGN §6). Only these are served there, and the
 /// control socket serves none of them.
@@ -16,10 +17,14 @@ public struct PullParams: Codable, Sendable, Equatable {
 
     public var afterSeq: Int64
     public var limit: Int?
+    /// The puller's version vector: events it covers are left out of the page
+    /// (this implementation's peers only; the seed's pull has no such field).
+    public var have: VersionVector?
 
-    public init(afterSeq: Int64, limit: Int? = nil) {
+    public init(afterSeq: Int64, limit: Int? = nil, have: VersionVector? = nil) {
         self.afterSeq = afterSeq
         self.limit = limit
+        self.have = have
     }
 
     /// The page size asked for; a missing limit means the maximum.
@@ -33,9 +38,10 @@ public struct PullParams: Codable, Sendable, Equatable {
         if let limit, !(1...Self.maximumLimit).contains(limit) {
             throw .invalidParams("limit must be between 1 and \(Self.maximumLimit) (got \(limit))")
         }
+        try VersionVectorRules.validate(have, field: "have")
     }
 
-    enum CodingKeys: String, CodingKey { case afterSeq = "after_seq", limit }
+    enum CodingKeys: String, CodingKey { case afterSeq = "after_seq", limit, have }
 }
 
 /// `sync.pull` result as the server sends it.
@@ -45,14 +51,23 @@ public struct PullResult: Encodable, Sendable {
     public var nextSeq: Int64
     /// More events follow (the page was full or cut at the byte budget).
     public var moreAvailable: Bool
+    /// The server's newest `seq`: a puller whose checkpoint is past it knows the log was reset.
+    public var latestSeq: Int64?
+    /// The daemon IDs of the server's own peers, so the puller knows whom the server's
+    /// news reaches without it (see `RelayPlan`).
+    public var peers: [String]?
 
-    public init(events: [Event], nextSeq: Int64, moreAvailable: Bool) {
+    public init(events: [Event], nextSeq: Int64, moreAvailable: Bool, latestSeq: Int64? = nil, peers: [String]? = nil) {
         self.events = events
         self.nextSeq = nextSeq
         self.moreAvailable = moreAvailable
+        self.latestSeq = latestSeq
+        self.peers = peers
     }
 
-    enum CodingKeys: String, CodingKey { case events, nextSeq = "next_seq", moreAvailable = "more_available" }
+    enum CodingKeys: String, CodingKey {
+        case events, nextSeq = "next_seq", moreAvailable = "more_available", latestSeq = "latest_seq", peers
+    }
 }
 
 /// `sync.pull` result as the client reads it: each event is kept as the
@@ -65,6 +80,8 @@ public struct PulledPage: Sendable {
     public var events: [Range<Int>]
     public var nextSeq: Int64
     public var moreAvailable: Bool
+    public var latestSeq: Int64?
+    public var peers: [String]?
 
     /// Reads the `result` of a `sync.pull` answer line. A JSON-RPC `error` in
     /// it is thrown as `RPCClientError.server`.
@@ -85,9 +102,14 @@ public struct PulledPage: Sendable {
                 }
                 return found.value
             }
+            func optional<T: Decodable>(_ name: String, as type: T.Type) throws -> T? {
+                try fields.first(where: { $0.key == name }).map { try decode(T?.self, line[$0.value]) } ?? nil
+            }
             return PulledPage(line: line, events: try JSONSpans.elements(of: line, in: try field("events")),
                               nextSeq: try decode(Int64.self, line[try field("next_seq")]),
-                              moreAvailable: try decode(Bool.self, line[try field("more_available")]))
+                              moreAvailable: try decode(Bool.self, line[try field("more_available")]),
+                              latestSeq: try optional("latest_seq", as: Int64.self),
+                              peers: try optional("peers", as: [String].self))
         } catch let error as RPCClientError {
             throw error
         } catch {
@@ -108,11 +130,15 @@ public struct NotifyParams: Codable, Sendable, Equatable {
     public var daemonID: String
     public var latestSeq: Int64
     public var eventCount: Int
+    /// The sender's version vector: the receiver pulls only when it lacks something in it
+    /// (this implementation's peers only).
+    public var have: VersionVector?
 
-    public init(daemonID: String, latestSeq: Int64, eventCount: Int) {
+    public init(daemonID: String, latestSeq: Int64, eventCount: Int, have: VersionVector? = nil) {
         self.daemonID = daemonID
         self.latestSeq = latestSeq
         self.eventCount = eventCount
+        self.have = have
     }
 
     public func validate() throws(RPCError) {
@@ -121,9 +147,12 @@ public struct NotifyParams: Codable, Sendable, Equatable {
         }
         guard latestSeq >= 0 else { throw .invalidParams("latest_seq must be 0 or more (got \(latestSeq))") }
         guard eventCount >= 0 else { throw .invalidParams("event_count must be 0 or more (got \(eventCount))") }
+        try VersionVectorRules.validate(have, field: "have")
     }
 
-    enum CodingKeys: String, CodingKey { case daemonID = "daemon_id", latestSeq = "latest_seq", eventCount = "event_count" }
+    enum CodingKeys: String, CodingKey {
+        case daemonID = "daemon_id", latestSeq = "latest_seq", eventCount = "event_count", have
+    }
 }
 
 /// `sync.notify` result.

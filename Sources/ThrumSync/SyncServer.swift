@@ -11,6 +11,8 @@ public struct SyncServer: RPCService {
 
     let store: EventStore
     let info: @Sendable (_ challenge: String?) throws -> PeerInfo
+    /// This daemon's peers' IDs, sent with every page (`PullResult.peers`).
+    let peers: @Sendable () -> [String]
     let gate: SyncGate
     let byteBudget: Int
     let onNotify: @Sendable (NotifyParams, RPCPeer) async -> NotifyResult.Status
@@ -22,9 +24,11 @@ public struct SyncServer: RPCService {
     public init(store: EventStore, gate: SyncGate = .allowAll, byteBudget: Int = SyncServer.defaultByteBudget,
                 logger: Logger,
                 info: @escaping @Sendable (_ challenge: String?) throws -> PeerInfo,
+                peers: @escaping @Sendable () -> [String] = { [] },
                 onNotify: @escaping @Sendable (NotifyParams, RPCPeer) async -> NotifyResult.Status) {
         self.store = store
         self.info = info
+        self.peers = peers
         self.gate = gate
         self.byteBudget = byteBudget
         self.onNotify = onNotify
@@ -54,15 +58,18 @@ public struct SyncServer: RPCService {
 
     func pull(_ params: PullParams) throws(RPCError) -> PullResult {
         try params.validate()
-        let page: (events: [StoredEvent], more: Bool)
+        let page: EventPage
+        let latest: Int64
         do {
-            page = try store.events(afterSeq: params.afterSeq, limit: params.effectiveLimit, maxBytes: byteBudget)
+            page = try store.events(afterSeq: params.afterSeq, limit: params.effectiveLimit, maxBytes: byteBudget,
+                                    skipping: params.have ?? [:])
+            latest = try store.latestSeq()
         } catch {
             logger.error("sync.pull: cannot read the event log: \(error)")
             throw .internalError("the event log could not be read; try again later")
         }
-        return PullResult(events: page.events.map(\.event), nextSeq: page.events.last?.seq ?? params.afterSeq,
-                          moreAvailable: page.more)
+        return PullResult(events: page.events.map(\.event), nextSeq: page.lastSeq, moreAvailable: page.more,
+                          latestSeq: latest, peers: peers())
     }
 
     func notify(_ params: NotifyParams, from peer: RPCPeer) async throws(RPCError) -> NotifyResult {

@@ -8,6 +8,8 @@ public final class SyncTraffic: Sendable {
         public var eventsReceived = 0
         /// `sync.pull` requests answered.
         public var pagesReceived = 0
+        /// `sync.peer_info` requests sent (key proofs before pulls).
+        public var peerInfosSent = 0
         /// `sync.notify` requests that reached a peer.
         public var notifiesSent = 0
         /// `sync.notify` requests that failed (peer down, timeout, refusal).

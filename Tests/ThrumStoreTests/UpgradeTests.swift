@@ -49,6 +49,8 @@ struct UpgradeTests {
         let fresh = try EventStore(path: directory.file("fresh.db"))
         _ = try fresh.applyBatch(events, quarantined: [], from: "d_peer", checkpoint: 4, localDaemon: "d_local")
         #expect(try upgraded.projectionSnapshot() == fresh.projectionSnapshot())
+        #expect(try upgraded.eventCount() == 4)
+        #expect(try upgraded.versionVector() == [a.id: 2, z.id: 2])
         upgraded.close()
         #expect(try EventStore(path: oldPath).appliedMigrations.isEmpty, "the repair runs once")
     }

@@ -15,12 +15,12 @@ import ThrumStore
 
     @Test func concurrentPullRequestsRunOnceMoreNotOncePerRequest() async throws {
         try await withNodes { nodes in
-            let firstPeerInfo = Latch()
-            let peerInfoCalls = Atomic<Int>(0)
+            let firstPull = Latch()
+            let pullCalls = Atomic<Int>(0)
             let gate = SyncGate(requestGate: { _, method in
-                if method == SyncMethod.peerInfo.rawValue,
-                   peerInfoCalls.wrappingAdd(1, ordering: .relaxed).oldValue == 0 {
-                    await firstPeerInfo.wait()
+                if method == SyncMethod.pull.rawValue,
+                   pullCalls.wrappingAdd(1, ordering: .relaxed).oldValue == 0 {
+                    await firstPull.wait()
                 }
                 return nil
             })
@@ -40,12 +40,12 @@ import ThrumStore
             }
             // The first pull is held inside A; the other 49 requests pile up behind it.
             try await eventually("49 requests wait") { b.manager.flights?.pendingCount(a.daemonID) == 49 }
-            firstPeerInfo.open()
+            firstPull.open()
             let results = await outcomes.value
 
             #expect(results.count == 50)
             #expect(results.allSatisfy { $0.error == nil })
-            #expect(peerInfoCalls.load(ordering: .relaxed) == 2)
+            #expect(pullCalls.load(ordering: .relaxed) == 2)
             #expect(try b.store.eventCount() == 5)
         }
     }

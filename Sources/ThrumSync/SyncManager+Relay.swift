@@ -1,0 +1,30 @@
+import ThrumStore
+
+/// Fan-out (DESIGN §6): events pulled from a peer are announced on only to peers that
+/// would not otherwise hear of them.
+///
+/// The origin of an event announces it to all its peers. A daemon that pulled events from
+/// a source S announces them to each of its own peers P unless P is S, an origin of the
+/// events, one of S's own peers (S's page lists them; S announces to them, or leaves them
+/// to its own source in turn, down to the origin), or a peer whose last notify showed it
+/// holds them already. In a full mesh nobody relays; in a line A–B–C, B announces A's
+/// events to C; two healed partitions hear through the daemons that link them.
+extension SyncManager {
+    func relay(_ applied: [StoredEvent], from source: String, peersOfSource: Set<String>?) {
+        guard !applied.isEmpty, !isClosed, let notifier else { return }
+        let origins = Set(applied.map(\.event.originDaemon))
+        let known = peerVectors.withLock { $0 }
+        let targets = registry.all().filter { peer in
+            guard peer.daemonID != source, !origins.contains(peer.daemonID),
+                  !(peersOfSource?.contains(peer.daemonID) ?? false) else { return false }
+            guard let theirs = known[peer.daemonID] else { return true }
+            return applied.contains { !theirs.covers(origin: $0.event.originDaemon, sequence: $0.event.sequence) }
+        }
+        notifier.localWrite(to: targets.compactMap(pushTarget))
+    }
+
+    /// Notes a peer's version vector from its notify.
+    func remember(_ vector: VersionVector, of daemonID: String) {
+        peerVectors.withLock { $0[daemonID] = vector }
+    }
+}
