@@ -9,14 +9,15 @@ public enum EventValidation {
     public static func validate(raw: some Collection<UInt8>, policy: ValidationPolicy,
                                 now: Date = Date()) -> Result<Event, ValidationFailure> {
         let event: Event
+        let data: DataProbe
         switch checkSchema(raw, policy: policy) {
         case let .failure(failure): return .failure(failure)
-        case let .success(decoded): event = decoded
+        case let .success(decoded): (event, data) = decoded
         }
         if let reason = checkSignature(event, policy: policy) {
             return .failure(ValidationFailure(stage: .signature, reason: reason))
         }
-        if let reason = checkBusiness(event, policy: policy, now: now) {
+        if let reason = checkBusiness(event, text: data.text, policy: policy, now: now) {
             return .failure(ValidationFailure(stage: .business, reason: reason))
         }
         return .success(event)
@@ -30,8 +31,9 @@ public enum EventValidation {
 
     // MARK: Stages
 
-    static func checkSchema(_ raw: some Collection<UInt8>, policy: ValidationPolicy) -> Result<Event, ValidationFailure> {
-        func refuse(_ reason: String) -> Result<Event, ValidationFailure> {
+    static func checkSchema(_ raw: some Collection<UInt8>,
+                            policy: ValidationPolicy) -> Result<(Event, DataProbe), ValidationFailure> {
+        func refuse(_ reason: String) -> Result<(Event, DataProbe), ValidationFailure> {
             .failure(ValidationFailure(stage: .schema, reason: reason))
         }
         guard raw.count <= policy.maxEventSize else {
@@ -55,12 +57,12 @@ public enum EventValidation {
         guard (1...EventLimits.maxSequence).contains(event.sequence) else {
             return refuse("sequence must be between 1 and 2^53 (got \(event.sequence))")
         }
-        // JSONDecoder checks the syntax of the whole text before decoding
-        // anything, so a type that reads no value still proves `data` is JSON.
-        guard (try? JSONDecoder().decode(AnyJSON.self, from: Data(event.data.utf8))) != nil else {
+        // JSONDecoder checks the syntax of the whole text before decoding anything, so
+        // the one decode that reads `text` for the business stage also proves `data` is JSON.
+        guard let probe = try? JSONDecoder().decode(DataProbe.self, from: Data(event.data.utf8)) else {
             return refuse("data is not valid JSON")
         }
-        return .success(event)
+        return .success((event, probe))
     }
 
     static func checkSignature(_ event: Event, policy: ValidationPolicy) -> String? {
@@ -74,7 +76,7 @@ public enum EventValidation {
         return event.verifySignature()?.description
     }
 
-    static func checkBusiness(_ event: Event, policy: ValidationPolicy, now: Date) -> String? {
+    static func checkBusiness(_ event: Event, text: String?, policy: ValidationPolicy, now: Date) -> String? {
         guard event.originDaemon.hasPrefix("d_"), event.originDaemon.count > 2 else {
             return "origin_daemon is not set"
         }
@@ -83,8 +85,7 @@ public enum EventValidation {
         }
         switch event.knownType {
         case .messageCreate?, .threadReply?, .messageEdit?:
-            if let text = PayloadJSON.decode(TextOnly.self, from: event.data)?.text,
-               text.utf8.count > policy.maxMessageSize {
+            if let text, text.utf8.count > policy.maxMessageSize {
                 return "message text is \(text.utf8.count) bytes, over the limit of \(policy.maxMessageSize) (THRUM_SECURITY_MAX_MESSAGE_SIZE)"
             }
         default:
@@ -100,13 +101,15 @@ public enum EventValidation {
         enum CodingKeys: String, CodingKey { case eventID = "event_id" }
     }
 
-    private struct TextOnly: Decodable {
+    /// Any JSON document, and its `text` when it is an object with a string `text`.
+    struct DataProbe: Decodable {
         var text: String?
-    }
 
-    /// Accepts any JSON document; see `checkSchema`.
-    private struct AnyJSON: Decodable {
-        init(from decoder: any Decoder) throws {}
+        private enum Key: String, CodingKey { case text }
+
+        init(from decoder: any Decoder) throws {
+            text = try? decoder.container(keyedBy: Key.self).decodeIfPresent(String.self, forKey: .text)
+        }
     }
 
     /// A peer-supplied string, quoted and cut short for a log line.

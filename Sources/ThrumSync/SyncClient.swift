@@ -165,7 +165,7 @@ public struct SyncClient: Sendable {
                 throw SyncPullError.protocolViolation("more_available without progress at seq \(page.nextSeq)")
             }
             if !page.events.isEmpty || page.nextSeq != params.afterSeq {
-                let result = try apply(page, from: peerID)
+                let result = try await apply(page, from: peerID)
                 report.applied += result.applied.count
                 report.skipped += result.skipped
                 report.quarantined += result.quarantined.count
@@ -203,14 +203,15 @@ public struct SyncClient: Sendable {
     /// Validates each event and applies the page with its checkpoint in one
     /// transaction; refused events go to the quarantine in the same step, so
     /// the checkpoint moves past them.
-    private func apply(_ page: PulledPage, from peerID: String) throws(SyncPullError) -> ApplyResult {
+    private func apply(_ page: PulledPage, from peerID: String) async throws(SyncPullError) -> ApplyResult {
         var accepted: [Event] = []
         var refused: [QuarantinedEvent] = []
         accepted.reserveCapacity(page.events.count)
         let now = Timestamp.now()
-        for index in page.events.indices {
+        let verdicts = await ParallelValidation.validate(page, with: validator)
+        for (index, verdict) in zip(page.events.indices, verdicts) {
             let raw = page.event(index)
-            switch validator.validate(raw: raw) {
+            switch verdict {
             case let .success(event):
                 accepted.append(event)
             case let .failure(failure):

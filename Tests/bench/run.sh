@@ -7,4 +7,6 @@ python3 bench.py
 echo
 python3 upgrade.py
 echo
+python3 fleet.py
+echo
 bash security.sh
