@@ -14,6 +14,9 @@ import tempfile
 import shutil
 import time
 
+sys.path.insert(0, os.path.dirname(__file__))
+from rpc import Client  # noqa: E402
+
 THRUM = os.environ["THRUM_BIN"]
 EVENTS = int(os.environ.get("BENCH_UPGRADE_EVENTS", "1000000"))
 
@@ -71,14 +74,15 @@ def main():
                    THRUM_CONFIG=os.path.join(root, "none.env"), THRUM_LOG="stderr")
         # The daemon makes a current store; it is taken back to schema 1, as an older thrum left it.
         os.makedirs(state, mode=0o700, exist_ok=True)
-        daemon = subprocess.Popen([THRUM, "daemon", "start"], env=env, stderr=subprocess.PIPE, text=True)
+        daemon = subprocess.Popen([THRUM, "daemon", "start"], env=env, stderr=subprocess.DEVNULL)
         while not os.path.exists(env["THRUM_SOCKET"]):
             time.sleep(0.01)
         daemon.terminate()
         daemon.wait(timeout=30)
         db = sqlite3.connect(os.path.join(state, "thrum.db"))
         db.executescript("""
-            DROP TABLE agent_owners; DROP INDEX events_by_subject; DROP INDEX events_by_actor;
+            DROP TABLE agent_owners; DROP TABLE origin_frontier; DROP TABLE log_counters;
+            DROP INDEX events_by_subject; DROP INDEX events_by_actor;
             ALTER TABLE events DROP COLUMN subject; ALTER TABLE events DROP COLUMN actor;
             ALTER TABLE events DROP COLUMN at_ms; PRAGMA user_version = 1;
         """)
@@ -88,22 +92,46 @@ def main():
         db.commit()
         db.close()
 
+        log_path = os.path.join(root, "daemon.log")
         begin = time.perf_counter()
-        daemon = subprocess.Popen([THRUM, "daemon", "start"], env=env, stderr=subprocess.PIPE, text=True)
+        with open(log_path, "w") as log:
+            daemon = subprocess.Popen([THRUM, "daemon", "start"], env=env, stderr=log)
         line = ""
-        for line in daemon.stderr:
-            if "upgraded" in line or "error" in line.lower():
-                break
+        while not line:
+            with open(log_path) as log:
+                line = next((l for l in log if "upgraded" in l or "error" in l.lower()), "")
+            if daemon.poll() is not None and not line:
+                raise RuntimeError("the daemon exited before upgrading")
+            time.sleep(0.01)
         ready = time.perf_counter() - begin
-        daemon.terminate()
-        daemon.wait(timeout=60)
         found = re.search(r"to schema 2 in (\d+) ms", line)
         if not found:
+            daemon.terminate()
             raise RuntimeError(f"no upgrade line; the daemon said: {line.strip()}")
+        while True:
+            try:
+                client = Client(path=env["THRUM_SOCKET"])
+                break
+            except OSError:
+                time.sleep(0.01)
+        timings = {}
+        for method in ("status", "health"):
+            samples = []
+            for _ in range(50):
+                start = time.perf_counter()
+                client.call(method)
+                samples.append(time.perf_counter() - start)
+            samples.sort()
+            timings[method] = (samples[len(samples) // 2], samples[-1])
+        client.close()
+        daemon.terminate()
+        daemon.wait(timeout=60)
         ms = int(found.group(1))
         print(f"{'upgrade to schema 2, ' + format(len(rows), ',') + ' events (re-derive all)':<58} {ms / 1000:>12.3f} s")
         print(f"{'  the same, as events per second':<58} {len(rows) / (ms / 1000):>12.0f} events/s")
         print(f"{'  daemon start until the upgrade line':<58} {ready:>12.3f} s")
+        for method, (median, worst) in timings.items():
+            print(f"{'  ' + method + ' on that log, control socket, median of 50':<58} {median * 1000:>12.3f} ms (max {worst * 1000:.3f})")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
