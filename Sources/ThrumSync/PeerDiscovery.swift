@@ -105,6 +105,8 @@ public struct PeerDiscovery: Sendable {
     private func replace(_ old: [PeerRecord], with record: PeerRecord, host: String) {
         let gone = old.filter { $0.daemonID != record.daemonID }.map(\.daemonID)
         guard !gone.isEmpty else { return }
+        // addPeer already dropped an entry at the very same address; this catches one under another address.
+        gone.forEach(manager.backoff.forget)
         do {
             try manager.drop { gone.contains($0.daemonID) }
         } catch {
