@@ -9,11 +9,7 @@ import ThrumTailscale
 /// Peers come and go (DESIGN §6): backoff of unreachable peers, expiry, and a
 /// known address that now answers with another key.
 @Suite struct PeerLifecycleTests {
-    private static func record(of node: SyncNode) -> PeerRecord {
-        PeerRecord(daemonID: node.daemonID, hostname: "peer", address: node.address, tailscaleIP: nil,
-                   publicKey: node.identity.publicKeyBase64, fingerprint: node.identity.fingerprint, source: .manual,
-                   addedAt: Timestamp.now())
-    }
+    private static func record(of node: SyncNode) -> PeerRecord { .of(node) }
 
     private static func node(with clock: FakeClock, _ nodes: TestNodes) async throws -> SyncNode {
         var options = SyncManager.Options()
@@ -239,5 +235,14 @@ import ThrumTailscale
             #expect(!b.logs.messages(containing: "discovery: runner now answers as \(reimaged.daemonID) with a new key (re-imaged?); it replaces \(before.daemonID)").isEmpty)
             try await eventually("B pulls from the re-imaged runner") { try b.store.eventCount() == 2 }
         }
+    }
+}
+
+extension PeerRecord {
+    /// A registry entry for a running node, as adding it by hand would make.
+    static func of(_ node: SyncNode) -> PeerRecord {
+        PeerRecord(daemonID: node.daemonID, hostname: "peer", address: node.address, tailscaleIP: nil,
+                   publicKey: node.identity.publicKeyBase64, fingerprint: node.identity.fingerprint, source: .manual,
+                   addedAt: Timestamp.now())
     }
 }

@@ -7,11 +7,7 @@ import ThrumStore
 @testable import ThrumSync
 
 @Suite struct PushAndSingleFlightTests {
-    private static func record(of node: SyncNode) -> PeerRecord {
-        PeerRecord(daemonID: node.daemonID, hostname: "peer", address: node.address, tailscaleIP: nil,
-                   publicKey: node.identity.publicKeyBase64, fingerprint: node.identity.fingerprint, source: .manual,
-                   addedAt: Timestamp.now())
-    }
+    private static func record(of node: SyncNode) -> PeerRecord { .of(node) }
 
     @Test func concurrentPullRequestsRunOnceMoreNotOncePerRequest() async throws {
         try await withNodes { nodes in
