@@ -8,12 +8,13 @@ extension SyncManager {
         registry.all().filter { !backoff.isWaiting($0.daemonID) }
     }
 
-    /// A notify's result (PushNotifier). One cut short by shutdown says nothing about the peer.
+    /// A notify's result (PushNotifier). One cut short by shutdown says nothing about the peer,
+    /// and an answer says nothing about who answered: it does not end an identity change.
     func notifySent(to target: PushNotifier.Target, error: (any Error)?) {
         guard !isClosed, !(error is CancellationError) else { return }
         if let error {
             failed(target.daemonID, at: "\(target.endpoint)", "cannot notify it: \(error)")
-        } else {
+        } else if !answersAsAnotherDaemon(target.daemonID) {
             answered(target.daemonID, at: "\(target.endpoint)")
         }
     }

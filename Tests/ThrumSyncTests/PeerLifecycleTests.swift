@@ -209,10 +209,11 @@ import ThrumTailscale
 
     @Test func discoveryAsksAgainAKnownAddressThatNowAnswersWithAnotherKey() async throws {
         try await withNodes { nodes in
+            let clock = FakeClock()
             let before = DaemonIdentity(keyPair: Ed25519KeyPair.generate())
             let reimaged = try await nodes.start()
             try reimaged.write(2)
-            let b = try await nodes.start()
+            let b = try await Self.node(with: clock, nodes)
             try b.registry.upsert(PeerRecord(daemonID: before.daemonID, hostname: "runner", address: reimaged.address,
                                              tailscaleIP: "127.0.0.1", publicKey: before.publicKeyBase64,
                                              fingerprint: before.fingerprint, source: .discovered,
@@ -228,6 +229,10 @@ import ThrumTailscale
             #expect(await discovery.discoverOnce().isEmpty)
             let pulled = try #require(await b.manager.forceSync().first)
             #expect(pulled.error?.contains("now answers as \(reimaged.daemonID), not \(before.daemonID)") == true)
+            // A notify the new daemon answers proves nothing about who it is.
+            clock.advance(by: .seconds(1))
+            b.manager.localWriteHappened()
+            try await eventually("the notify is answered") { b.manager.traffic.snapshot.notifiesSent == 1 }
 
             let added = await discovery.discoverOnce()
             #expect(added.map(\.daemonID) == [reimaged.daemonID])
