@@ -8,6 +8,7 @@ public struct ConfigVariable: Sendable {
         case positiveDouble
         case byteSize
         case duration
+        case durationOrNever
         case list
         case text
         case path
@@ -39,6 +40,7 @@ public struct ConfigVariable: Sendable {
         case .positiveDouble: return "a number greater than 0"
         case .byteSize: return "a size in bytes, optionally with KiB or MiB (e.g. 1MiB, 102400)"
         case .duration: return "a duration such as 300ms, 30s, 5m or 1h30m"
+        case .durationOrNever: return "a duration such as 7d, 36h or 90m, or 0 for never"
         case .list: return "a comma-separated list"
         case .text: return "any text"
         case .path: return "an absolute path"
@@ -77,6 +79,7 @@ public enum ConfigVariables {
         .init("THRUM_SYNC_LISTEN", .hostPort, default: nil, "Explicit HOST:PORT for the sync listener instead of the interface (tests, loopback demos)."),
         .init("THRUM_SYNC_INTERVAL", .duration, default: "5m", "Periodic sync interval."),
         .init("THRUM_SYNC_RECENT_THRESHOLD", .duration, default: "2m", "Periodic sync skips peers synced more recently than this."),
+        .init("THRUM_PEER_EXPIRY", .durationOrNever, default: "7d", "Drop peers unseen (no successful sync) this long; 0 keeps them forever."),
         .init("THRUM_LOG", .logTarget, default: "auto", "Where logs go: journal, stderr, or auto (journal when stderr is the journal)."),
     ]
 

@@ -24,6 +24,7 @@ public enum ControlMethod: String, Sendable, CaseIterable {
     case tsyncForce = "tsync.force"
     case tsyncPeersList = "tsync.peers.list"
     case tsyncPeersAdd = "tsync.peers.add"
+    case tsyncPeersRemove = "tsync.peers.remove"
     case quarantineList = "quarantine.list"
     case conflictList = "conflict.list"
 }
@@ -114,6 +115,12 @@ public enum ControlParams {
         public init(address: String) { self.address = address }
     }
 
+    /// A peer's daemon ID or sync address.
+    public struct PeerRemove: Codable, Sendable {
+        public var peer: String
+        public init(peer: String) { self.peer = peer }
+    }
+
     public struct Quarantine: Codable, Sendable {
         public var peer: String?
         public var limit: Int?
@@ -152,10 +159,19 @@ public enum ControlResults {
         public var address: String
         public var lastSync: String?
         public var status: String
-        public init(daemonID: String, hostname: String, address: String, lastSync: String?, status: String) {
+        /// Backoff (in memory): failed attempts in a row, and while waiting, when the next is due.
+        public var failures: Int?
+        public var retryAt: String?
+        public var retryInMilliseconds: Int?
+        public init(daemonID: String, hostname: String, address: String, lastSync: String?, status: String,
+                    failures: Int? = nil, retryAt: String? = nil, retryInMilliseconds: Int? = nil) {
             self.daemonID = daemonID; self.hostname = hostname; self.address = address; self.lastSync = lastSync; self.status = status
+            self.failures = failures; self.retryAt = retryAt; self.retryInMilliseconds = retryInMilliseconds
         }
-        enum CodingKeys: String, CodingKey { case daemonID = "daemon_id", hostname, address, lastSync = "last_sync", status }
+        enum CodingKeys: String, CodingKey {
+            case daemonID = "daemon_id", hostname, address, lastSync = "last_sync", status
+            case failures, retryAt = "retry_at", retryInMilliseconds = "retry_in_ms"
+        }
     }
 
     /// The seed's `tailscale_sync` health object, field for field (plus `registry_problem`).

@@ -71,6 +71,13 @@ extension ControlHandlers {
         }
     }
 
+    func removePeer(_ p: ControlParams.PeerRemove) throws -> RemovedPeers {
+        guard !p.peer.allSatisfy(\.isWhitespace) else {
+            throw RPCError.invalidParams("name the peer to remove by its daemon ID or HOST:PORT (see thrum tsync peers list)")
+        }
+        return try requireSync().removePeer(p.peer)
+    }
+
     func quarantine(_ p: ControlParams.Quarantine) throws -> QuarantineList {
         QuarantineList(events: try store.quarantined(peer: p.peer))
     }

@@ -11,6 +11,8 @@ public struct PeerList: Codable, Sendable { public var peers: [ControlResults.Pe
 public struct QuarantineList: Codable, Sendable { public var events: [QuarantinedEvent] }
 public struct ConflictList: Codable, Sendable { public var conflicts: [Conflict] }
 public struct SyncOutcomes: Codable, Sendable { public var peers: [ControlResults.PeerSyncOutcome] }
+/// The peers `thrum tsync peers remove` took out of the registry.
+public struct RemovedPeers: Codable, Sendable { public var removed: [AddedPeer] }
 
 public struct WaitResult: Codable, Sendable {
     public var message: MessageRecord?

@@ -51,6 +51,7 @@ struct ControlService: RPCService {
         case .tsyncForce: return try await handlers.forceSync()
         case .tsyncPeersList: return try handlers.peers()
         case .tsyncPeersAdd: return try await handlers.addPeer(try request.params())
+        case .tsyncPeersRemove: return try handlers.removePeer(try request.params())
         case .quarantineList: return try handlers.quarantine(try request.params())
         case .conflictList: return try handlers.conflicts(try request.params())
         }

@@ -13,6 +13,7 @@ protocol SyncControl: Sendable {
     func traffic() -> ControlResults.SyncTraffic
     func forceSync() async -> [ControlResults.PeerSyncOutcome]
     func addPeer(address: String) async throws -> AddedPeer
+    func removePeer(_ peer: String) throws -> RemovedPeers
     /// Called after every local write (push notifications).
     func localWriteHappened()
     /// Where the sync port listens, or nil when it could not be opened.

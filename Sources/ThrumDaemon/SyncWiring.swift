@@ -65,4 +65,16 @@ struct SyncBridge: SyncControl {
             throw RPCError.application(error.description)
         }
     }
+
+    func removePeer(_ peer: String) throws -> RemovedPeers {
+        do {
+            return RemovedPeers(removed: try manager.removePeer(peer).map {
+                AddedPeer(daemonID: $0.daemonID, hostname: $0.hostname, address: $0.address, fingerprint: $0.fingerprint)
+            })
+        } catch .notFound(let message) {
+            throw RPCError.notFound(message)
+        } catch {
+            throw RPCError.application(error.description)
+        }
+    }
 }

@@ -51,10 +51,20 @@ public struct PeerDiscovery: Sendable {
         }
         let known = manager.registry.all()
         let eligible = DiscoveryFilter.peers(in: answer, requiredTags: requiredTags)
-        let candidates = eligible.filter { candidate in !known.contains { isSame($0, as: candidate) } }
+        // A known address is asked again when its entry answers as another daemon
+        // (a re-imaged runner with a new key): the key proof decides who it is now.
+        let changed = known.filter { manager.answersAsAnotherDaemon($0.daemonID) }
+        let candidates = eligible.filter { candidate in
+            !known.contains { isSame($0, as: candidate) && !changed.contains($0) }
+        }
         let added = await withTaskGroup(of: PeerRecord?.self) { group in
             for candidate in candidates {
-                group.addTask { await add(candidate) }
+                let replacing = changed.filter { isSame($0, as: candidate) }
+                group.addTask {
+                    guard let record = await add(candidate) else { return nil }
+                    replace(replacing, with: record, host: candidate.hostName)
+                    return record
+                }
             }
             var added: [PeerRecord] = []
             for await record in group {
@@ -89,6 +99,22 @@ public struct PeerDiscovery: Sendable {
         }
         logger.warning("discovery: \(candidate.hostName) is online in the tailnet but did not answer sync.peer_info: \(failures.joined(separator: "; "))")
         return nil
+    }
+
+    /// Drops the entries the re-asked address used to answer for, now that it proved another key.
+    private func replace(_ old: [PeerRecord], with record: PeerRecord, host: String) {
+        let gone = old.filter { $0.daemonID != record.daemonID }.map(\.daemonID)
+        guard !gone.isEmpty else { return }
+        // addPeer already dropped an entry at the very same address; this catches one under another address.
+        gone.forEach(manager.backoff.forget)
+        do {
+            try manager.drop { gone.contains($0.daemonID) }
+        } catch {
+            logger.error("discovery: cannot drop \(gone.joined(separator: ", ")) from peers.json: \(error)")
+            return
+        }
+        logger.notice("discovery: \(host) now answers as \(record.daemonID) with a new key (re-imaged?); it replaces \(gone.joined(separator: ", ")) in the registry",
+                      metadata: ["peer": "\(record.daemonID)"])
     }
 
     private func hostPort(_ host: String) -> String {

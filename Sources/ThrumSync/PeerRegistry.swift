@@ -73,7 +73,18 @@ public final class PeerRegistry: Sendable {
     }
 
     public func remove(daemonID: String) throws(PeerRegistryError) {
-        try change { peers in peers.removeAll { $0.daemonID == daemonID } }
+        try remove { $0.daemonID == daemonID }
+    }
+
+    /// Removes, in one atomic write, every peer `matches` picks; returns them.
+    @discardableResult
+    public func remove(where matches: (PeerRecord) -> Bool) throws(PeerRegistryError) -> [PeerRecord] {
+        var removed: [PeerRecord] = []
+        try change { peers in
+            removed = peers.filter(matches)
+            peers.removeAll(where: matches)
+        }
+        return removed
     }
 
     /// Applies `body` to a copy, writes it, and only then makes it visible.

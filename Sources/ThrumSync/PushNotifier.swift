@@ -31,8 +31,6 @@ final class PushNotifier: Sendable {
 
     private struct State {
         var peers: [String: PeerState] = [:]
-        /// Peers whose last notify failed, so a dead peer is reported once, not per write.
-        var failing: Set<String> = []
         var closed = false
     }
 
@@ -44,14 +42,18 @@ final class PushNotifier: Sendable {
     private let logger: Logger
     /// What to announce, read when a notify is sent (so it carries the newest seq).
     private let announcement: @Sendable () -> NotifyParams?
+    /// Told whether each send reached its peer (nil error) or not; backoff and its log lines live there.
+    private let sent: @Sendable (Target, (any Error)?) -> Void
 
     init(quietGap: Duration, timeout: Duration, traffic: SyncTraffic, logger: Logger,
-         announcement: @escaping @Sendable () -> NotifyParams?) {
+         announcement: @escaping @Sendable () -> NotifyParams?,
+         sent: @escaping @Sendable (Target, (any Error)?) -> Void = { _, _ in }) {
         self.quietGap = quietGap
         self.timeout = timeout
         self.traffic = traffic
         self.logger = logger
         self.announcement = announcement
+        self.sent = sent
     }
 
     /// Notes a local write for each target; never waits.
@@ -117,16 +119,11 @@ final class PushNotifier: Sendable {
                 try await connection.call(SyncMethod.notify.rawValue, params, as: NotifyResult.self, timeout: timeout)
             }
             traffic.record { $0.notifiesSent += 1 }
-            if state.withLock({ $0.failing.remove(target.daemonID) }) != nil {
-                logger.info("sync.notify: \(target.daemonID) at \(target.endpoint) is reachable again")
-            }
+            sent(target, nil)
         } catch {
             traffic.record { $0.notifiesFailed += 1 }
-            if state.withLock({ $0.failing.insert(target.daemonID).inserted }) {
-                logger.warning("sync.notify: cannot notify \(target.daemonID) at \(target.endpoint): \(error); it will catch up by pulling")
-            } else {
-                logger.debug("sync.notify: \(target.daemonID) still unreachable: \(error)")
-            }
+            logger.debug("sync.notify: cannot notify \(target.daemonID) at \(target.endpoint): \(error)")
+            sent(target, error)
         }
     }
 }

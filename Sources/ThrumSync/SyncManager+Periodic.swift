@@ -15,6 +15,7 @@ extension SyncManager {
         logger.info("periodic_sync: starting with interval=\(GoDuration.format(seconds: interval)), recent_threshold=\(GoDuration.format(seconds: threshold))")
         while !Task.isCancelled, !isClosed {
             await pullStalePeers(olderThan: threshold, logger: logger)
+            dropExpiredPeers(logger: logger)
             do {
                 try await Task.sleep(for: .seconds(max(interval, 0.001)))
             } catch {
@@ -24,10 +25,11 @@ extension SyncManager {
         await shutdown()
     }
 
-    /// Pulls, concurrently, from every peer not synced within `threshold` seconds.
+    /// Pulls, concurrently, from every peer not synced within `threshold` seconds
+    /// and not backing off. A peer that does not answer holds up only its own pull.
     func pullStalePeers(olderThan threshold: Double, logger: Logger) async {
         let now = Date()
-        let stale = registry.all().filter { peer in
+        let stale = peersToContact().filter { peer in
             guard let last = peer.lastSync.flatMap(Timestamp.parse) else { return true }
             return now.timeIntervalSince(last) >= threshold
         }
@@ -38,7 +40,8 @@ extension SyncManager {
                     var logger = logger
                     logger[metadataKey: "peer"] = "\(peer.daemonID)"
                     if let error = outcome.error {
-                        logger.warning("periodic_sync: sync from \(peer.daemonID) failed: \(error)")
+                        // Warned about once, when it became unreachable (SyncManager+Backoff.swift).
+                        logger.debug("periodic_sync: sync from \(peer.daemonID) failed: \(error)")
                     } else if outcome.applied > 0 || outcome.quarantined > 0 {
                         logger.info("periodic_sync: synced from \(peer.daemonID) — applied=\(outcome.applied) skipped=\(outcome.skipped) quarantined=\(outcome.quarantined)")
                     } else {

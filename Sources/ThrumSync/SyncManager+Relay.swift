@@ -14,7 +14,7 @@ extension SyncManager {
         guard !applied.isEmpty, !isClosed, let notifier else { return }
         let origins = Set(applied.map(\.event.originDaemon))
         let known = peerVectors.withLock { $0 }
-        let targets = registry.all().filter { peer in
+        let targets = peersToContact().filter { peer in
             guard peer.daemonID != source, !origins.contains(peer.daemonID),
                   !(peersOfSource?.contains(peer.daemonID) ?? false) else { return false }
             guard let theirs = known[peer.daemonID] else { return true }

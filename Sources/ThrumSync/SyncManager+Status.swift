@@ -1,3 +1,4 @@
+import FoundationEssentials
 import ThrumCore
 
 extension SyncManager {
@@ -11,12 +12,17 @@ extension SyncManager {
             registryProblem: registry.registryProblem)
     }
 
-    /// Every known peer with its last sync; "syncing" while a pull from it runs.
+    /// Every known peer with its last sync and backoff; "syncing" while a pull from it runs.
     public func peerSummaries() -> [ControlResults.PeerSummary] {
-        registry.all().map { peer in
-            ControlResults.PeerSummary(daemonID: peer.daemonID, hostname: peer.hostname, address: peer.address,
-                                       lastSync: peer.lastSync,
-                                       status: flights?.isRunning(peer.daemonID) == true ? "syncing" : peer.status)
+        let now = Date()
+        return registry.all().map { peer in
+            let backingOff = backoff.state(of: peer.daemonID)
+            let wait = backingOff.map { Int($0.remaining / .milliseconds(1)) }
+            return ControlResults.PeerSummary(
+                daemonID: peer.daemonID, hostname: peer.hostname, address: peer.address, lastSync: peer.lastSync,
+                status: flights?.isRunning(peer.daemonID) == true ? "syncing" : peer.status,
+                failures: backingOff?.entry.failures ?? 0,
+                retryAt: wait.map { Timestamp.format(now.addingTimeInterval(Double($0) / 1000)) }, retryInMilliseconds: wait)
         }
     }
 

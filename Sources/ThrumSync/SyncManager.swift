@@ -23,6 +23,11 @@ public final class SyncManager: Sendable {
         /// Timeout of `sync.peer_info` when adding a peer.
         public var addPeerTimeout: Duration = .seconds(10)
         public var validator: any EventValidator = PipelineValidator()
+        /// Backoff of an unreachable peer: first wait, and the most it doubles to.
+        public var backoffInitial: Duration = .seconds(1)
+        public var backoffMaximum: Duration = .seconds(300)
+        /// The clock backoff reads; tests move it by hand.
+        var clock: @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
 
         public init() {}
     }
@@ -38,6 +43,7 @@ public final class SyncManager: Sendable {
     public let traffic = SyncTraffic()
     let hostname: String
     let client: SyncClient
+    let backoff: PeerBackoff
     private let listening = Mutex<String?>(nil)
     /// Each peer's version vector as its last notify said: whom a relay can skip.
     let peerVectors = Mutex<[String: VersionVector]>([:])
@@ -61,6 +67,7 @@ public final class SyncManager: Sendable {
         self.logger = logger
         self.onApplied = onApplied
         hostname = config.tailscaleHostname ?? HostName.current()
+        backoff = PeerBackoff(initial: options.backoffInitial, maximum: options.backoffMaximum, now: options.clock)
         var quarantineLogger = logger
         quarantineLogger[metadataKey: "component"] = "quarantine"
         client = SyncClient(store: store, localDaemon: identity.daemonID, validator: options.validator, traffic: traffic,
@@ -74,7 +81,8 @@ public final class SyncManager: Sendable {
         }
         flightsBox.withLock { $0 = flights }
         let notifier = PushNotifier(quietGap: options.notifyQuietGap, timeout: options.notifyTimeout, traffic: traffic,
-                                    logger: logger) { [weak self] in self?.announcement() }
+                                    logger: logger, announcement: { [weak self] in self?.announcement() },
+                                    sent: { [weak self] target, error in self?.notifySent(to: target, error: error) })
         notifierBox.withLock { $0 = notifier }
     }
 
@@ -181,9 +189,7 @@ public final class SyncManager: Sendable {
         } catch {
             logger.error("sync: cannot record the sync time of \(daemonID) in peers.json: \(error)")
         }
-        if let error = report.error {
-            logger.warning("sync: pull from \(daemonID) stopped: \(error) (applied=\(report.applied) before that)")
-        }
+        notePull(report, from: daemonID)
     }
 
     private func outcome(_ daemonID: String, address: String? = nil, error: String) -> ControlResults.PeerSyncOutcome {
@@ -197,7 +203,7 @@ public final class SyncManager: Sendable {
     /// `sync.notify`. Returns at once; never waits for the network.
     public func localWriteHappened() {
         guard !isClosed, let notifier else { return }
-        notifier.localWrite(to: registry.all().compactMap(pushTarget))
+        notifier.localWrite(to: peersToContact().compactMap(pushTarget))
     }
 
     /// Where a peer's notifies go; nil for an address that does not parse.
@@ -224,6 +230,7 @@ public final class SyncManager: Sendable {
             logger.debug("sync.notify from \(params.daemonID) at \(peer), which is not a known peer; ignored (add it with thrum tsync peers add)")
             return .ok
         }
+        heardFrom(params.daemonID)
         if let theirs = params.have {
             // Nothing to fetch unless it holds something we lack (an unreadable vector means pull).
             remember(theirs, of: params.daemonID)

@@ -5,11 +5,13 @@ public enum SyncManagerError: Error, Sendable, Equatable, CustomStringConvertibl
     case badPeerInfo(String)
     case isSelf(String)
     case registry(String)
+    case notFound(String)
     case shuttingDown
 
     public var description: String {
         switch self {
-        case let .badAddress(text), let .unreachable(text), let .badPeerInfo(text), let .isSelf(text), let .registry(text):
+        case let .badAddress(text), let .unreachable(text), let .badPeerInfo(text), let .isSelf(text), let .registry(text),
+             let .notFound(text):
             return text
         case .shuttingDown: return "the daemon is shutting down; try again once it is back"
         }

@@ -27,18 +27,19 @@ struct TsyncCommand: AsyncParsableCommand {
     }
 
     struct Peers: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Known peers.", subcommands: [List.self, Add.self])
+        static let configuration = CommandConfiguration(abstract: "Known peers.", subcommands: [List.self, Add.self, Remove.self])
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List known peers with their sync status.")
+            static let configuration = CommandConfiguration(
+                abstract: "List known peers with their sync status and, for unreachable ones, when they are tried again.")
             @OptionGroup var output: OutputOptions
 
             func run() async throws {
                 let list: PeerList = try await ControlClient.call(.tsyncPeersList)
                 if output.json { return try JSONOutput.print(list) }
                 if list.peers.isEmpty { return print("no peers; add one with: thrum tsync peers add HOST:PORT") }
-                Table.print(["PEER", "DAEMON_ID", "LAST_SYNC", "STATUS"],
-                            list.peers.map { [$0.address, $0.daemonID, $0.lastSync.map(Ago.since) ?? "never", $0.status] })
+                Table.print(["PEER", "DAEMON_ID", "LAST_SYNC", "RETRY", "STATUS"],
+                            list.peers.map { [$0.address, $0.daemonID, $0.lastSync.map(Ago.since) ?? "never", PeerRetry.text($0), $0.status] })
             }
         }
 
