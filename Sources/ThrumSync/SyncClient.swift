@@ -149,6 +149,10 @@ public struct SyncClient: Sendable {
             let page = try await honouringRetryAfter { () async throws(RPCClientError) -> PulledPage in
                 try PulledPage.read(answer: try await connection.answerLine(SyncMethod.pull.rawValue, params, timeout: timeout))
             }
+            if let answering = page.daemonID, answering != peerID {
+                proofs.forget(peerID)
+                throw SyncPullError.wrongDaemon(address: "\(endpoint)", expected: peerID, found: answering)
+            }
             traffic.record { $0.pagesReceived += 1; $0.eventsReceived += page.events.count }
             report.received += page.events.count
             if let peers = page.peers { report.peersOfPeer = Set(peers) }

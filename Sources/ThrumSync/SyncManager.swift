@@ -100,7 +100,7 @@ public final class SyncManager: Sendable {
                                 latestSeq: try store.latestSeq(),
                                 challengeSignature: challenge.map { PeerProof.sign(challenge: $0, as: identity) })
                    },
-                   peers: { [registry] in registry.all().map(\.daemonID) },
+                   peers: { [registry] in registry.all().map(\.daemonID) }, daemonID: identity.daemonID,
                    onNotify: { [weak self] params, peer in
                        self?.notified(params, by: peer) ?? .ok
                    })

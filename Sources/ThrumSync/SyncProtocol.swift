@@ -54,19 +54,25 @@ public struct PullResult: Encodable, Sendable {
     /// The server's newest `seq`: a puller whose checkpoint is past it knows the log was reset.
     public var latestSeq: Int64?
     /// The daemon IDs of the server's own peers, so the puller knows whom the server's
-    /// news reaches without it (see `RelayPlan`).
+    /// news reaches without it (`SyncManager.relay`).
     public var peers: [String]?
+    /// Who answers: a puller that skipped the key proof (a fresh one is cached) still
+    /// notices at once that the address now belongs to another daemon.
+    public var daemonID: String?
 
-    public init(events: [Event], nextSeq: Int64, moreAvailable: Bool, latestSeq: Int64? = nil, peers: [String]? = nil) {
+    public init(events: [Event], nextSeq: Int64, moreAvailable: Bool, latestSeq: Int64? = nil, peers: [String]? = nil,
+                daemonID: String? = nil) {
         self.events = events
         self.nextSeq = nextSeq
         self.moreAvailable = moreAvailable
         self.latestSeq = latestSeq
         self.peers = peers
+        self.daemonID = daemonID
     }
 
     enum CodingKeys: String, CodingKey {
         case events, nextSeq = "next_seq", moreAvailable = "more_available", latestSeq = "latest_seq", peers
+        case daemonID = "daemon_id"
     }
 }
 
@@ -82,6 +88,7 @@ public struct PulledPage: Sendable {
     public var moreAvailable: Bool
     public var latestSeq: Int64?
     public var peers: [String]?
+    public var daemonID: String?
 
     /// Reads the `result` of a `sync.pull` answer line. A JSON-RPC `error` in
     /// it is thrown as `RPCClientError.server`.
@@ -109,7 +116,8 @@ public struct PulledPage: Sendable {
                               nextSeq: try decode(Int64.self, line[try field("next_seq")]),
                               moreAvailable: try decode(Bool.self, line[try field("more_available")]),
                               latestSeq: try optional("latest_seq", as: Int64.self),
-                              peers: try optional("peers", as: [String].self))
+                              peers: try optional("peers", as: [String].self),
+                              daemonID: try optional("daemon_id", as: String.self))
         } catch let error as RPCClientError {
             throw error
         } catch {

@@ -13,6 +13,8 @@ public struct SyncServer: RPCService {
     let info: @Sendable (_ challenge: String?) throws -> PeerInfo
     /// This daemon's peers' IDs, sent with every page (`PullResult.peers`).
     let peers: @Sendable () -> [String]
+    /// This daemon's ID, named in every page.
+    let daemonID: String?
     let gate: SyncGate
     let byteBudget: Int
     let onNotify: @Sendable (NotifyParams, RPCPeer) async -> NotifyResult.Status
@@ -24,11 +26,12 @@ public struct SyncServer: RPCService {
     public init(store: EventStore, gate: SyncGate = .allowAll, byteBudget: Int = SyncServer.defaultByteBudget,
                 logger: Logger,
                 info: @escaping @Sendable (_ challenge: String?) throws -> PeerInfo,
-                peers: @escaping @Sendable () -> [String] = { [] },
+                peers: @escaping @Sendable () -> [String] = { [] }, daemonID: String? = nil,
                 onNotify: @escaping @Sendable (NotifyParams, RPCPeer) async -> NotifyResult.Status) {
         self.store = store
         self.info = info
         self.peers = peers
+        self.daemonID = daemonID
         self.gate = gate
         self.byteBudget = byteBudget
         self.onNotify = onNotify
@@ -69,7 +72,7 @@ public struct SyncServer: RPCService {
             throw .internalError("the event log could not be read; try again later")
         }
         return PullResult(events: page.events.map(\.event), nextSeq: page.lastSeq, moreAvailable: page.more,
-                          latestSeq: latest, peers: peers())
+                          latestSeq: latest, peers: peers(), daemonID: daemonID)
     }
 
     func notify(_ params: NotifyParams, from peer: RPCPeer) async throws(RPCError) -> NotifyResult {

