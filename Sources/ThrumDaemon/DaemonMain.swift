@@ -32,7 +32,7 @@ public enum DaemonMain {
         for warning in loaded.warnings { logger.warning("config: \(warning)") }
 
         do {
-            let daemon = try await open(config: config, logger: logger)
+            let daemon = try await open(config: config, logger: logger, notifier: notifier)
             let service = DaemonService(daemon: daemon, notifier: notifier)
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: service)],
@@ -56,7 +56,7 @@ public enum DaemonMain {
     }
 
     /// State folder, identity, store: everything that must work before READY=1.
-    static func open(config: ThrumConfig, logger: Logger) async throws -> Daemon {
+    static func open(config: ThrumConfig, logger: Logger, notifier: SystemdNotifier = SystemdNotifier()) async throws -> Daemon {
         try StateDirectory.ensure(config.stateDirectory)
         let keyPair: Ed25519KeyPair
         do {
@@ -71,6 +71,13 @@ public enum DaemonMain {
         }
         let identity = DaemonIdentity(keyPair: keyPair)
         let store: EventStore
+        if EventStore.upgradeRewritesLog(path: config.databasePath) {
+            // Re-deriving a large log takes longer than systemd's start timeout (about 45 s per
+            // million events here): say so, and ask for the time, instead of being killed half way.
+            logger.notice("store: upgrading \(config.databasePath): re-deriving every projection from the event log; this runs once")
+            notifier.status("upgrading the event log (once)")
+            notifier.extendStartTimeout(seconds: 3600)
+        }
         do {
             store = try EventStore(path: config.databasePath)
         } catch {

@@ -20,6 +20,15 @@ public final class EventStore: Sendable {
         self.connection = Mutex(connection)
     }
 
+    /// True when opening the store at `path` will run a migration that rewrites the whole log
+    /// (a long start on a large log); false for a new or current store, or one that cannot be read.
+    public static func upgradeRewritesLog(path: String) -> Bool {
+        guard let connection = try? Connection(path: path, createIfMissing: false) else { return false }
+        defer { connection.close() }
+        guard let current = try? connection.scalarInt("PRAGMA user_version"), current > 0 else { return false }
+        return Schema.migrations.contains { $0.version > current && $0.then != nil }
+    }
+
     /// Closes the file now rather than when the last reference goes. Later calls throw a `.closed` error.
     public func close() {
         connection.withLock { $0.close() }

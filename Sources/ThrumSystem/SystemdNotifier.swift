@@ -30,6 +30,11 @@ public struct SystemdNotifier: Sendable {
         send("STATUS=" + text.map { $0.isNewline ? " " : String($0) }.joined())
     }
 
+    /// Asks systemd to wait this much longer for `READY=1` (a long one-off start, such as an upgrade).
+    public func extendStartTimeout(seconds: Int) {
+        send("EXTEND_TIMEOUT_USEC=\(UInt64(max(seconds, 0)) * 1_000_000)")
+    }
+
     /// Shutdown has begun.
     public func stopping() { send("STOPPING=1") }
 

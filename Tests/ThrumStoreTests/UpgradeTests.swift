@@ -41,8 +41,14 @@ struct UpgradeTests {
             connection.close()
         }
 
+        #expect(EventStore.upgradeRewritesLog(path: oldPath), "the daemon can tell systemd a long start is coming")
         let upgraded = try EventStore(path: oldPath)
         #expect(upgraded.appliedMigrations.map(\.version) == [2])
+        #expect(!EventStore.upgradeRewritesLog(path: oldPath))
+        let mode = try upgraded.withConnection { (connection) throws(StoreError) -> String? in
+            try connection.queryFirst("PRAGMA journal_mode") { $0.string(0) }
+        }
+        #expect(mode == "wal", "the upgrade's rollback journal is switched back to WAL")
         #expect(try upgraded.agent(named: "alice")?.role == "coder")
         #expect(try upgraded.message(id: "m1")?.text == "original")
 

@@ -29,6 +29,17 @@ enum Migrations {
         var applied: [AppliedMigration] = []
         for migration in migrations where migration.version > current {
             let started = ContinuousClock.now
+            // A migration that rewrites the whole log would hold every page it changed in the WAL,
+            // where SQLite finds each by a search and a copy: it runs with a rollback journal
+            // instead (as atomic: a crash rolls it back), and the file mapped into memory.
+            if migration.then != nil {
+                try connection.execute("PRAGMA journal_mode = DELETE; PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -65536")
+            }
+            defer {
+                if migration.then != nil {
+                    try? connection.execute("PRAGMA mmap_size = 0; PRAGMA cache_size = -2000; PRAGMA journal_mode = WAL")
+                }
+            }
             try connection.transaction { () throws(StoreError) in
                 try connection.execute(migration.sql)
                 try migration.then?(connection)
