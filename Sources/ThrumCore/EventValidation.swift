@@ -25,7 +25,7 @@ public enum EventValidation {
     /// The `event_id` of an event's JSON if it can be read, for the quarantine
     /// record of an event that fails the schema stage.
     public static func eventID(inRaw raw: some Collection<UInt8>) -> String? {
-        (try? JSONDecoder().decode(IDOnly.self, from: Data(raw)))?.eventID
+        (try? BoundedJSON.decode(IDOnly.self, from: raw))?.eventID
     }
 
     // MARK: Stages
@@ -39,7 +39,7 @@ public enum EventValidation {
         }
         let event: Event
         do {
-            event = try JSONDecoder().decode(Event.self, from: Data(raw))
+            event = try BoundedJSON.decode(Event.self, from: raw)
         } catch {
             return refuse(describe(error))
         }
@@ -55,10 +55,10 @@ public enum EventValidation {
         guard event.sequence >= 0 else {
             return refuse("sequence must be 0 or more (got \(event.sequence))")
         }
-        // JSONDecoder checks the syntax of the whole text before decoding
-        // anything, so a type that reads no value still proves `data` is JSON.
-        guard (try? JSONDecoder().decode(AnyJSON.self, from: Data(event.data.utf8))) != nil else {
-            return refuse("data is not valid JSON")
+        do {
+            try JSONSyntax.check(event.data.utf8)
+        } catch {
+            return refuse(error.kind == .malformed ? "data is not valid JSON" : "data is \(error)")
         }
         return .success(event)
     }
@@ -102,11 +102,6 @@ public enum EventValidation {
 
     private struct TextOnly: Decodable {
         var text: String?
-    }
-
-    /// Accepts any JSON document; see `checkSchema`.
-    private struct AnyJSON: Decodable {
-        init(from decoder: any Decoder) throws {}
     }
 
     /// A peer-supplied string, quoted and cut short for a log line.

@@ -71,6 +71,7 @@ public struct PulledPage: Sendable {
     public static func read(answer line: [UInt8]) throws(RPCClientError) -> PulledPage {
         let method = SyncMethod.pull.rawValue
         do {
+            try JSONSyntax.check(line)
             let envelope = try JSONSpans.members(of: line, in: line.indices)
             if let error = envelope.first(where: { $0.key == "error" }) {
                 throw RPCClientError.server(try decode(RPCError.self, line[error.value]))
@@ -99,7 +100,7 @@ public struct PulledPage: Sendable {
     public func event(_ index: Int) -> ArraySlice<UInt8> { line[events[index]] }
 
     private static func decode<T: Decodable>(_ type: T.Type, _ bytes: ArraySlice<UInt8>) throws -> T {
-        try JSONDecoder().decode(type, from: Data(bytes))
+        try BoundedJSON.decode(type, from: bytes)
     }
 }
 
