@@ -10,6 +10,8 @@ import Glibc
 struct ConnectionLoop<Service: RPCService>: Sendable {
     let service: Service
     let maxLineBytes: Int
+    /// This connection's share of the listener's request byte budget.
+    let bytes: ConnectionBytes
     let logger: Logger
 
     func run(_ wrapped: NIOAsyncChannel<ByteBuffer, ByteBuffer>, channel: Channel) async {
@@ -26,14 +28,15 @@ struct ConnectionLoop<Service: RPCService>: Sendable {
                 do {
                     for try await line in inbound {
                         if Task.isCancelled { break }
-                        let bytes = Array(line.readableBytesView)
-                        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
-                        if let response = await answer(bytes, peer: peer, inFlight: inFlight) {
+                        let text = Array(line.readableBytesView)
+                        defer { bytes.answered(text.count + 1) }
+                        if text.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
+                        if let response = await answer(text, peer: peer, inFlight: inFlight) {
                             try await outbound.write(ByteBuffer(bytes: response))
                         }
                     }
                 } catch is ByteToMessageDecoderError.PayloadTooLargeError {
-                    logger.warning("control: request line from \(peer) longer than \(maxLineBytes) bytes; connection closed")
+                    logger.warning("request line from \(peer) longer than \(maxLineBytes) bytes; connection closed")
                     let error = RPCError.invalidRequest("request line longer than \(maxLineBytes) bytes; connection closed")
                     try await outbound.write(ByteBuffer(bytes: RPCWire.error(id: nil, error)))
                 }

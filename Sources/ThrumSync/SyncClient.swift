@@ -82,7 +82,7 @@ public struct SyncClient: Sendable {
             return report
         }
         do {
-            report = try await LineRPCClient.withConnection(to: endpoint, connectTimeout: min(timeout, .seconds(5))) { connection in
+            report = try await LineRPCClient.withConnection(to: endpoint, maxLineBytes: SyncLimits.maxAnswerBytes, connectTimeout: min(timeout, .seconds(5))) { connection in
                 var report = report
                 do {
                     try await pullPages(connection, endpoint: endpoint, peerID: peerID, report: &report, onApplied: onApplied)

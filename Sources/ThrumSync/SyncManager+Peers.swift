@@ -14,7 +14,7 @@ extension SyncManager {
         let info: PeerInfo
         do {
             let timeout = options.addPeerTimeout
-            info = try await LineRPCClient.withConnection(to: address.endpoint, connectTimeout: min(timeout, .seconds(5))) {
+            info = try await LineRPCClient.withConnection(to: address.endpoint, maxLineBytes: SyncLimits.maxAnswerBytes, connectTimeout: min(timeout, .seconds(5))) {
                 try await $0.call(SyncMethod.peerInfo.rawValue, NoParams(), as: PeerInfo.self, timeout: timeout)
             }
         } catch let RPCClientError.server(refusal) where refusal.code == RPCError.unauthorizedCode {

@@ -10,6 +10,14 @@ public enum SyncMethod: String, Sendable, CaseIterable {
     case peerInfo = "sync.peer_info"
 }
 
+/// Line sizes on the sync port. Requests are a few hundred bytes; an answer
+/// is at most a page cut at `SyncServer.defaultByteBudget` plus one event, so a
+/// client never needs to buffer more than `maxAnswerBytes` for one line.
+public enum SyncLimits {
+    public static let maxRequestBytes = 64 << 10
+    public static let maxAnswerBytes = 8 << 20
+}
+
 /// `sync.pull` params: the events after `after_seq` in the server's log.
 public struct PullParams: Codable, Sendable, Equatable {
     public static let maximumLimit = 1000
