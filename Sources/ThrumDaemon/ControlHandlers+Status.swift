@@ -68,6 +68,6 @@ extension ControlHandlers {
     }
 
     func quarantine(_ p: ControlParams.Quarantine) throws -> QuarantineList {
-        QuarantineList(events: try store.quarantined(peer: p.peer))
+        QuarantineList(events: try store.quarantined(peer: p.peer), dropped: store.quarantineDropped)
     }
 }

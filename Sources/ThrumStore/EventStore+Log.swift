@@ -49,7 +49,7 @@ extension EventStore {
     /// A crash at any instant leaves the events and the checkpoint consistent with each other.
     public func applyBatch(_ events: [Event], quarantined: [QuarantinedEvent], from peer: String,
                            checkpoint: Int64) throws(StoreError) -> ApplyResult {
-        try withConnection { (connection) throws(StoreError) -> ApplyResult in
+        let result = try withConnection { (connection) throws(StoreError) -> ApplyResult in
             try connection.transaction { () throws(StoreError) -> ApplyResult in
                 let now = Timestamp.now()
                 var result = ApplyResult()
@@ -61,14 +61,18 @@ extension EventStore {
                         result.skipped += 1
                     }
                 }
+                let bound = quarantineBound
                 for entry in quarantined {
-                    try Quarantine.insert(entry, in: connection)
+                    try Quarantine.insert(entry, bound: bound, in: connection)
                 }
                 result.quarantined = quarantined.count
+                if !quarantined.isEmpty { result.quarantineDropped = try Quarantine.trim(to: bound, in: connection) }
                 try Checkpoints.set(peer: peer, lastSeq: checkpoint, status: "idle", updatedAt: now, in: connection)
                 return result
             }
         }
+        quarantineState.withLock { $0.dropped += result.quarantineDropped }
+        return result
     }
 
     /// A page for `sync.pull`: events after `afterSeq` in log order, at most `limit`, stopping before

@@ -8,6 +8,8 @@ import ThrumCore
 public final class EventStore: Sendable {
     public let path: String
     private let connection: Mutex<Connection>
+    /// The quarantine's caps, and how many entries they dropped since the store was opened.
+    let quarantineState = Mutex((bound: QuarantineBound(), dropped: 0))
 
     /// Opens or creates the store at `path`, sets its PRAGMAs and applies pending migrations.
     public init(path: String) throws(StoreError) {

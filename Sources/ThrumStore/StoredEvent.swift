@@ -23,6 +23,8 @@ public struct ApplyResult: Sendable, Equatable {
     public var skipped: Int
     /// Rejected events recorded in `quarantined_events`.
     public var quarantined: Int
+    /// The oldest quarantine entries dropped to keep it within its `QuarantineBound`.
+    public var quarantineDropped = 0
 
     public init(applied: [StoredEvent] = [], skipped: Int = 0, quarantined: Int = 0) {
         self.applied = applied

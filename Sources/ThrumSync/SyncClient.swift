@@ -196,6 +196,10 @@ public struct SyncClient: Sendable {
             throw .store("\(error)")
         }
         if !refused.isEmpty { report(refused, from: peerID) }
+        if result.quarantineDropped > 0 {
+            logger.warning("[quarantine] full: dropped the \(result.quarantineDropped) oldest quarantined events (THRUM_QUARANTINE_MAX_EVENTS, THRUM_QUARANTINE_MAX_BYTES)",
+                           metadata: ["peer": "\(peerID)"])
+        }
         return result
     }
 
