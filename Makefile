@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 APT_PACKAGES = libsodium-dev libsystemd-dev libsqlite3-dev pkg-config openssl iproute2 systemd python3 python3-venv procps
 
-.PHONY: all deps build test unit-test mcp-test system-test demo bench clean
+.PHONY: all deps build test unit-test mcp-test system-test hostile-test fuzz tsan-test demo bench clean
 
 all: build
 
@@ -17,9 +17,13 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Unit and process-level tests, then the network-namespace system tests (root only).
+FUZZ_SECONDS ?= 60
+
+# Unit and process-level tests, the hostile-input checks, each fuzz target for
+# FUZZ_SECONDS, then the network-namespace system tests (root only).
 test: build
 	$(SWIFT) test
+	$(MAKE) fuzz
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/mcp/run.sh
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/run.sh
 
@@ -32,6 +36,10 @@ mcp-test: build
 system-test: build
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/run.sh
 
+# Each fuzz target (Tests/fuzz) under libFuzzer for FUZZ_SECONDS seconds.
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) bash Tests/fuzz/run.sh
+
 # Two daemons on loopback exchanging messages; needs no Tailscale.
 demo: build
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/demo.sh
@@ -41,6 +49,6 @@ bench: deps
 	THRUM_BIN=$$($(SWIFT) build -c release --show-bin-path)/thrum bash Tests/bench/run.sh
 
 clean:
-	rm -rf .build dist
+	rm -rf .build .build-fuzz .build-tsan dist
 
 -include packaging/package.mk

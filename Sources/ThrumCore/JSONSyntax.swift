@@ -129,7 +129,9 @@ public enum JSONSyntax {
             case UInt8(ascii: "\""):
                 return i + 1
             case UInt8(ascii: "\\"):
-                guard i + 1 < b.count else { break }
+                guard i + 1 < b.count else {
+                    throw Refusal(kind: .malformed, offset: start, detail: "unterminated string")
+                }
                 switch b[i + 1] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
                      UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):

@@ -14,7 +14,7 @@ import ThrumCore
 
     @Test(arguments: [
         "", " ", "[", "]", "{", #"{"a"}"#, #"{"a":}"#, #"{"a":1,}"#, "[1,]", "[1 2]", "01", "1.", "-", ".5", "1e",
-        "tru", "nul", "True", #""abc"#, "\"a\u{01}b\"", #""\x""#, #""\u12g4""#, "{} {}", "[1]]", "{]", "[}", #"{1:2}"#,
+        "tru", "nul", "True", #""abc"#, #"{"a\"#, #""\"#, "\"a\u{01}b\"", #""\x""#, #""\u12g4""#, "{} {}", "[1]]", "{]", "[}", #"{1:2}"#,
     ])
     func refusesWhatIsNotJSON(_ text: String) {
         #expect(throws: JSONSyntax.Refusal.self) { try JSONSyntax.check(text.utf8) }
