@@ -23,6 +23,7 @@ FUZZ_SECONDS ?= 60
 # FUZZ_SECONDS, then the network-namespace system tests (root only).
 test: build
 	$(SWIFT) test
+	$(MAKE) hostile-test
 	$(MAKE) fuzz
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/mcp/run.sh
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/run.sh
@@ -35,6 +36,12 @@ mcp-test: build
 
 system-test: build
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/run.sh
+
+# Hostile input on both sockets of a real daemon (Tests/hostile/hostile.py),
+# release build: the latency and memory bounds of DESIGN §12 are release figures.
+hostile-test: deps
+	$(SWIFT) build -c release --product thrum
+	python3 Tests/hostile/hostile.py --thrum $$($(SWIFT) build -c release --show-bin-path)/thrum
 
 # Each fuzz target (Tests/fuzz) under libFuzzer for FUZZ_SECONDS seconds.
 fuzz: deps

@@ -19,6 +19,8 @@ final class Daemon: Sendable {
     let sync: (any SyncControl)?
     /// Request bytes both listeners may buffer together (THRUM_REQUEST_BUFFER_BUDGET).
     let requestBudget: RequestByteBudget
+    /// Large request lines of both listeners are parsed one at a time.
+    let largeRequests = LargeRequestGate()
 
     init(config: ThrumConfig, identity: DaemonIdentity, store: EventStore, logger: Logger, hostname: String,
          messages: ChangeSignal, sync: (any SyncControl)?) {

@@ -42,7 +42,7 @@ public final class LineRPCServer: Sendable {
                         wrappingChannelSynchronously: channel,
                         configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: 2)))
                     tracker.serve(wrapped, channel: channel) {
-                        await ConnectionLoop(service: service, maxLineBytes: limits.maxLineBytes, bytes: bytes, logger: logger)
+                        await ConnectionLoop(service: service, limits: limits, bytes: bytes, logger: logger)
                             .run(wrapped, channel: channel)
                     }
                 }

@@ -11,15 +11,19 @@ public struct ServerLimits: Sendable {
     /// Bytes each connection may buffer even while the budget is used up, so a
     /// small request is answered however many large ones are waiting.
     public var perConnectionAllowance: Int
+    /// Lines longer than `perConnectionAllowance` are parsed one at a time
+    /// through this gate, shared by the listeners that share the budget.
+    public var largeRequests: LargeRequestGate
 
     public static let defaultMaxConnections = 256
 
     public init(maxLineBytes: Int = 8 << 20, maxConnections: Int = defaultMaxConnections,
                 budget: RequestByteBudget = RequestByteBudget(limit: RequestByteBudget.defaultLimit),
-                perConnectionAllowance: Int = 64 << 10) {
+                perConnectionAllowance: Int = 64 << 10, largeRequests: LargeRequestGate = LargeRequestGate()) {
         self.maxLineBytes = maxLineBytes
         self.maxConnections = maxConnections
         self.budget = budget
         self.perConnectionAllowance = perConnectionAllowance
+        self.largeRequests = largeRequests
     }
 }
