@@ -52,8 +52,8 @@ def rss_kib(pid):
 
 
 class Endpoint:
-    def __init__(self, name, family, address):
-        self.name, self.family, self.address = name, family, address
+    def __init__(self, name, family, address, method):
+        self.name, self.family, self.address, self.method = name, family, address, method
 
     def connect(self, timeout=10):
         s = socket.socket(self.family, socket.SOCK_STREAM)
@@ -84,9 +84,9 @@ def request(method, ident=1, params=None):
 class Prober(threading.Thread):
     """The innocent client: one request every 20 ms on its own connection."""
 
-    def __init__(self, endpoint, method):
+    def __init__(self, endpoint):
         super().__init__(daemon=True)
-        self.endpoint, self.method = endpoint, method
+        self.endpoint = endpoint
         self.latencies, self.times, self.failures, self.stop = [], [], [], threading.Event()
 
     def run(self):
@@ -96,7 +96,7 @@ class Prober(threading.Thread):
                 if sock is None:
                     sock = self.endpoint.connect(timeout=5)
                 start = time.monotonic()
-                sock.sendall(request(self.method))
+                sock.sendall(request(self.endpoint.method))
                 line = read_line(sock)
                 elapsed = (time.monotonic() - start) * 1000
                 if b'"result"' not in line:
@@ -148,12 +148,14 @@ def send_lines(endpoint, payloads, read=True):
 
 
 def flood(endpoint, count):
-    """`count` connections at once, each asking health; returns (answered, refused, failed)."""
+    """`count` connections at once, each asking the endpoint's innocent method;
+    returns (answered, refused, failed). A refused connection may also be
+    reset before its error line arrives: that counts as failed."""
     socks, answered, refused, failed = [], 0, 0, 0
     for _ in range(count):
         try:
             s = endpoint.connect(timeout=10)
-            s.sendall(request("health"))
+            s.sendall(request(endpoint.method))
             socks.append(s)
         except OSError:
             failed += 1
@@ -217,8 +219,8 @@ def main():
             time.sleep(0.05)
         cli("agent", "register", "prober")
         cli("send", "--to", "@prober", "kept as it is")
-        control = Endpoint("control", socket.AF_UNIX, f"{work}/thrum.sock")
-        sync = Endpoint("sync", socket.AF_INET, ("127.0.0.1", port))
+        control = Endpoint("control", socket.AF_UNIX, f"{work}/thrum.sock", "health")
+        sync = Endpoint("sync", socket.AF_INET, ("127.0.0.1", port), "sync.peer_info")
         for _ in range(100):
             try:
                 with sync.connect() as s:
@@ -230,7 +232,7 @@ def main():
         time.sleep(0.5)
         idle = rss_kib(daemon.pid)
 
-        probers = [Prober(control, "health"), Prober(sync, "sync.peer_info")]
+        probers = [Prober(control), Prober(sync)]
         sampler = RSSSampler(daemon.pid)
         for t in probers + [sampler]:
             t.start()
