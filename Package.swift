@@ -88,6 +88,19 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // Fuzz targets (Tests/fuzz/README.md): libFuzzer binaries when built by `make fuzz`,
+        // corpus replayers otherwise.
+        .target(name: "CFuzzerDriver", path: "Tests/fuzz/Driver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"], path: "Tests/fuzz/Support", swiftSettings: strict),
+        .executableTarget(name: "fuzz-request-line", dependencies: ["FuzzSupport", "ThrumRPC", "ThrumCore"],
+                          path: "Tests/fuzz/RequestLine", swiftSettings: strict),
+        .executableTarget(name: "fuzz-pulled-page", dependencies: ["FuzzSupport", "ThrumSync", "ThrumRPC", "ThrumCore"],
+                          path: "Tests/fuzz/PulledPage", swiftSettings: strict),
+        .executableTarget(name: "fuzz-event-validation", dependencies: ["FuzzSupport", "ThrumCore"],
+                          path: "Tests/fuzz/EventValidation", swiftSettings: strict),
+        .executableTarget(name: "fuzz-mcp-message", dependencies: ["FuzzSupport", "ThrumMCP", "ThrumRPC"],
+                          path: "Tests/fuzz/MCPMessage", swiftSettings: strict),
+
         .testTarget(name: "ThrumSystemTests", dependencies: ["ThrumSystem"], swiftSettings: strict),
         .testTarget(name: "ThrumCoreTests", dependencies: ["ThrumCore"], swiftSettings: strict),
         .testTarget(name: "ThrumStoreTests", dependencies: ["ThrumStore"], swiftSettings: strict),

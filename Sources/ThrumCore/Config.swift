@@ -16,6 +16,12 @@ public struct ThrumConfig: Sendable {
     public var maxEventSize = 1 << 20
     public var maxMessageSize = 100 << 10
     public var maxQueueDepth = 1000
+    /// Hostile-input bounds (DESIGN §7).
+    public var maxConnections = 256
+    public var maxRequestSize = 1 << 20
+    public var requestBufferBudget = 16 << 20
+    public var quarantineMaxEvents = 10_000
+    public var quarantineMaxBytes = 64 << 20
 
     public var stateDirectory = "/var/lib/thrum"
     public var socketPath = "/run/thrum/thrum.sock"

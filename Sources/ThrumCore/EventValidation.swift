@@ -26,7 +26,7 @@ public enum EventValidation {
     /// The `event_id` of an event's JSON if it can be read, for the quarantine
     /// record of an event that fails the schema stage.
     public static func eventID(inRaw raw: some Collection<UInt8>) -> String? {
-        (try? JSONDecoder().decode(IDOnly.self, from: Data(raw)))?.eventID
+        (try? BoundedJSON.decode(IDOnly.self, from: raw))?.eventID
     }
 
     // MARK: Stages
@@ -41,7 +41,7 @@ public enum EventValidation {
         }
         let event: Event
         do {
-            event = try JSONDecoder().decode(Event.self, from: Data(raw))
+            event = try BoundedJSON.decode(Event.self, from: raw)
         } catch {
             return refuse(describe(error))
         }
@@ -57,9 +57,14 @@ public enum EventValidation {
         guard (1...EventLimits.maxSequence).contains(event.sequence) else {
             return refuse("sequence must be between 1 and 2^53 (got \(event.sequence))")
         }
-        // JSONDecoder checks the syntax of the whole text before decoding anything, so
-        // the one decode that reads `text` for the business stage also proves `data` is JSON.
-        guard let probe = try? JSONDecoder().decode(DataProbe.self, from: Data(event.data.utf8)) else {
+        // JSONSyntax checks syntax and depth before the decoder runs, and the one decode that
+        // reads `text` for the business stage is all the decoding `data` gets here.
+        let probe: DataProbe
+        do {
+            probe = try BoundedJSON.decode(DataProbe.self, from: event.data)
+        } catch let refusal as JSONSyntax.Refusal {
+            return refuse(refusal.kind == .malformed ? "data is not valid JSON" : "data is \(refusal)")
+        } catch {
             return refuse("data is not valid JSON")
         }
         return .success((event, probe))

@@ -92,6 +92,6 @@ public enum PayloadJSON {
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from text: String) -> T? {
-        try? JSONDecoder().decode(type, from: Data(text.utf8))
+        try? BoundedJSON.decode(type, from: text)
     }
 }

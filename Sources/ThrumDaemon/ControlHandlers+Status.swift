@@ -79,7 +79,7 @@ extension ControlHandlers {
     }
 
     func quarantine(_ p: ControlParams.Quarantine) throws -> QuarantineList {
-        QuarantineList(events: try store.quarantined(peer: p.peer))
+        QuarantineList(events: try store.quarantined(peer: p.peer), dropped: store.quarantineDropped)
     }
 
     func conflicts(_ p: ControlParams.Conflicts) throws -> ConflictList {

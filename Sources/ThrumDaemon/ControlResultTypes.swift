@@ -8,7 +8,11 @@ public struct AgentList: Codable, Sendable { public var agents: [AgentRecord] }
 public struct GroupList: Codable, Sendable { public var groups: [GroupRecord] }
 public struct MessageList: Codable, Sendable { public var messages: [MessageRecord] }
 public struct PeerList: Codable, Sendable { public var peers: [ControlResults.PeerSummary] }
-public struct QuarantineList: Codable, Sendable { public var events: [QuarantinedEvent] }
+public struct QuarantineList: Codable, Sendable {
+    public var events: [QuarantinedEvent]
+    /// Older entries dropped by THRUM_QUARANTINE_MAX_EVENTS / _MAX_BYTES since the daemon started.
+    public var dropped: Int
+}
 public struct ConflictList: Codable, Sendable { public var conflicts: [Conflict] }
 public struct SyncOutcomes: Codable, Sendable { public var peers: [ControlResults.PeerSyncOutcome] }
 /// The peers `thrum tsync peers remove` took out of the registry.

@@ -1,5 +1,6 @@
 import Logging
 import ThrumCore
+import ThrumRPC
 import ThrumStore
 import ThrumSync
 import ThrumSystem
@@ -16,6 +17,10 @@ final class Daemon: Sendable {
     /// Signalled after every commit that adds messages, local or synced.
     let messages: ChangeSignal
     let sync: (any SyncControl)?
+    /// Request bytes both listeners may buffer together (THRUM_REQUEST_BUFFER_BUDGET).
+    let requestBudget: RequestByteBudget
+    /// Large request lines of both listeners are parsed one at a time.
+    let largeRequests = LargeRequestGate()
 
     init(config: ThrumConfig, identity: DaemonIdentity, store: EventStore, logger: Logger, hostname: String,
          messages: ChangeSignal, sync: (any SyncControl)?) {
@@ -27,6 +32,7 @@ final class Daemon: Sendable {
         self.hostname = hostname
         self.startedAt = .now
         self.sync = sync
+        self.requestBudget = RequestByteBudget(limit: config.requestBufferBudget)
     }
 
     /// Appends one event of this daemon, signed, in one transaction with its

@@ -80,6 +80,8 @@ public enum DaemonMain {
         }
         do {
             store = try EventStore(path: config.databasePath)
+            store.quarantineBound = QuarantineBound(maxEvents: config.quarantineMaxEvents, maxBytes: config.quarantineMaxBytes,
+                                                    keepWholeUpTo: config.maxEventSize)
         } catch {
             throw StartupError(message: "cannot open the event store \(config.databasePath): \(error)",
                                exitCode: ExitCode.failure, component: nil)

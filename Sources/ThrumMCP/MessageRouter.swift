@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Logging
+import ThrumCore
 import ThrumRPC
 
 /// Takes each line from the client in arrival order. The lifecycle (whether
@@ -141,7 +142,9 @@ struct MessageRouter {
 
     /// A JSON-RPC response object: an id and a result or error, but no method.
     static func isResponse(_ line: [UInt8]) -> Bool {
-        guard case let .object(fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line)) else { return false }
-        return fields["method"] == nil && fields["id"] != nil && (fields["result"] != nil || fields["error"] != nil)
+        guard (try? JSONSyntax.check(line)) != nil,
+              let members = try? JSONSpans.members(of: line, in: line.indices) else { return false }
+        let keys = Set(members.map(\.key))
+        return !keys.contains("method") && keys.contains("id") && (keys.contains("result") || keys.contains("error"))
     }
 }

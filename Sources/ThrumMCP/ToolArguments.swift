@@ -1,4 +1,5 @@
 import FoundationEssentials
+import ThrumCore
 import ThrumRPC
 
 // The arguments of each tool, decoded from `params.arguments` of tools/call.
@@ -42,7 +43,7 @@ struct ToolCallParams<Arguments: Decodable>: Decodable {
         if let given = try c.decodeIfPresent(Arguments.self, forKey: .arguments) {
             arguments = given
         } else {
-            arguments = try JSONDecoder().decode(Arguments.self, from: Data("{}".utf8))
+            arguments = try BoundedJSON.decode(Arguments.self, from: "{}")
         }
     }
 }

@@ -9,7 +9,9 @@ import Glibc
 /// Serves one connection: admit the peer, then read a line, answer it, repeat.
 struct ConnectionLoop<Service: RPCService>: Sendable {
     let service: Service
-    let maxLineBytes: Int
+    let limits: ServerLimits
+    /// This connection's share of the listener's request byte budget.
+    let bytes: ConnectionBytes
     let logger: Logger
 
     func run(_ wrapped: NIOAsyncChannel<ByteBuffer, ByteBuffer>, channel: Channel) async {
@@ -26,15 +28,16 @@ struct ConnectionLoop<Service: RPCService>: Sendable {
                 do {
                     for try await line in inbound {
                         if Task.isCancelled { break }
-                        let bytes = Array(line.readableBytesView)
-                        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
-                        if let response = await answer(bytes, peer: peer, inFlight: inFlight) {
+                        let text = line.getBytes(at: line.readerIndex, length: line.readableBytes) ?? []
+                        defer { bytes.answered(text.count + 1) }
+                        if text.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
+                        if let response = await answer(text, peer: peer, inFlight: inFlight) {
                             try await outbound.write(ByteBuffer(bytes: response))
                         }
                     }
                 } catch is ByteToMessageDecoderError.PayloadTooLargeError {
-                    logger.warning("control: request line from \(peer) longer than \(maxLineBytes) bytes; connection closed")
-                    let error = RPCError.invalidRequest("request line longer than \(maxLineBytes) bytes; connection closed")
+                    logger.warning("request line from \(peer) longer than \(limits.maxLineBytes) bytes; connection closed")
+                    let error = RPCError.invalidRequest("request line longer than \(limits.maxLineBytes) bytes; connection closed")
                     try await outbound.write(ByteBuffer(bytes: RPCWire.error(id: nil, error)))
                 }
             }
@@ -56,7 +59,10 @@ struct ConnectionLoop<Service: RPCService>: Sendable {
 
     /// The response line for one request line, or nil for a notification.
     func answer(_ line: [UInt8], peer: RPCPeer, inFlight: InFlightRequest) async -> [UInt8]? {
-        switch RPCRequest.parse(line: line) {
+        let parsed = line.count > limits.perConnectionAllowance
+            ? await limits.largeRequests.run { RPCRequest.parse(line: line) }
+            : RPCRequest.parse(line: line)
+        switch parsed {
         case let .failure(rejection):
             return RPCWire.error(id: rejection.id, rejection.error)
         case let .success(request):

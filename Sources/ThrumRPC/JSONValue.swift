@@ -38,4 +38,12 @@ public enum JSONValue: Codable, Sendable, Equatable, Hashable {
         if case let .object(o) = self { return o[key] }
         return nil
     }
+
+    /// What JSON-RPC 2.0 allows as a request id: a string, a number, or null.
+    public var isValidRequestID: Bool {
+        switch self {
+        case .null, .int, .double, .string: return true
+        case .bool, .array, .object: return false
+        }
+    }
 }

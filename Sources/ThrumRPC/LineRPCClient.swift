@@ -1,4 +1,5 @@
 import FoundationEssentials
+import ThrumCore
 import NIOCore
 import NIOExtras
 import NIOPosix
@@ -68,7 +69,7 @@ public final class LineRPCConnection {
         let answer = try await answerLine(method, params, timeout: timeout)
         let response: Response<R>
         do {
-            response = try JSONDecoder().decode(Response<R>.self, from: Data(answer))
+            response = try BoundedJSON.decode(Response<R>.self, from: answer)
         } catch {
             throw .badResponse(method: method, "\(error)")
         }

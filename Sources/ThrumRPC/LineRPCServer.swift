@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import NIOExtras
 import NIOPosix
 import Synchronization
 #if canImport(Glibc)
@@ -16,20 +15,34 @@ public final class LineRPCServer: Sendable {
     private let serverChannel: Channel
     private let connections: ConnectionTracker
 
-    public static func start(on target: ListenTarget, service: some RPCService, maxLineBytes: Int = 8 << 20,
+    public static func start(on target: ListenTarget, service: some RPCService, limits: ServerLimits = ServerLimits(),
                              group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                              logger: Logger) async throws -> LineRPCServer {
         let tracker = ConnectionTracker()
+        let capWarning = CapWarning()
+        let refusal = RPCWire.error(id: nil, RPCError(
+            code: RPCError.overloadedCode,
+            message: "too many connections (\(limits.maxConnections), THRUM_MAX_CONNECTIONS); try again later"))
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard tracker.count < limits.maxConnections else {
+                        capWarning.refused("\(target)", cap: limits.maxConnections, logger: logger)
+                        try channel.pipeline.syncOperations.addHandler(RefuseConnection(line: refusal))
+                        return
+                    }
+                    let bytes = ConnectionBytes(budget: limits.budget)
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: maxLineBytes))
-                    let wrapped = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        BudgetedReads(bytes: bytes, allowance: limits.perConnectionAllowance))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(RequestLineDecoder(), maximumBufferSize: limits.maxLineBytes))
+                    let wrapped = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: 2)))
                     tracker.serve(wrapped, channel: channel) {
-                        await ConnectionLoop(service: service, maxLineBytes: maxLineBytes, logger: logger)
+                        await ConnectionLoop(service: service, limits: limits, bytes: bytes, logger: logger)
                             .run(wrapped, channel: channel)
                     }
                 }

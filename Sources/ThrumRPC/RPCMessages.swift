@@ -1,21 +1,17 @@
 import FoundationEssentials
+import ThrumCore
 
-/// One request line as received. The params are decoded lazily, straight from
-/// the line's bytes into the method's own type, so a huge request is parsed once.
+/// One request line as received. The line is checked once (syntax and depth,
+/// `JSONSyntax`), its members are located without decoding them, and the
+/// params are decoded lazily straight from their own bytes into the method's
+/// type: a large request is never decoded as a whole, let alone twice.
 public struct RPCRequest: Sendable {
     public let method: String
     /// nil for a notification (no response is sent).
     public let id: JSONValue?
     let line: [UInt8]
-
-    private struct Head: Decodable {
-        var jsonrpc: String?
-        var id: JSONValue?
-        var method: String?
-    }
-
-    private struct ParamsOnly<P: Decodable>: Decodable { var params: P }
-    private struct ParamsPresence: Decodable { var params: JSONValue? }
+    /// Where `params` sits in `line`; nil when absent or null.
+    let paramsRange: Range<Int>?
 
     /// A line that is not a usable request, with its id when one could be read.
     public struct Rejection: Error, Sendable {
@@ -25,39 +21,50 @@ public struct RPCRequest: Sendable {
 
     /// Parses the envelope; the rejection carries the id when one could be read.
     public static func parse(line: [UInt8]) -> Result<RPCRequest, Rejection> {
-        let head: Head
+        func reject(_ error: RPCError, id: JSONValue? = nil) -> Result<RPCRequest, Rejection> {
+            .failure(Rejection(error: error, id: id))
+        }
         do {
-            head = try JSONDecoder().decode(Head.self, from: Data(line))
+            try JSONSyntax.check(line)
         } catch {
-            if (try? JSONDecoder().decode(JSONValue.self, from: Data(line))) != nil {
-                return .failure(Rejection(error: .invalidRequest("expected a JSON-RPC 2.0 request object"), id: nil))
+            return reject(.parseError("\(error); send one JSON-RPC 2.0 request object per line"))
+        }
+        guard let members = try? JSONSpans.members(of: line, in: line.indices) else {
+            return reject(.invalidRequest("expected a JSON-RPC 2.0 request object"))
+        }
+        func member(_ name: String) -> Range<Int>? { members.first(where: { $0.key == name })?.value }
+        var id: JSONValue?
+        if let span = member("id") {
+            // JSON-RPC 2.0: a string, a number, or null; anything else is refused with id null.
+            guard let read = try? BoundedJSON.decode(JSONValue.self, from: line[span]), read.isValidRequestID else {
+                return reject(.invalidRequest("\"id\" must be a string, a number or null"))
             }
-            return .failure(Rejection(error: .parseError("the line is not valid JSON"), id: nil))
+            id = read
         }
-        guard head.jsonrpc == "2.0" else {
-            return .failure(Rejection(error: .invalidRequest("\"jsonrpc\" must be \"2.0\""), id: head.id))
+        guard let span = member("jsonrpc"), (try? BoundedJSON.decode(String.self, from: line[span])) == "2.0" else {
+            return reject(.invalidRequest("\"jsonrpc\" must be \"2.0\""), id: id)
         }
-        guard let method = head.method, !method.isEmpty else {
-            return .failure(Rejection(error: .invalidRequest("\"method\" is missing"), id: head.id))
+        guard let span = member("method"), let method = try? BoundedJSON.decode(String.self, from: line[span]),
+              !method.isEmpty else {
+            return reject(.invalidRequest("\"method\" must be a non-empty string"), id: id)
         }
-        return .success(RPCRequest(method: method, id: head.id, line: line))
+        let params = member("params").flatMap { line[$0].elementsEqual("null".utf8) ? nil : $0 }
+        return .success(RPCRequest(method: method, id: id, line: line, paramsRange: params))
     }
 
-    public init(method: String, id: JSONValue?, line: [UInt8]) {
+    private init(method: String, id: JSONValue?, line: [UInt8], paramsRange: Range<Int>?) {
         self.method = method
         self.id = id
         self.line = line
+        self.paramsRange = paramsRange
     }
 
     /// The params decoded as `P`. Missing params decode as `{}`, so methods whose
     /// params are all optional accept a bare request.
     public func params<P: Decodable>(_ type: P.Type = P.self) throws(RPCError) -> P {
         do {
-            let presence = try JSONDecoder().decode(ParamsPresence.self, from: Data(line))
-            if presence.params == nil || presence.params == .null {
-                return try JSONDecoder().decode(P.self, from: Data("{}".utf8))
-            }
-            return try JSONDecoder().decode(ParamsOnly<P>.self, from: Data(line)).params
+            guard let paramsRange else { return try BoundedJSON.decode(P.self, from: "{}") }
+            return try BoundedJSON.decode(P.self, from: line[paramsRange])
         } catch let error as DecodingError {
             throw .invalidParams(Self.describe(error))
         } catch {

@@ -66,7 +66,7 @@ extension EventStore {
     /// events and the checkpoint consistent with each other.
     public func applyBatch(_ events: [Event], quarantined: [QuarantinedEvent], from peer: String,
                            checkpoint: Int64, localDaemon: String) throws(StoreError) -> ApplyResult {
-        try withConnection { (connection) throws(StoreError) -> ApplyResult in
+        let result = try withConnection { (connection) throws(StoreError) -> ApplyResult in
             try connection.transaction { () throws(StoreError) -> ApplyResult in
                 let now = Timestamp.now()
                 var result = ApplyResult()
@@ -98,14 +98,18 @@ extension EventStore {
                 if let first = result.applied.first?.seq, let last = result.applied.last?.seq {
                     result.conflicts = try Conflicts.list(seqRange: first...last, limit: result.applied.count, in: connection)
                 }
+                let bound = quarantineBound
                 for entry in refused {
-                    try Quarantine.insert(entry, in: connection)
+                    try Quarantine.insert(entry, bound: bound, in: connection)
                 }
                 result.quarantined = refused
+                if !refused.isEmpty { result.quarantineDropped = try Quarantine.trim(to: bound, in: connection) }
                 try Checkpoints.set(peer: peer, lastSeq: checkpoint, status: "idle", updatedAt: now, in: connection)
                 return result
             }
         }
+        quarantineState.withLock { $0.dropped += result.quarantineDropped }
+        return result
     }
 
     /// A page for `sync.pull`: events after `afterSeq` in log order, at most `limit`, stopping before

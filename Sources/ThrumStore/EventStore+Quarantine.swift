@@ -1,4 +1,13 @@
 extension EventStore {
+    /// The caps the quarantine is kept within from now on (the next batch trims it).
+    public var quarantineBound: QuarantineBound {
+        get { quarantineState.withLock { $0.bound } }
+        set { quarantineState.withLock { $0.bound = newValue } }
+    }
+
+    /// Quarantine entries dropped by the caps since the store was opened.
+    public var quarantineDropped: Int { quarantineState.withLock { $0.dropped } }
+
     /// Quarantined events in the order they were recorded, from one peer or (nil) from all.
     public func quarantined(peer: String?) throws(StoreError) -> [QuarantinedEvent] {
         try withConnection { (connection) throws(StoreError) -> [QuarantinedEvent] in

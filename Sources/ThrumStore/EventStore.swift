@@ -10,6 +10,8 @@ public final class EventStore: Sendable {
     private let connection: Mutex<Connection>
     /// The schema migrations this opening applied (empty when the store was current), for the start-up log.
     public let appliedMigrations: [AppliedMigration]
+    /// The quarantine's caps, and how many entries they dropped since the store was opened.
+    let quarantineState = Mutex((bound: QuarantineBound(), dropped: 0))
 
     /// Opens or creates the store at `path`, sets its PRAGMAs and applies pending migrations.
     public init(path: String) throws(StoreError) {

@@ -27,6 +27,8 @@ public struct ApplyResult: Sendable, Equatable {
     public var conflicts: [Conflict] = []
     /// Agent names whose owner changed with this batch.
     public var ownershipChanged: [String] = []
+    /// The oldest quarantine entries dropped to keep it within its `QuarantineBound`.
+    public var quarantineDropped = 0
 
     public init(applied: [StoredEvent] = [], skipped: Int = 0, quarantined: [QuarantinedEvent] = []) {
         self.applied = applied

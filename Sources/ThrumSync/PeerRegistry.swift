@@ -122,13 +122,12 @@ public final class PeerRegistry: Sendable {
             // Unreadable (permissions, I/O): keep it untouched and do not overwrite it.
             return State(peers: [], problem: "\(error); peers are not saved until this is fixed", writable: false)
         }
-        let decoder = JSONDecoder()
-        if let version = (try? decoder.decode(VersionOnly.self, from: Data(bytes)))?.version, version > formatVersion {
+        if let version = (try? BoundedJSON.decode(VersionOnly.self, from: bytes))?.version, version > formatVersion {
             return State(peers: [], problem: "\(path) was written by a newer thrum (format \(version)); "
                 + "peers are not saved until that version runs again", writable: false)
         }
         do {
-            let file = try decoder.decode(FileFormat.self, from: Data(bytes))
+            let file = try BoundedJSON.decode(FileFormat.self, from: bytes)
             return State(peers: file.peers)
         } catch {
             let aside = path + ".corrupt-" + compactTimestamp()

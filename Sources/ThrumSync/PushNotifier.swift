@@ -115,7 +115,7 @@ final class PushNotifier: Sendable {
         logger[metadataKey: "peer"] = "\(target.daemonID)"
         do {
             let timeout = self.timeout
-            _ = try await LineRPCClient.withConnection(to: target.endpoint, connectTimeout: timeout) { connection in
+            _ = try await LineRPCClient.withConnection(to: target.endpoint, maxLineBytes: SyncLimits.maxAnswerBytes, connectTimeout: timeout) { connection in
                 try await connection.call(SyncMethod.notify.rawValue, params, as: NotifyResult.self, timeout: timeout)
             }
             traffic.record { $0.notifiesSent += 1 }

@@ -94,7 +94,7 @@ public struct SyncClient: Sendable {
             return report
         }
         do {
-            report = try await LineRPCClient.withConnection(to: endpoint, connectTimeout: min(timeout, .seconds(5))) { connection in
+            report = try await LineRPCClient.withConnection(to: endpoint, maxLineBytes: SyncLimits.maxAnswerBytes, connectTimeout: min(timeout, .seconds(5))) { connection in
                 var report = report
                 do {
                     try await pullPages(connection, endpoint: endpoint, peerID: peerID, report: &report, onApplied: onApplied)
@@ -233,6 +233,10 @@ public struct SyncClient: Sendable {
         }
         if !result.quarantined.isEmpty { report(result.quarantined, from: peerID) }
         ConflictReport(store: store, localDaemon: localDaemon, logger: logger).log(result, from: peerID)
+        if result.quarantineDropped > 0 {
+            logger.warning("[quarantine] full: dropped the \(result.quarantineDropped) oldest quarantined events (THRUM_QUARANTINE_MAX_EVENTS, THRUM_QUARANTINE_MAX_BYTES)",
+                           metadata: ["peer": "\(peerID)"])
+        }
         return result
     }
 

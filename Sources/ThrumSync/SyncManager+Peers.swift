@@ -16,7 +16,8 @@ extension SyncManager {
         let challenge = PeerProof.newChallenge()
         do {
             let timeout = options.addPeerTimeout
-            info = try await LineRPCClient.withConnection(to: address.endpoint, connectTimeout: min(timeout, .seconds(5))) {
+            info = try await LineRPCClient.withConnection(to: address.endpoint, maxLineBytes: SyncLimits.maxAnswerBytes,
+                                                          connectTimeout: min(timeout, .seconds(5))) {
                 try await PeerProof.ask($0, challenge: challenge, timeout: timeout)
             }
         } catch let RPCClientError.server(refusal) where refusal.code == RPCError.unauthorizedCode {

@@ -11,6 +11,14 @@ public enum SyncMethod: String, Sendable, CaseIterable {
     case peerInfo = "sync.peer_info"
 }
 
+/// Line sizes on the sync port. Requests are a few hundred bytes; an answer
+/// is at most a page cut at `SyncServer.defaultByteBudget` plus one event, so a
+/// client never needs to buffer more than `maxAnswerBytes` for one line.
+public enum SyncLimits {
+    public static let maxRequestBytes = 64 << 10
+    public static let maxAnswerBytes = 8 << 20
+}
+
 /// `sync.pull` params: the events after `after_seq` in the server's log.
 public struct PullParams: Codable, Sendable, Equatable {
     public static let maximumLimit = 1000
@@ -95,6 +103,8 @@ public struct PulledPage: Sendable {
     public static func read(answer line: [UInt8]) throws(RPCClientError) -> PulledPage {
         let method = SyncMethod.pull.rawValue
         do {
+            // Only located, not checked as a whole: an event nested too deep must be
+            // quarantined on its own (BoundedJSON, in validation), not stall the page.
             let envelope = try JSONSpans.members(of: line, in: line.indices)
             if let error = envelope.first(where: { $0.key == "error" }) {
                 throw RPCClientError.server(try decode(RPCError.self, line[error.value]))
@@ -129,7 +139,7 @@ public struct PulledPage: Sendable {
     public func event(_ index: Int) -> ArraySlice<UInt8> { line[events[index]] }
 
     private static func decode<T: Decodable>(_ type: T.Type, _ bytes: ArraySlice<UInt8>) throws -> T {
-        try JSONDecoder().decode(type, from: Data(bytes))
+        try BoundedJSON.decode(type, from: bytes)
     }
 }
 

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import NIOCore
 import NIOPosix
+import ThrumCore
 
 /// A client for the parts of tailscaled's LocalAPI that Thrum uses: `whois` and `status`.
 /// Each call opens its own connection (`Connection: close`), as the Tailscale CLI does.
@@ -52,7 +53,7 @@ public struct LocalAPIClient: Sendable {
 
     private static func decode<T: Decodable>(_ type: T.Type, from response: LocalAPIResponse) throws(LocalAPIError) -> T {
         do {
-            return try JSONDecoder().decode(type, from: Data(response.body))
+            return try BoundedJSON.decode(type, from: response.body)
         } catch {
             throw .badResponse(reason: "JSON does not match the LocalAPI \(type) shape: \(error)")
         }

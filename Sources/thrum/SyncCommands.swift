@@ -70,6 +70,9 @@ struct QuarantineCommand: AsyncParsableCommand {
         func run() async throws {
             let list: QuarantineList = try await ControlClient.call(.quarantineList, ControlParams.Quarantine(peer: peer))
             if output.json { return try JSONOutput.print(list) }
+            if list.dropped > 0 {
+                print("\(list.dropped) older quarantined events were dropped since the daemon started (THRUM_QUARANTINE_MAX_EVENTS, THRUM_QUARANTINE_MAX_BYTES)")
+            }
             if list.events.isEmpty { return print("no quarantined events") }
             Table.print(["RECEIVED", "FROM", "EVENT", "STAGE", "REASON"],
                         list.events.map { [$0.receivedAt, $0.fromDaemon, $0.eventID ?? "-", $0.stage, $0.reason] })

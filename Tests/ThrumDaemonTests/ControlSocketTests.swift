@@ -5,17 +5,7 @@ import ThrumRPC
 /// Whatever a client sends, the daemon answers with a JSON-RPC error and keeps serving.
 @Suite(.serialized)
 struct ControlSocketTests {
-    struct ErrorLine: Decodable {
-        struct Body: Decodable { var code: Int; var message: String }
-        var id: JSONValue?
-        var error: Body?
-    }
-
-    func errorOf(_ line: String?) throws -> ErrorLine.Body {
-        let text = try #require(line, "no answer")
-        let decoded = try JSONDecoder().decode(ErrorLine.self, from: Data(text.utf8))
-        return try #require(decoded.error, "expected an error, got \(text)")
-    }
+    func errorOf(_ line: String?) throws -> AnswerLine.Body { try AnswerLine.errorOf(line) }
 
     @Test func badRequestsGetErrorsAndTheDaemonKeepsServing() throws {
         let d = DaemonFixture(name: "ctl")

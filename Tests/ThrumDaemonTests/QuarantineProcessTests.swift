@@ -68,7 +68,12 @@ struct QuarantineProcessTests {
             let entry = quarantined.first { $0.eventID == event.eventID }
             #expect(entry?.stage == stage, "\(event.type) \(event.data.prefix(60)): \(entry?.reason ?? "not quarantined")")
             #expect(entry?.fromDaemon == peer.identity.daemonID)
-            #expect(entry?.eventJSON.contains(event.eventID) == true, "the raw event is kept")
+            if event.eventID == oversized.eventID {
+                #expect(entry?.eventJSON.contains("… (excerpt: the event was") == true, "an oversized event is kept as an excerpt")
+                #expect((entry?.eventJSON.utf8.count ?? .max) < 4200)
+            } else {
+                #expect(entry?.eventJSON.contains(event.eventID) == true, "the raw event is kept")
+            }
         }
         let stderr = b.process?.stderr ?? ""
         #expect(stderr.contains("[quarantine] event \(forged.eventID) from \(peer.identity.daemonID) quarantined: signature verification failed"))

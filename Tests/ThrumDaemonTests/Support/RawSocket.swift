@@ -23,6 +23,9 @@ final class RawSocket {
 
     deinit { close(fd) }
 
+    /// Ends the connection (the descriptor is closed by deinit).
+    func hangUp() { shutdown(fd, Int32(SHUT_RDWR)) }
+
     /// Sends everything; returns false if the peer closed first.
     @discardableResult
     func send(_ bytes: [UInt8]) -> Bool {
@@ -36,6 +39,18 @@ final class RawSocket {
     }
 
     func send(_ text: String) { send(Array(text.utf8)) }
+
+    /// Sends without blocking until the peer stops taking bytes (or closed);
+    /// returns how many it took.
+    func sendWhileTaken(_ bytes: [UInt8]) -> Int {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if n <= 0 { break }
+            offset += n
+        }
+        return offset
+    }
 
     /// Reads one line (without the newline); nil on close or timeout.
     func readLine() -> String? {

@@ -50,7 +50,7 @@ final class SyncNode: Sendable {
                                                    logger: logs.logger())
         let node = SyncNode(folder: folder, identity: identity, store: store, registry: registry, manager: manager,
                             server: server, logs: logs)
-        box.node.withLock { $0 = node }
+        box.node.withLock { $0.node = node }
         return node
     }
 
@@ -93,11 +93,13 @@ final class SyncNode: Sendable {
     }
 }
 
-/// Lets the onApplied closure, made before the node exists, reach it.
+/// Lets the onApplied closure, made before the node exists, reach it. Weak:
+/// the node holds the manager, which holds the closure, which holds this box.
 private final class AppliedBox: Sendable {
-    let node = Mutex<SyncNode?>(nil)
+    struct Weak { weak var node: SyncNode? }
+    let node = Mutex(Weak())
     func append(_ events: [StoredEvent]) {
-        node.withLock { $0?.appliedEvents.withLock { $0.append(contentsOf: events) } }
+        node.withLock { $0.node?.appliedEvents.withLock { $0.append(contentsOf: events) } }
     }
 }
 

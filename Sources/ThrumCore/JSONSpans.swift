@@ -2,16 +2,18 @@ import FoundationEssentials
 
 /// Finds where values sit in a JSON text without decoding them, so a pulled
 /// page can hand each event's bytes, exactly as received, to the validation
-/// pipeline. It checks only structure (strings, brackets, separators); every
-/// span it returns is decoded strictly afterwards. Never reads out of bounds,
-/// never recurses, so hostile input cannot crash it.
-enum JSONSpans {
-    struct Malformed: Error, CustomStringConvertible {
-        let description: String
+/// pipeline, and a request's params can be decoded without the rest of its
+/// line. It checks only structure (strings, brackets, separators); callers
+/// run `JSONSyntax.check` on the text first, and every span it returns is
+/// decoded strictly afterwards. Never reads out of bounds, never recurses, so
+/// hostile input cannot crash it.
+public enum JSONSpans {
+    public struct Malformed: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// The members of the object spanning `range` of `bytes`: key and value range.
-    static func members(of bytes: [UInt8], in range: Range<Int>) throws(Malformed) -> [(key: String, value: Range<Int>)] {
+    public static func members(of bytes: [UInt8], in range: Range<Int>) throws(Malformed) -> [(key: String, value: Range<Int>)] {
         var i = skipSpace(bytes, range.lowerBound, range.upperBound)
         guard i < range.upperBound, bytes[i] == UInt8(ascii: "{") else { throw Malformed(description: "expected an object") }
         i = skipSpace(bytes, i + 1, range.upperBound)
@@ -35,7 +37,7 @@ enum JSONSpans {
     }
 
     /// The ranges of the elements of the array spanning `range` of `bytes`.
-    static func elements(of bytes: [UInt8], in range: Range<Int>) throws(Malformed) -> [Range<Int>] {
+    public static func elements(of bytes: [UInt8], in range: Range<Int>) throws(Malformed) -> [Range<Int>] {
         var i = skipSpace(bytes, range.lowerBound, range.upperBound)
         guard i < range.upperBound, bytes[i] == UInt8(ascii: "[") else { throw Malformed(description: "expected an array") }
         i = skipSpace(bytes, i + 1, range.upperBound)
@@ -117,7 +119,7 @@ enum JSONSpans {
     private static func keyText(_ quoted: ArraySlice<UInt8>) throws(Malformed) -> String {
         let inner = quoted.dropFirst().dropLast()
         if !inner.contains(UInt8(ascii: "\\")) { return String(decoding: inner, as: UTF8.self) }
-        guard let key = try? JSONDecoder().decode(String.self, from: Data(quoted)) else {
+        guard let key = try? BoundedJSON.decode(String.self, from: quoted) else {
             throw Malformed(description: "unreadable key")
         }
         return key

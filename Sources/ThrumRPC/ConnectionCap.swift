@@ -1,0 +1,55 @@
+import Logging
+import NIOCore
+import Synchronization
+
+/// Installed instead of the usual handlers on a connection past the listener's
+/// cap: sends one error line, then closes.
+final class RefuseConnection: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let line: [UInt8]
+    private var sent = false
+
+    init(line: [UInt8]) { self.line = line }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { refuse(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        refuse(context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
+
+    private func refuse(_ context: ChannelHandlerContext) {
+        guard !sent else { return }
+        sent = true
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: line))).whenComplete { _ in channel.close(promise: nil) }
+    }
+}
+
+/// Says, at most once per `interval`, that a listener is refusing connections,
+/// with how many it refused since it last said so.
+final class CapWarning: Sendable {
+    private let state = Mutex((refused: 0, last: ContinuousClock.Instant?.none))
+    let interval: Duration
+
+    init(interval: Duration = .seconds(10)) { self.interval = interval }
+
+    func refused(_ listener: String, cap: Int, logger: Logger) {
+        let now = ContinuousClock.now
+        let report = state.withLock { s -> Int? in
+            s.refused += 1
+            if let last = s.last, now - last < interval { return nil }
+            defer { s.refused = 0; s.last = now }
+            return s.refused
+        }
+        guard let report else { return }
+        logger.warning("\(listener): \(cap) connections open, the most THRUM_MAX_CONNECTIONS allows; refusing new connections (\(report) refused since the last report)",
+                       metadata: ["component": "rpc"])
+    }
+}

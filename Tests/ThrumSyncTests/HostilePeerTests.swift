@@ -1,0 +1,69 @@
+import Logging
+import Testing
+import ThrumCore
+import ThrumRPC
+import ThrumStore
+import ThrumSync
+
+/// A sync client reading what a hostile peer answers: it must neither crash
+/// nor buffer more than a server may send, and must keep what it stored.
+@Suite struct HostilePeerTests {
+    /// A peer whose `sync.pull` answers with `page` as its result.
+    struct HostilePeer: RPCService {
+        let page: JSONValue
+
+        func handle(_ request: RPCRequest, from peer: RPCPeer) async -> RPCReply {
+            switch request.method {
+            case SyncMethod.peerInfo.rawValue:
+                return .result(PeerInfo(daemonID: "d_hostile", hostname: "h", publicKey: "", fingerprint: "", version: "0", latestSeq: 1))
+            default:
+                return .result(page)
+            }
+        }
+    }
+
+    func pull(answering page: JSONValue) async throws -> (PullReport, EventStore, TemporaryFolder) {
+        let folder = try TemporaryFolder()
+        let store = try EventStore(path: folder.path + "/thrum.db")
+        let server = try await LineRPCServer.start(on: .tcp(host: "127.0.0.1", port: 0, device: nil),
+                                                   service: HostilePeer(page: page), logger: Logger(label: "test"))
+        let port = try #require(server.localAddress?.port)
+        let report = await SyncClient(store: store, localDaemon: "d_local").pull(from: .tcp(host: "127.0.0.1", port: port), peerID: "d_hostile")
+        await server.shutdown()
+        return (report, store, folder)
+    }
+
+    /// `depth` arrays around a 1. (JSONEncoder itself refuses 513 levels, so the
+    /// peer here sends 100; JSONSyntaxTests covers 513 and more.)
+    static func nested(_ depth: Int) -> JSONValue {
+        (0..<depth).reduce(JSONValue.int(1)) { inner, _ in .array([inner]) }
+    }
+
+    @Test func anEventNestedTooDeepIsQuarantinedWithTheReason() async throws {
+        let (report, store, folder) = try await pull(answering: .object([
+            "events": .array([Self.nested(100)]), "next_seq": .int(1), "more_available": .bool(false)]))
+        defer { folder.remove() }
+        #expect(report.error == nil)
+        #expect(report.quarantined == 1)
+        #expect(try store.quarantined(peer: "d_hostile").first?.reason.contains("nested more than 64 levels") == true)
+        #expect(try store.eventCount() == 0)
+    }
+
+    @Test func aPageNestedTooDeepIsRefusedAsUnreadable() async throws {
+        let (report, store, folder) = try await pull(answering: Self.nested(100))
+        defer { folder.remove() }
+        #expect(report.error?.description.contains("unreadable answer") == true)
+        #expect(try store.eventCount() == 0)
+    }
+
+    @Test func anAnswerLongerThanAServerMaySendEndsThePull() async throws {
+        // The limit holds to within one socket read, so well past it.
+        let huge = JSONValue.string(String(repeating: "x", count: SyncLimits.maxAnswerBytes + (1 << 20)))
+        let (report, store, folder) = try await pull(answering: .object([
+            "events": .array([huge]), "next_seq": .int(1), "more_available": .bool(false)]))
+        defer { folder.remove() }
+        #expect(report.error != nil)
+        #expect(report.received == 0)
+        #expect(try store.eventCount() == 0)
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# make fuzz: builds each fuzz target with libFuzzer and runs it for FUZZ_SECONDS
+# from its seed corpus (Tests/fuzz/corpus/TARGET). New inputs go to
+# .build-fuzz/corpus/TARGET; a crash leaves crash-* files in .build-fuzz/ and
+# fails the run (replay one with .build/debug/fuzz-TARGET FILE).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SWIFT=${SWIFT:-swift}
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+TARGETS=${FUZZ_TARGETS:-request-line pulled-page event-validation mcp-message}
+FLAGS=(-c release --build-path .build-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -enable-testing)
+for t in $TARGETS; do "$SWIFT" build "${FLAGS[@]}" --product "fuzz-$t" >/dev/null; done
+bin=$("$SWIFT" build "${FLAGS[@]}" --show-bin-path)
+failed=0
+for t in $TARGETS; do
+  mkdir -p ".build-fuzz/corpus/$t"
+  log=".build-fuzz/fuzz-$t.log"
+  if (cd .build-fuzz && "$bin/fuzz-$t" -max_total_time="$FUZZ_SECONDS" -max_len=65536 -timeout=10 -rss_limit_mb=1024 \
+        -print_final_stats=1 "corpus/$t" "../Tests/fuzz/corpus/$t") >"$log" 2>&1; then status=ok; else status=FAILED; failed=1; fi
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+  echo "fuzz-$t: $status, ${execs:-?} executions in ${FUZZ_SECONDS}s (${rate:-?}/s); log $log"
+  [ "$status" = ok ] || tail -30 "$log"
+done
+exit $failed
