@@ -3,19 +3,24 @@ import Testing
 import ThrumCore
 import ThrumRPC
 import ThrumStore
-import ThrumSync
+@testable import ThrumSync
 
 /// A sync client reading what a hostile peer answers: it must neither crash
 /// nor buffer more than a server may send, and must keep what it stored.
 @Suite struct HostilePeerTests {
-    /// A peer whose `sync.pull` answers with `page` as its result.
+    /// A peer that proves its key, then answers `sync.pull` with `page` as its result.
     struct HostilePeer: RPCService {
+        static let identity = DaemonIdentity(keyPair: .generate())
         let page: JSONValue
 
         func handle(_ request: RPCRequest, from peer: RPCPeer) async -> RPCReply {
             switch request.method {
             case SyncMethod.peerInfo.rawValue:
-                return .result(PeerInfo(daemonID: "d_hostile", hostname: "h", publicKey: "", fingerprint: "", version: "0", latestSeq: 1))
+                let identity = Self.identity
+                let challenge = (try? request.params(PeerInfoParams.self))?.challenge
+                return .result(PeerInfo(daemonID: identity.daemonID, hostname: "h", publicKey: identity.publicKeyBase64,
+                                        fingerprint: identity.fingerprint, version: "0", latestSeq: 1,
+                                        challengeSignature: challenge.map { PeerProof.sign(challenge: $0, as: identity) }))
             default:
                 return .result(page)
             }
@@ -28,7 +33,7 @@ import ThrumSync
         let server = try await LineRPCServer.start(on: .tcp(host: "127.0.0.1", port: 0, device: nil),
                                                    service: HostilePeer(page: page), logger: Logger(label: "test"))
         let port = try #require(server.localAddress?.port)
-        let report = await SyncClient(store: store, localDaemon: "d_local").pull(from: .tcp(host: "127.0.0.1", port: port), peerID: "d_hostile")
+        let report = await SyncClient(store: store, localDaemon: "d_local").pull(from: .tcp(host: "127.0.0.1", port: port), peerID: HostilePeer.identity.daemonID)
         await server.shutdown()
         return (report, store, folder)
     }
@@ -45,7 +50,7 @@ import ThrumSync
         defer { folder.remove() }
         #expect(report.error == nil)
         #expect(report.quarantined == 1)
-        #expect(try store.quarantined(peer: "d_hostile").first?.reason.contains("nested more than 64 levels") == true)
+        #expect(try store.quarantined(peer: HostilePeer.identity.daemonID).first?.reason.contains("nested more than 64 levels") == true)
         #expect(try store.eventCount() == 0)
     }
 
