@@ -65,7 +65,7 @@ demo: build
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/demo.sh
 
 bench: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product thrum
 	THRUM_BIN=$$($(SWIFT) build -c release --show-bin-path)/thrum bash Tests/bench/run.sh
 
 clean:

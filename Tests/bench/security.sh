@@ -11,7 +11,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 THRUM_BIN=${THRUM_BIN:-$root/.build/release/thrum}
 EVENTS=${EVENTS:-100000}
-[ -x "$THRUM_BIN" ] || (cd "$root" && swift build -c release >/dev/null)
+[ -x "$THRUM_BIN" ] || (cd "$root" && swift build -c release --product thrum >/dev/null)
 
 work=$(mktemp -d "${BENCH_DIR:-/tmp}/thrum-bench.XXXXXX")
 # The origin's store only has to be filled fast: tmpfs when there is one.
