@@ -31,6 +31,15 @@ import ThrumSystem
         #expect(try EventValidation.validate(raw: json(event), policy: policy).get() == event)
     }
 
+    @Test(arguments: [0, -1, (Int64(1) << 53) + 1, Int64.max] as [Int64])
+    func aSequenceOutside1To2Pow53IsRefusedEvenWhenSigned(_ sequence: Int64) throws {
+        let event = origin.makeEvent(type: .messageCreate, data: "{}", sequence: sequence)
+        let refused = try failure(event)
+        #expect(refused?.stage == .schema)
+        #expect(refused?.reason == "sequence must be between 1 and 2^53 (got \(sequence))")
+        #expect(try failure(origin.makeEvent(type: .messageCreate, data: "{}", sequence: 1 << 53)) == nil)
+    }
+
     @Test func anEventAWeekOldIsAcceptedForCatchUp() throws {
         let weekAgo = Timestamp.format(Date().addingTimeInterval(-7 * 24 * 3600))
         #expect(try failure(message(timestamp: weekAgo)) == nil)

@@ -123,15 +123,19 @@ struct OwnershipTests {
         altered.data = PayloadJSON.encode(AgentRegistered(agent: "alice", role: "altered", host: nil))
         let forged = local.event(.send("m1", from: "alice", to: "@everyone", "never written here"),
                                  sequence: 9_000_000_000_000_000, second: 2)
+        // As an unsigned event in this daemon's name (THRUM_SECURITY_REQUIRE_SIGNATURES=false lets it this far).
+        var unsigned = local.event(.send("m2", from: "alice", to: "@everyone", "unsigned"), sequence: 2, second: 3)
+        unsigned.signature = nil
 
-        let result = try store.applyBatch([written.event, altered, forged], quarantined: [], from: "d_peer",
-                                          checkpoint: 3, localDaemon: local.id)
+        let result = try store.applyBatch([written.event, altered, forged, unsigned], quarantined: [], from: "d_peer",
+                                          checkpoint: 4, localDaemon: local.id)
         #expect(result.skipped == 1)
         #expect(result.applied.isEmpty)
         #expect(result.quarantined.map(\.reason) == [
             "claims to be this daemon's event \(written.event.eventID) but differs from the one in its log",
+            "claims to be written by this daemon (\(local.id)), which never wrote it",
             "claims to be written by this daemon (\(local.id)), which never wrote it"])
-        #expect(try store.quarantined(peer: "d_peer").count == 2)
+        #expect(try store.quarantined(peer: "d_peer").count == 3)
         // The next local write goes on from the daemon's own sequence.
         #expect(try local.append(.register("bob"), to: store).event.sequence == 2)
     }
