@@ -156,9 +156,10 @@ public struct SyncClient: Sendable {
             traffic.record { $0.pagesReceived += 1; $0.eventsReceived += page.events.count }
             report.received += page.events.count
             if let peers = page.peers { report.peersOfPeer = Set(peers) }
-            if let latest = page.latestSeq, latest < params.afterSeq {
+            if let latest = page.latestSeq, latest < params.afterSeq, params.afterSeq > 0 {
                 // The peer's log is shorter than what we already have from it: it was
                 // reset. Start over; what we hold is left out of the pages, nothing is lost.
+                // (Only ever from a checkpoint past 0, so no answer can make this loop.)
                 report.checkpoint = 0
                 continue
             }

@@ -54,6 +54,15 @@ import ThrumStore
         #expect(try store.eventCount() == 0)
     }
 
+    @Test func aPageThatClaimsANegativeLatestSeqEndsThePullOnce() async throws {
+        let (report, store, folder) = try await pull(answering: .object([
+            "events": .array([]), "next_seq": .int(0), "more_available": .bool(false), "latest_seq": .int(-1)]))
+        defer { folder.remove() }
+        #expect(report.error == nil)
+        #expect(report.received == 0)
+        #expect(try store.eventCount() == 0)
+    }
+
     @Test func aPageNestedTooDeepIsRefusedAsUnreadable() async throws {
         let (report, store, folder) = try await pull(answering: Self.nested(100))
         defer { folder.remove() }
