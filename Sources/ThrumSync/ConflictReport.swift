@@ -12,14 +12,16 @@ struct ConflictReport {
     func log(_ result: ApplyResult, from peerID: String) {
         var logger = logger
         logger[metadataKey: "component"] = "conflict"
+        // Agent names and IDs come from peers' events: made printable before they reach a log line.
+        let shown = SyncManager.displayable
         for conflict in result.conflicts {
-            logger.warning("[conflict] event \(conflict.eventID) (\(conflict.type)) from \(conflict.originDaemon), received from \(peerID), has no effect: \(conflict.reason)",
-                           metadata: ["peer": "\(peerID)", "event_id": "\(conflict.eventID)"])
+            logger.warning("[conflict] event \(shown(conflict.eventID)) (\(shown(conflict.type))) from \(conflict.originDaemon), received from \(peerID), has no effect: \(shown(conflict.reason))",
+                           metadata: ["peer": "\(peerID)", "event_id": "\(shown(conflict.eventID))"])
         }
         guard !result.ownershipChanged.isEmpty,
               let lost = try? store.agentsLost(by: localDaemon) else { return }
         for agent in lost where result.ownershipChanged.contains(agent.name) {
-            logger.error("[conflict] agent \(agent.name) was registered on this daemon, but \(agent.originDaemon)\(agent.host.map { " on \($0)" } ?? "") registered it first (at \(agent.registeredAt)) and owns it: what this daemon writes as \(agent.name) has no effect. Register the agent under another name here (thrum agent register NAME)",
+            logger.error("[conflict] agent \(shown(agent.name)) was registered on this daemon, but \(agent.originDaemon)\(agent.host.map { " on \(shown($0))" } ?? "") registered it first (at \(agent.registeredAt)) and owns it: what this daemon writes as \(shown(agent.name)) has no effect. Register the agent under another name here (thrum agent register NAME)",
                          metadata: ["peer": "\(peerID)"])
         }
     }
