@@ -1,3 +1,4 @@
+import Synchronization
 import ThrumCore
 
 /// An event as a projection rule reads it: enough to order it, check its authority and decode its payload.
@@ -27,16 +28,28 @@ enum TopicEvents {
     /// only those with authority, oldest first.
     static func load(subject: String, types: [EventType], actor: String? = nil, authorizedOnly: Bool = true,
                      in connection: Connection) throws(StoreError) -> [TopicEvent] {
-        let typeList = types.map { "'\($0.rawValue)'" }.joined(separator: ",")
-        let sql = """
-            SELECT e.event_id, e.type, e.timestamp, e.origin_daemon, e.sequence, e.data, e.actor FROM events e
-            WHERE e.subject = ?1 AND e.type IN (\(typeList)) AND (?2 IS NULL OR e.actor = ?2)
-            \(authorizedOnly ? "AND \(hasAuthority)" : "")
-            ORDER BY e.at_ms, e.event_id
-            """
-        return try connection.query(sql, [subject, actor]) { row in
+        try connection.query(sql(types: types, authorizedOnly: authorizedOnly), [subject, actor]) { row in
             TopicEvent(eventID: row.string(0), type: EventType(rawValue: row.string(1)), timestamp: row.string(2),
                        originDaemon: row.string(3), sequence: row.int64(4), data: row.string(5), actor: row.string(6))
         }
     }
+
+    /// The query for one set of types, built once: it is run for every row re-derived.
+    private static func sql(types: [EventType], authorizedOnly: Bool) -> String {
+        let key = types.map(\.rawValue).joined(separator: ",") + (authorizedOnly ? "|authorized" : "")
+        return queries.withLock { cache in
+            if let known = cache[key] { return known }
+            let typeList = types.map { "'\($0.rawValue)'" }.joined(separator: ",")
+            let sql = """
+                SELECT e.event_id, e.type, e.timestamp, e.origin_daemon, e.sequence, e.data, e.actor FROM events e
+                WHERE e.subject = ?1 AND e.type IN (\(typeList)) AND (?2 IS NULL OR e.actor = ?2)
+                \(authorizedOnly ? "AND \(hasAuthority)" : "")
+                ORDER BY e.at_ms, e.event_id
+                """
+            cache[key] = sql
+            return sql
+        }
+    }
+
+    private static let queries = Mutex<[String: String]>([:])
 }

@@ -28,10 +28,13 @@ enum LogIndex {
             var frontier = try connection.scalarInt(
                 "SELECT sequence FROM origin_frontier WHERE origin_daemon = ?1", [origin])
             let start = frontier
-            while try connection.scalarInt("""
-                SELECT EXISTS(SELECT 1 FROM events WHERE origin_daemon = ?1 AND sequence = ?2)
-                """, [origin, frontier + 1]) != 0 {
+            // One walk up the (origin, sequence) index from the frontier, stopping at the first gap.
+            try connection.forEachRow("""
+                SELECT DISTINCT sequence FROM events WHERE origin_daemon = ?1 AND sequence > ?2 ORDER BY sequence
+                """, [origin, frontier]) { row in
+                guard row.int64(0) == frontier + 1 else { return false }
                 frontier += 1
+                return true
             }
             guard frontier != start else { continue }
             try connection.run("""
