@@ -18,6 +18,9 @@ public final class EventStore: Sendable {
         let connection = try Connection(path: path)
         try Self.configure(connection)
         appliedMigrations = try Migrations.migrate(connection, to: Schema.migrations)
+        // A migration that rewrote the log ran under a rollback journal and switched back with
+        // `try?`; confirm WAL (and the rest) here, so a store never stays out of WAL unnoticed.
+        if appliedMigrations.contains(where: { $0.version > 1 }) { try Self.configure(connection) }
         self.path = path
         self.connection = Mutex(connection)
     }
