@@ -44,7 +44,7 @@ import ThrumTailscale
         try await withNodes { nodes in
             let clock = FakeClock()
             let b = try await Self.node(with: clock, nodes)
-            let port = try await nodes.closedPort()
+            let port = try nodes.closedPort()
             let gone = "d_gonegonegonegone"
             try b.registry.upsert(.fake(daemonID: gone, port: port))
             func periodicPass() async { await b.manager.pullStalePeers(olderThan: 0, logger: b.logs.logger()) }
@@ -86,7 +86,7 @@ import ThrumTailscale
             try a.write(3)
             let b = try await Self.node(with: clock, nodes)
             var moved = Self.record(of: a)
-            moved.address = "127.0.0.1:\(try await nodes.closedPort())"
+            moved.address = "127.0.0.1:\(try nodes.closedPort())"
             try b.registry.upsert(moved)
             await b.manager.pullStalePeers(olderThan: 0, logger: b.logs.logger())
             #expect(b.manager.peerSummaries().first?.failures == 1)
@@ -110,7 +110,7 @@ import ThrumTailscale
             let a = try await nodes.start()
             let b = try await Self.node(with: clock, nodes)
             var unreachable = Self.record(of: a)
-            unreachable.address = "127.0.0.1:\(try await nodes.closedPort())"
+            unreachable.address = "127.0.0.1:\(try nodes.closedPort())"
             try b.registry.upsert(unreachable)
             await b.manager.pullStalePeers(olderThan: 0, logger: b.logs.logger())
             #expect(b.manager.backoff.isWaiting(a.daemonID))
@@ -138,7 +138,7 @@ import ThrumTailscale
             try a.write(5)
             let b = try await nodes.start()
             try b.registry.upsert(.fake(daemonID: "d_blackhole000000", port: holePort))
-            try b.registry.upsert(.fake(daemonID: "d_closedport00000", port: try await nodes.closedPort()))
+            try b.registry.upsert(.fake(daemonID: "d_closedport00000", port: try nodes.closedPort()))
             try b.registry.upsert(Self.record(of: a))
 
             let running = Task {
@@ -164,13 +164,13 @@ import ThrumTailscale
             try a.write(1)
             let b = try await nodes.start()
             let eightDaysAgo = Timestamp.format(Date().addingTimeInterval(-8 * 86400))
-            let runnerPort = try await nodes.closedPort()
+            let runnerPort = try nodes.closedPort()
             var runner = PeerRecord.fake(daemonID: "d_oldrunner000000", port: runnerPort)
             runner.hostname = "ci-runner-7"
             runner.lastSync = eightDaysAgo
-            var neverSynced = PeerRecord.fake(daemonID: "d_neversynced0000", port: try await nodes.closedPort())
+            var neverSynced = PeerRecord.fake(daemonID: "d_neversynced0000", port: try nodes.closedPort())
             neverSynced.addedAt = eightDaysAgo
-            let fresh = PeerRecord.fake(daemonID: "d_freshfailing000", port: try await nodes.closedPort())
+            let fresh = PeerRecord.fake(daemonID: "d_freshfailing000", port: try nodes.closedPort())
             // This daemon was off for a week; the peer answers, so it stays.
             var holiday = Self.record(of: a)
             holiday.lastSync = eightDaysAgo
@@ -192,8 +192,8 @@ import ThrumTailscale
     @Test func removingAPeerByAddressOrDaemonIDStopsContactingIt() async throws {
         try await withNodes { nodes in
             let b = try await nodes.start()
-            let one = PeerRecord.fake(daemonID: "d_removedbyaddr00", port: try await nodes.closedPort())
-            let two = PeerRecord.fake(daemonID: "d_removedbyid0000", port: try await nodes.closedPort())
+            let one = PeerRecord.fake(daemonID: "d_removedbyaddr00", port: try nodes.closedPort())
+            let two = PeerRecord.fake(daemonID: "d_removedbyid0000", port: try nodes.closedPort())
             try b.registry.upsert(one)
             try b.registry.upsert(two)
             #expect(try b.manager.removePeer(" \(one.address) ").map(\.daemonID) == [one.daemonID])

@@ -94,7 +94,7 @@ import ThrumStore
 
     @Test func aDeadPeerCostsOneFailedNotifyPerBurstAndOneWarning() async throws {
         try await withNodes { nodes in
-            let deadPort = try await nodes.closedPort()
+            let deadPort = try nodes.closedPort()
             let a = try await nodes.start()
             try a.registry.upsert(.fake(daemonID: "d_deadpeer0000000", port: deadPort))
 

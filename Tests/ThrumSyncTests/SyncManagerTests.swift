@@ -38,7 +38,7 @@ import ThrumRPC
         try await withNodes { nodes in
             let a = try await nodes.start()
             await #expect(throws: SyncManagerError.self) { try await a.manager.addPeer(address: "host:notaport") }
-            let port = try await nodes.closedPort()
+            let port = try nodes.closedPort()
             do {
                 _ = try await a.manager.addPeer(address: "127.0.0.1:\(port)")
                 Issue.record("an unreachable peer was added")
@@ -82,7 +82,7 @@ import ThrumRPC
     @Test func aFailedPullShowsTheErrorInTheStatus() async throws {
         try await withNodes { nodes in
             let b = try await nodes.start()
-            let port = try await nodes.closedPort()
+            let port = try nodes.closedPort()
             try b.registry.upsert(.fake(daemonID: "d_gonegonegonegone", port: port))
             let outcome = try #require(await b.manager.forceSync().first)
             #expect(outcome.error?.contains("cannot connect to 127.0.0.1:\(port)") == true)

@@ -171,6 +171,7 @@ extension PeerRecord {
 final class TestNodes: Sendable {
     private let nodes = Mutex<[SyncNode]>([])
     private let fakes = Mutex<[FakePeer]>([])
+    private let reservedPorts = Mutex<[ReservedPort]>([])
 
     func start(options: SyncManager.Options = SyncManager.Options(), gate: SyncGate = .allowAll,
                byteBudget: Int = SyncServer.defaultByteBudget) async throws -> SyncNode {
@@ -185,12 +186,13 @@ final class TestNodes: Sendable {
         return try await fake.start()
     }
 
-    /// A port that was just listened on and is now closed: connecting is refused.
-    func closedPort() async throws -> Int {
-        let gone = FakePeer { _ in .error(.internalError("unused")) }
-        let port = try await gone.start()
-        await gone.stop()
-        return port
+    /// A loopback port bound but never listened on, held until the test ends:
+    /// connecting is refused, and no other test running beside this one can
+    /// be handed the same port in the meantime.
+    func closedPort() throws -> Int {
+        let reserved = try ReservedPort()
+        reservedPorts.withLock { $0.append(reserved) }
+        return reserved.port
     }
 
     func stopAll() async {
