@@ -8,16 +8,16 @@ public enum EventValidation {
     /// The accepted event, or the stage and reason that refuse it.
     public static func validate(raw: some Collection<UInt8>, policy: ValidationPolicy,
                                 now: Date = Date()) -> Result<Event, ValidationFailure> {
-        let event: Event
-        let data: DataProbe
+        let checked: Checked
         switch checkSchema(raw, policy: policy) {
         case let .failure(failure): return .failure(failure)
-        case let .success(decoded): (event, data) = decoded
+        case let .success(decoded): checked = decoded
         }
+        let event = checked.event
         if let reason = checkSignature(event, policy: policy) {
             return .failure(ValidationFailure(stage: .signature, reason: reason))
         }
-        if let reason = checkBusiness(event, text: data.text, policy: policy, now: now) {
+        if let reason = checkBusiness(checked, policy: policy, now: now) {
             return .failure(ValidationFailure(stage: .business, reason: reason))
         }
         return .success(event)
@@ -31,9 +31,17 @@ public enum EventValidation {
 
     // MARK: Stages
 
+    /// What the schema stage read, for the stages after it.
+    struct Checked {
+        var event: Event
+        var at: Date
+        /// The `text` of `data`, when it has one.
+        var text: String?
+    }
+
     static func checkSchema(_ raw: some Collection<UInt8>,
-                            policy: ValidationPolicy) -> Result<(Event, DataProbe), ValidationFailure> {
-        func refuse(_ reason: String) -> Result<(Event, DataProbe), ValidationFailure> {
+                            policy: ValidationPolicy) -> Result<Checked, ValidationFailure> {
+        func refuse(_ reason: String) -> Result<Checked, ValidationFailure> {
             .failure(ValidationFailure(stage: .schema, reason: reason))
         }
         guard raw.count <= policy.maxEventSize else {
@@ -51,7 +59,7 @@ public enum EventValidation {
         guard event.knownType != nil else {
             return refuse("unknown event type \(quoted(event.type))")
         }
-        guard Timestamp.parse(event.timestamp) != nil else {
+        guard let at = Timestamp.parse(event.timestamp) else {
             return refuse("timestamp \(quoted(event.timestamp)) is not an RFC 3339 UTC time")
         }
         guard (1...EventLimits.maxSequence).contains(event.sequence) else {
@@ -67,7 +75,7 @@ public enum EventValidation {
         } catch {
             return refuse("data is not valid JSON")
         }
-        return .success((event, probe))
+        return .success(Checked(event: event, at: at, text: probe.text))
     }
 
     static func checkSignature(_ event: Event, policy: ValidationPolicy) -> String? {
@@ -81,16 +89,17 @@ public enum EventValidation {
         return event.verifySignature()?.description
     }
 
-    static func checkBusiness(_ event: Event, text: String?, policy: ValidationPolicy, now: Date) -> String? {
+    static func checkBusiness(_ checked: Checked, policy: ValidationPolicy, now: Date) -> String? {
+        let event = checked.event
         guard event.originDaemon.hasPrefix("d_"), event.originDaemon.count > 2 else {
             return "origin_daemon is not set"
         }
-        if let at = Timestamp.parse(event.timestamp), at.timeIntervalSince(now) > policy.maxFutureSkewSeconds {
+        if checked.at.timeIntervalSince(now) > policy.maxFutureSkewSeconds {
             return "timestamp \(event.timestamp) is more than \(Int(policy.maxFutureSkewSeconds / 3600)) h in the future"
         }
         switch event.knownType {
         case .messageCreate?, .threadReply?, .messageEdit?:
-            if let text, text.utf8.count > policy.maxMessageSize {
+            if let text = checked.text, text.utf8.count > policy.maxMessageSize {
                 return "message text is \(text.utf8.count) bytes, over the limit of \(policy.maxMessageSize) (THRUM_SECURITY_MAX_MESSAGE_SIZE)"
             }
         default:

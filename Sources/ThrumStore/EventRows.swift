@@ -6,11 +6,11 @@ enum EventRows {
     /// Columns in the order `read` expects them.
     static let columns = "seq, event_id, type, timestamp, origin_daemon, origin_key, sequence, data, signature, received_from"
 
-    /// Inserts `event` with its topic columns unless its `event_id` is already known.
-    /// Returns its new `seq` and topic, or nil when skipped.
-    static func insert(_ event: Event, receivedFrom: String?, receivedAt: String,
-                       in connection: Connection) throws(StoreError) -> (seq: Int64, topic: EventTopic)? {
-        let topic = EventTopic(event)
+    /// Inserts the event with its topic columns unless its `event_id` is already known.
+    /// Returns its new `seq`, or nil when skipped.
+    static func insert(_ prepared: PreparedEvent, receivedFrom: String?, receivedAt: String,
+                       in connection: Connection) throws(StoreError) -> Int64? {
+        let (event, topic) = (prepared.event, prepared.topic)
         let changed = try connection.run("""
             INSERT INTO events (event_id, type, timestamp, origin_daemon, origin_key, sequence, data,
                                 signature, received_from, received_at, subject, actor, at_ms)
@@ -19,7 +19,7 @@ enum EventRows {
             """, [event.eventID, event.type, event.timestamp, event.originDaemon, event.originKey,
                   event.sequence, event.data, event.signature, receivedFrom, receivedAt,
                   topic.subject, topic.actor, topic.atMS])
-        return changed == 1 ? (connection.lastInsertRowID, topic) : nil
+        return changed == 1 ? connection.lastInsertRowID : nil
     }
 
     static func read(_ row: Row) -> StoredEvent {

@@ -27,15 +27,16 @@ extension EventStore {
                                             + "expected \(originDaemon) sequence \(sequence); this is a bug in thrum",
                                          operation: operation)
                     }
-                    guard let inserted = try EventRows.insert(event, receivedFrom: nil, receivedAt: Timestamp.now(),
-                                                              in: connection) else {
+                    let prepared = PreparedEvent(event)
+                    guard let seq = try EventRows.insert(prepared, receivedFrom: nil, receivedAt: Timestamp.now(),
+                                                         in: connection) else {
                         throw StoreError(kind: .invalidArgument,
                                          message: "event \(event.eventID) is already in the log; this is a bug in thrum",
                                          operation: operation)
                     }
                     try LogIndex.advance(origins: [originDaemon], inserted: 1, in: connection)
-                    try Projector.project([(event, inserted.topic)], in: connection)
-                    return StoredEvent(seq: inserted.seq, event: event, receivedFrom: nil)
+                    try Projector.project([(event, prepared.topic)], in: connection)
+                    return StoredEvent(seq: seq, event: event, receivedFrom: nil)
                 }
             }
         } catch {
@@ -66,13 +67,22 @@ extension EventStore {
     /// events and the checkpoint consistent with each other.
     public func applyBatch(_ events: [Event], quarantined: [QuarantinedEvent], from peer: String,
                            checkpoint: Int64, localDaemon: String) throws(StoreError) -> ApplyResult {
+        try applyBatch(prepared: events.map(PreparedEvent.init), quarantined: quarantined, from: peer,
+                       checkpoint: checkpoint, localDaemon: localDaemon)
+    }
+
+    /// `applyBatch` for events whose topics were worked out beforehand, off the store's
+    /// thread (sync does it on every core while it verifies signatures).
+    public func applyBatch(prepared events: [PreparedEvent], quarantined: [QuarantinedEvent], from peer: String,
+                           checkpoint: Int64, localDaemon: String) throws(StoreError) -> ApplyResult {
         let result = try withConnection { (connection) throws(StoreError) -> ApplyResult in
             try connection.transaction { () throws(StoreError) -> ApplyResult in
                 let now = Timestamp.now()
                 var result = ApplyResult()
                 var refused = quarantined
                 var inserted: [(event: Event, topic: EventTopic)] = []
-                for event in events {
+                for prepared in events {
+                    let event = prepared.event
                     switch try OriginCheck.check(event, localDaemon: localDaemon, in: connection) {
                     case .known:
                         result.skipped += 1
@@ -85,9 +95,9 @@ extension EventStore {
                     case .new:
                         break
                     }
-                    if let row = try EventRows.insert(event, receivedFrom: peer, receivedAt: now, in: connection) {
-                        inserted.append((event, row.topic))
-                        result.applied.append(StoredEvent(seq: row.seq, event: event, receivedFrom: peer))
+                    if let seq = try EventRows.insert(prepared, receivedFrom: peer, receivedAt: now, in: connection) {
+                        inserted.append((event, prepared.topic))
+                        result.applied.append(StoredEvent(seq: seq, event: event, receivedFrom: peer))
                     } else {
                         result.skipped += 1
                     }

@@ -59,5 +59,6 @@ public final class EventStore: Sendable {
         // FULL syncs the WAL at every commit: an event acknowledged to a caller survives power loss.
         try connection.execute("PRAGMA synchronous = FULL")
         try connection.execute("PRAGMA foreign_keys = ON")
+        try connection.execute("PRAGMA cache_size = -16384")
     }
 }

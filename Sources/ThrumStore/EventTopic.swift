@@ -5,7 +5,7 @@ import ThrumCore
 /// projection row can be found by index: `subject` is the row's key (agent name, message,
 /// session, group, topic or thread ID), `actor` the agent the event acts as, and `atMS` its
 /// timestamp in milliseconds, the first half of the (timestamp, event_id) order every rule uses.
-struct EventTopic: Equatable {
+struct EventTopic: Equatable, Sendable {
     var subject: String?
     var actor: String?
     var atMS: Int64
@@ -43,5 +43,17 @@ struct EventTopic: Equatable {
             guard let p = read(ThreadCreated.self) else { return }
             (subject, actor) = (p.threadID, p.agent)
         }
+    }
+}
+
+/// An event with its topic worked out, ready for the log. Working out a topic decodes
+/// the event's `data`, so callers holding many events can do it on every core first.
+public struct PreparedEvent: Sendable {
+    public let event: Event
+    let topic: EventTopic
+
+    public init(_ event: Event) {
+        self.event = event
+        topic = EventTopic(event)
     }
 }

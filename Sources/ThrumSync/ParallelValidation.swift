@@ -1,26 +1,34 @@
 import FoundationEssentials
 import ThrumCore
+import ThrumStore
 
 /// Runs a page's events through the validation pipeline on every core: signature
 /// verification dominates a catch-up, and each event's check is independent of the others.
+/// An accepted event's topic is worked out there too, so the store's serial part only writes.
 enum ParallelValidation {
-    /// Below this many events a page is checked on the calling task: not worth the hand-off.
-    static let minimumPerWorker = 64
+    /// Below this many events a chunk is not worth the hand-off.
+    static let minimumPerChunk = 64
     static let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Several chunks per core, not one: a core held up by other work (the store applying the
+    /// previous page) takes fewer chunks instead of holding up the whole page.
+    static let chunksPerWorker = 8
 
     /// The verdict for each event of `page`, in page order.
-    static func validate(_ page: PulledPage, with validator: any EventValidator) async -> [Result<Event, ValidationFailure>] {
+    static func validate(_ page: PulledPage, with validator: any EventValidator) async -> [Result<PreparedEvent, ValidationFailure>] {
+        @Sendable func check(_ index: Int) -> Result<PreparedEvent, ValidationFailure> {
+            validator.validate(raw: page.event(index)).map { PreparedEvent($0) }
+        }
         let count = page.events.count
-        let workers = min(Self.workers, count / Self.minimumPerWorker)
-        guard workers > 1 else { return page.events.indices.map { validator.validate(raw: page.event($0)) } }
-        let chunk = (count + workers - 1) / workers
-        return await withTaskGroup(of: (Int, [Result<Event, ValidationFailure>]).self) { group in
+        let chunks = min(Self.workers * Self.chunksPerWorker, count / Self.minimumPerChunk)
+        guard Self.workers > 1, chunks > 1 else { return page.events.indices.map(check) }
+        let chunk = (count + chunks - 1) / chunks
+        return await withTaskGroup(of: (Int, [Result<PreparedEvent, ValidationFailure>]).self) { group in
             for start in stride(from: 0, to: count, by: chunk) {
                 group.addTask {
-                    (start, (start..<min(start + chunk, count)).map { validator.validate(raw: page.event($0)) })
+                    (start, (start..<min(start + chunk, count)).map(check))
                 }
             }
-            var parts: [(Int, [Result<Event, ValidationFailure>])] = []
+            var parts: [(Int, [Result<PreparedEvent, ValidationFailure>])] = []
             for await part in group { parts.append(part) }
             return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
         }

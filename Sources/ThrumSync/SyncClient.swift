@@ -137,23 +137,12 @@ public struct SyncClient: Sendable {
             }
             proofs.proved(peerID, at: "\(endpoint)")
         }
+        // Pages are pipelined: while one page is applied (serial, on the store), the next one
+        // is already fetched and its signatures are checked on the other cores.
+        var fetched = try await fetchPage(connection, afterSeq: report.checkpoint, peerID: peerID, endpoint: endpoint)
+        var verdicts = await ParallelValidation.validate(fetched.page, with: validator)
         while true {
-            try Task.checkCancellation()
-            let vector: VersionVector
-            do {
-                vector = try store.versionVector()
-            } catch {
-                throw SyncPullError.store("\(error)")
-            }
-            let params = PullParams(afterSeq: report.checkpoint, limit: pageLimit, have: vector)
-            let page = try await honouringRetryAfter { () async throws(RPCClientError) -> PulledPage in
-                try PulledPage.read(answer: try await connection.answerLine(SyncMethod.pull.rawValue, params, timeout: timeout))
-            }
-            if let answering = page.daemonID, answering != peerID {
-                proofs.forget(peerID)
-                throw SyncPullError.wrongDaemon(address: "\(endpoint)", expected: peerID, found: answering)
-            }
-            traffic.record { $0.pagesReceived += 1; $0.eventsReceived += page.events.count }
+            let (params, page) = (fetched.params, fetched.page)
             report.received += page.events.count
             if let peers = page.peers { report.peersOfPeer = Set(peers) }
             if let latest = page.latestSeq, latest < params.afterSeq, params.afterSeq > 0 {
@@ -161,6 +150,8 @@ public struct SyncClient: Sendable {
                 // reset. Start over; what we hold is left out of the pages, nothing is lost.
                 // (Only ever from a checkpoint past 0, so no answer can make this loop.)
                 report.checkpoint = 0
+                fetched = try await fetchPage(connection, afterSeq: 0, peerID: peerID, endpoint: endpoint)
+                verdicts = await ParallelValidation.validate(fetched.page, with: validator)
                 continue
             }
             guard page.nextSeq >= params.afterSeq else {
@@ -169,16 +160,49 @@ public struct SyncClient: Sendable {
             guard !page.moreAvailable || page.nextSeq > params.afterSeq else {
                 throw SyncPullError.protocolViolation("more_available without progress at seq \(page.nextSeq)")
             }
+            let following = page.moreAvailable
+                ? try await fetchPage(connection, afterSeq: page.nextSeq, peerID: peerID, endpoint: endpoint) : nil
+            async let followingVerdicts = validate(following?.page)
             if !page.events.isEmpty || page.nextSeq != params.afterSeq {
-                let result = try await apply(page, from: peerID)
+                let result = try apply(page, verdicts: verdicts, from: peerID)
                 report.applied += result.applied.count
                 report.skipped += result.skipped
                 report.quarantined += result.quarantined.count
                 report.checkpoint = page.nextSeq
                 if !result.applied.isEmpty { onApplied(result.applied, report.peersOfPeer) }
             }
-            if !page.moreAvailable { return }
+            guard let following, let next = await followingVerdicts else { return }
+            (fetched, verdicts) = (following, next)
         }
+    }
+
+    private func validate(_ page: PulledPage?) async -> [Result<PreparedEvent, ValidationFailure>]? {
+        guard let page else { return nil }
+        return await ParallelValidation.validate(page, with: validator)
+    }
+
+    /// Asks for the page after `afterSeq`, saying what this daemon already holds, and checks
+    /// the page comes from `peerID`.
+    private func fetchPage(_ connection: LineRPCConnection, afterSeq: Int64, peerID: String,
+                           endpoint: RPCEndpoint) async throws -> (params: PullParams, page: PulledPage) {
+        try Task.checkCancellation()
+        let vector: VersionVector
+        do {
+            vector = try store.versionVector()
+        } catch {
+            throw SyncPullError.store("\(error)")
+        }
+        let params = PullParams(afterSeq: afterSeq, limit: pageLimit, have: vector)
+        let timeout = self.timeout
+        let page = try await honouringRetryAfter { () async throws(RPCClientError) -> PulledPage in
+            try PulledPage.read(answer: try await connection.answerLine(SyncMethod.pull.rawValue, params, timeout: timeout))
+        }
+        if let answering = page.daemonID, answering != peerID {
+            proofs.forget(peerID)
+            throw SyncPullError.wrongDaemon(address: "\(endpoint)", expected: peerID, found: answering)
+        }
+        traffic.record { $0.pagesReceived += 1; $0.eventsReceived += page.events.count }
+        return (params, page)
     }
 
     /// Runs one request; when the peer answers 429 (rate limited) or 503
@@ -205,15 +229,15 @@ public struct SyncClient: Sendable {
     /// A peer cannot park this daemon's pull for longer than this per wait.
     static let longestRetryWaitMilliseconds = 60_000
 
-    /// Validates each event and applies the page with its checkpoint in one
-    /// transaction; refused events go to the quarantine in the same step, so
+    /// Applies the page with its checkpoint in one transaction, given each event's
+    /// validation verdict; refused events go to the quarantine in the same step, so
     /// the checkpoint moves past them.
-    private func apply(_ page: PulledPage, from peerID: String) async throws(SyncPullError) -> ApplyResult {
-        var accepted: [Event] = []
+    private func apply(_ page: PulledPage, verdicts: [Result<PreparedEvent, ValidationFailure>],
+                       from peerID: String) throws(SyncPullError) -> ApplyResult {
+        var accepted: [PreparedEvent] = []
         var refused: [QuarantinedEvent] = []
         accepted.reserveCapacity(page.events.count)
         let now = Timestamp.now()
-        let verdicts = await ParallelValidation.validate(page, with: validator)
         for (index, verdict) in zip(page.events.indices, verdicts) {
             let raw = page.event(index)
             switch verdict {
@@ -227,7 +251,7 @@ public struct SyncClient: Sendable {
         }
         let result: ApplyResult
         do {
-            result = try store.applyBatch(accepted, quarantined: refused, from: peerID, checkpoint: page.nextSeq,
+            result = try store.applyBatch(prepared: accepted, quarantined: refused, from: peerID, checkpoint: page.nextSeq,
                                           localDaemon: localDaemon)
         } catch {
             throw .store("\(error)")
