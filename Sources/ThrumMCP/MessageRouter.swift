@@ -115,7 +115,7 @@ struct MessageRouter {
         }
         let tools = self.tools
         let logger = self.logger
-        let version = protocolVersion ?? MCPProtocol.supportedVersions[0]
+        let version = protocolVersion ?? MCPProtocol.newestVersion
         inFlight.start(id, interruptible: tool == .waitForMessage) {
             let result = await tools.call(tool, request)
             if result.isError { logger.info("mcp: \(tool.rawValue) failed: \(result.text)") }

@@ -3,7 +3,7 @@
 import anyio
 import pytest
 
-from mcp_client import ProtocolError, input_schema, is_error, mcp_session, structured, text_of
+from mcp_client import NEWEST_PROTOCOL, ProtocolError, input_schema, is_error, mcp_session, structured, text_of
 
 TOOLS = {"send_message", "reply", "check_inbox", "wait_for_message", "list_agents", "sync_status"}
 
@@ -17,7 +17,7 @@ def test_initialize_negotiates_and_lists_every_tool_with_a_schema(daemon):
         async with mcp_session(daemon.mcp_env("alice"), errlog=daemon.root / "mcp.log") as session:
             init = await session.initialize()
             assert init.server_info.name == "thrum"
-            assert init.protocol_version in ("2025-06-18", "2025-03-26", "2024-11-05")
+            assert init.protocol_version == NEWEST_PROTOCOL
             assert init.capabilities.tools is not None
             assert "alice" in (init.instructions or "")
             tools = {tool.name: tool for tool in (await session.list_tools()).tools}

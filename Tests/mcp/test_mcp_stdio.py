@@ -44,7 +44,7 @@ class RawServer:
         self.send(message)
         return self.receive()
 
-    def initialize(self, version="2025-06-18"):
+    def initialize(self, version="2025-11-25"):
         answer = self.request(0, "initialize", {"protocolVersion": version, "capabilities": {},
                                                  "clientInfo": {"name": "raw-test", "version": "1"}})
         self.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
@@ -128,10 +128,12 @@ def test_notifications_and_stray_responses_get_no_answer(server):
 
 
 @pytest.mark.parametrize("asked,answered,structured", [
+    ("2025-11-25", "2025-11-25", True),
     ("2025-06-18", "2025-06-18", True),
     ("2025-03-26", "2025-03-26", False),
     ("2024-11-05", "2024-11-05", False),
-    ("1999-01-01", "2025-06-18", True),
+    ("2026-07-28", "2025-11-25", True),
+    ("1999-01-01", "2025-11-25", True),
 ])
 def test_protocol_version_negotiation(server, asked, answered, structured):
     init = server.initialize(asked)["result"]
