@@ -14,7 +14,8 @@ enum MCPProtocol {
         supportedVersions.contains(requested) ? requested : newestVersion
     }
 
-    /// `structuredContent` in tool results exists from 2025-06-18 on.
+    /// `structuredContent` in tool results, and `outputSchema` in tools/list, exist
+    /// from 2025-06-18 on. Only negotiated versions (all date-shaped) are compared.
     static func hasStructuredContent(_ version: String) -> Bool {
         version >= "2025-06-18"
     }

@@ -1,6 +1,7 @@
 """The official MCP Python client (PyPI `mcp` 2.x) driving `thrum mcp serve`."""
 
 import contextlib
+import json
 
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
@@ -22,8 +23,20 @@ async def mcp_session(env: dict, *args: str, errlog=None):
                 yield session
 
 
+def text_blocks(result) -> list[str]:
+    return [block.text for block in result.content if block.type == "text"]
+
+
 def text_of(result) -> str:
-    return "\n".join(block.text for block in result.content if block.type == "text")
+    """The text for the model: the first block."""
+    return text_blocks(result)[0]
+
+
+def json_block(result):
+    """The block after the model's text: structuredContent again, as JSON text."""
+    blocks = text_blocks(result)
+    assert len(blocks) == 2, blocks
+    return json.loads(blocks[1])
 
 
 def is_error(result) -> bool:

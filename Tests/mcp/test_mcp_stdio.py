@@ -140,10 +140,20 @@ def test_protocol_version_negotiation(server, asked, answered, structured):
     assert init["protocolVersion"] == answered
     assert init["serverInfo"]["name"] == "thrum"
     assert init["capabilities"]["tools"] == {"listChanged": False}
-    result = server.request(1, "tools/call", {"name": "list_agents", "arguments": {}})["result"]
+    tools = server.request(1, "tools/list")["result"]["tools"]
+    assert len(tools) == 6
+    # An output schema is declared exactly where results carry structuredContent to match it.
+    assert all(("outputSchema" in tool) == structured for tool in tools)
+    result = server.request(2, "tools/call", {"name": "list_agents", "arguments": {}})["result"]
     assert result["isError"] is False
     assert ("structuredContent" in result) == structured
     assert result["content"][0]["type"] == "text" and "alice" in result["content"][0]["text"]
+    if structured:
+        # Then a second text block carries the same structured content as JSON.
+        assert [block["type"] for block in result["content"]] == ["text", "text"]
+        assert json.loads(result["content"][1]["text"]) == result["structuredContent"]
+    else:
+        assert len(result["content"]) == 1
 
 
 def test_a_cancelled_wait_is_not_answered_and_other_requests_go_on(server):
