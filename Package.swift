@@ -107,7 +107,10 @@ let package = Package(
         .testTarget(name: "ThrumRPCTests", dependencies: ["ThrumRPC"], swiftSettings: strict),
         .testTarget(name: "ThrumTailscaleTests", dependencies: ["ThrumTailscale"], swiftSettings: strict),
         .testTarget(name: "ThrumSyncTests", dependencies: ["ThrumSync"], swiftSettings: strict),
-        .testTarget(name: "ThrumMCPTests", dependencies: ["ThrumMCP"], swiftSettings: strict),
+        .testTarget(name: "ThrumMCPTests", dependencies: [
+            "ThrumMCP", "ThrumRPC", "ThrumDaemon", "ThrumStore", "ThrumCore",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .testTarget(name: "ThrumDaemonTests", dependencies: ["ThrumDaemon", "ThrumRPC", "ThrumStore", "ThrumCore", "ThrumSystem"], swiftSettings: strict),
     ]
 )

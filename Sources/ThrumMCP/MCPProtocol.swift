@@ -6,13 +6,16 @@ import ThrumRPC
 enum MCPProtocol {
     /// Newest first. The client's version is answered when it is one of these,
     /// otherwise the newest (the spec lets the client disconnect then).
-    static let supportedVersions = ["2025-06-18", "2025-03-26", "2024-11-05"]
+    static let supportedVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
+
+    static var newestVersion: String { supportedVersions[0] }
 
     static func negotiate(_ requested: String) -> String {
-        supportedVersions.contains(requested) ? requested : supportedVersions[0]
+        supportedVersions.contains(requested) ? requested : newestVersion
     }
 
-    /// `structuredContent` in tool results exists from 2025-06-18 on.
+    /// `structuredContent` in tool results, and `outputSchema` in tools/list, exist
+    /// from 2025-06-18 on. Only negotiated versions (all date-shaped) are compared.
     static func hasStructuredContent(_ version: String) -> Bool {
         version >= "2025-06-18"
     }

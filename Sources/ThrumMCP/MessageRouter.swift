@@ -14,6 +14,8 @@ struct MessageRouter {
     let logger: Logger
     /// The protocol version agreed on by initialize; nil until then.
     private(set) var protocolVersion: String?
+    /// For the requests that are only answered after initialize.
+    private var negotiatedVersion: String { protocolVersion ?? MCPProtocol.newestVersion }
 
     init(tools: ThrumTools, writer: StdoutWriter, inFlight: InFlightRequests, logger: Logger) {
         self.tools = tools
@@ -66,7 +68,7 @@ struct MessageRouter {
         case _ where protocolVersion == nil:
             reply(id, error: MCPProtocol.notInitialized(request.method))
         case "tools/list":
-            reply(id, ToolList())
+            reply(id, ToolList(protocolVersion: negotiatedVersion))
         case "tools/call":
             callTool(request, id: id)
         default:
@@ -115,7 +117,7 @@ struct MessageRouter {
         }
         let tools = self.tools
         let logger = self.logger
-        let version = protocolVersion ?? MCPProtocol.supportedVersions[0]
+        let version = negotiatedVersion
         inFlight.start(id, interruptible: tool == .waitForMessage) {
             let result = await tools.call(tool, request)
             if result.isError { logger.info("mcp: \(tool.rawValue) failed: \(result.text)") }

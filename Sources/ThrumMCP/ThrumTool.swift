@@ -1,6 +1,7 @@
 import ThrumRPC
 
-/// The tools an agent sees, with the JSON Schema of each one's arguments.
+/// The tools an agent sees, with the JSON Schema of each one's arguments (its
+/// result's schema: ToolOutputSchemas.swift).
 enum ThrumTool: String, CaseIterable, Sendable {
     case sendMessage = "send_message"
     case reply
@@ -25,7 +26,7 @@ enum ThrumTool: String, CaseIterable, Sendable {
                     "text": JSONSchema.string("The message text.", minLength: 1),
                     "thread": JSONSchema.string("Optional thread ID to post the message in."),
                 ], required: ["to", "text"]),
-                readOnly: false)
+                outputSchema: outputSchema, readOnly: false)
         case .reply:
             return ToolDefinition(
                 name: rawValue, title: "Reply to a message",
@@ -34,7 +35,7 @@ enum ThrumTool: String, CaseIterable, Sendable {
                     "message_id": JSONSchema.string("The message to answer (msg_…).", minLength: 1),
                     "text": JSONSchema.string("The reply text.", minLength: 1),
                 ], required: ["message_id", "text"]),
-                readOnly: false)
+                outputSchema: outputSchema, readOnly: false)
         case .checkInbox:
             return ToolDefinition(
                 name: rawValue, title: "Check the inbox",
@@ -43,7 +44,7 @@ enum ThrumTool: String, CaseIterable, Sendable {
                     "unread_only": JSONSchema.boolean("Only messages not yet read.", default: true),
                     "limit": JSONSchema.integer("At most this many messages.", range: Self.inboxLimits, default: Self.defaultInboxLimit),
                 ]),
-                readOnly: false)
+                outputSchema: outputSchema, readOnly: false)
         case .waitForMessage:
             return ToolDefinition(
                 name: rawValue, title: "Wait for a message",
@@ -51,19 +52,19 @@ enum ThrumTool: String, CaseIterable, Sendable {
                 inputSchema: JSONSchema.object([
                     "timeout_seconds": JSONSchema.number("How long to wait, in seconds.", range: Self.waitLimits, default: Self.defaultWaitSeconds),
                 ]),
-                readOnly: false)
+                outputSchema: outputSchema, readOnly: false)
         case .listAgents:
             return ToolDefinition(
                 name: rawValue, title: "List agents",
                 description: "List the agents registered on this daemon and every daemon synced with it.",
                 inputSchema: JSONSchema.object([:]),
-                readOnly: true)
+                outputSchema: outputSchema, readOnly: true)
         case .syncStatus:
             return ToolDefinition(
                 name: rawValue, title: "Sync status",
                 description: "Show the local Thrum daemon and its Tailscale sync: peers, their state and the last sync (as `thrum status` shows).",
                 inputSchema: JSONSchema.object([:]),
-                readOnly: true)
+                outputSchema: outputSchema, readOnly: true)
         }
     }
 }
@@ -79,17 +80,31 @@ struct ToolDefinition: Encodable, Sendable {
     var title: String
     var description: String
     var inputSchema: JSONValue
+    /// Left out for the versions whose results carry no `structuredContent`.
+    var outputSchema: JSONValue?
     var annotations: Annotations
 
-    init(name: String, title: String, description: String, inputSchema: JSONValue, readOnly: Bool) {
+    init(name: String, title: String, description: String, inputSchema: JSONValue, outputSchema: JSONValue, readOnly: Bool) {
         self.name = name
         self.title = title
         self.description = description
         self.inputSchema = inputSchema
+        self.outputSchema = outputSchema
         annotations = Annotations(readOnlyHint: readOnly)
     }
 }
 
 struct ToolList: Encodable, Sendable {
-    var tools = ThrumTool.allCases.map(\.definition)
+    var tools: [ToolDefinition]
+
+    /// A client that checks results against `outputSchema` would refuse every
+    /// result without `structuredContent`, so the schema goes only with it.
+    init(protocolVersion: String) {
+        let structured = MCPProtocol.hasStructuredContent(protocolVersion)
+        tools = ThrumTool.allCases.map { tool in
+            var definition = tool.definition
+            if !structured { definition.outputSchema = nil }
+            return definition
+        }
+    }
 }

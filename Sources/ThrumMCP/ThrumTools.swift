@@ -62,7 +62,7 @@ struct ThrumTools: Sendable {
         let written: ControlResults.Written = try await daemon.call(
             .messageSend, ControlParams.Send(agent: agent, to: to, text: args.text, threadID: args.thread))
         let id = written.messageID ?? written.eventID
-        return .success("Sent \(id) to \(to).", SentMessage(messageID: id, eventID: written.eventID, to: to, threadID: args.thread, replyTo: nil))
+        return .success("Sent \(id) to \(to).", SentMessage(messageID: id, eventID: written.eventID, to: to, threadID: args.thread))
     }
 
     private func reply(_ args: ReplyArguments) async throws -> ToolResult {
@@ -70,8 +70,7 @@ struct ThrumTools: Sendable {
         let written: ControlResults.Written = try await daemon.call(
             .messageReply, ControlParams.Reply(agent: agent, messageID: args.messageID, text: args.text))
         let id = written.messageID ?? written.eventID
-        return .success("Replied to \(args.messageID) with \(id).",
-                        SentMessage(messageID: id, eventID: written.eventID, to: nil, threadID: nil, replyTo: args.messageID))
+        return .success("Replied to \(args.messageID) with \(id).", SentReply(messageID: id, eventID: written.eventID, replyTo: args.messageID))
     }
 
     private func checkInbox(_ args: CheckInboxArguments) async throws -> ToolResult {
@@ -132,21 +131,4 @@ struct ThrumTools: Sendable {
 struct ToolFailure: Error, Sendable {
     let message: String
     init(_ message: String) { self.message = message }
-}
-
-/// The structured result of send_message and reply.
-struct SentMessage: Encodable, Sendable {
-    var messageID: String
-    var eventID: String
-    var to: String?
-    var threadID: String?
-    var replyTo: String?
-    enum CodingKeys: String, CodingKey { case messageID = "message_id", eventID = "event_id", to, threadID = "thread_id", replyTo = "reply_to" }
-}
-
-/// The structured result of wait_for_message.
-struct WaitOutcome: Encodable, Sendable {
-    var message: MessageRecord?
-    var timedOut: Bool
-    enum CodingKeys: String, CodingKey { case message, timedOut = "timed_out" }
 }

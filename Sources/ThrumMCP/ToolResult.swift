@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// The result of tools/call. A failed tool (daemon down, unknown recipient,
 /// text too long, bad arguments) is a result with `isError: true` and a text
 /// the agent can act on, not a protocol error.
@@ -31,10 +33,22 @@ struct ToolResult: Sendable {
 
         private enum Keys: String, CodingKey { case content, structuredContent, isError }
 
+        private static let json: JSONEncoder = {
+            let e = JSONEncoder()
+            e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return e
+        }()
+
+        /// The text for the model comes first. Structured content is also sent as its
+        /// JSON in a second text block, as the spec asks, for clients that read only `content`.
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
-            try c.encode([TextContent(text: text)], forKey: .content)
-            if let structured { try c.encode(structured, forKey: .structuredContent) }
+            var content = [TextContent(text: text)]
+            if let structured {
+                content.append(TextContent(text: String(decoding: try Self.json.encode(structured), as: UTF8.self)))
+                try c.encode(structured, forKey: .structuredContent)
+            }
+            try c.encode(content, forKey: .content)
             try c.encode(isError, forKey: .isError)
         }
     }

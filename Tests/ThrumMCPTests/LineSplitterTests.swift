@@ -38,18 +38,3 @@ import Testing
         #expect(splitter.finish() == nil)
     }
 }
-
-@Suite struct ProtocolVersionTests {
-    @Test func theClientsVersionIsKeptWhenSupportedElseTheNewest() {
-        #expect(MCPProtocol.negotiate("2024-11-05") == "2024-11-05")
-        #expect(MCPProtocol.negotiate("2025-03-26") == "2025-03-26")
-        #expect(MCPProtocol.negotiate("2099-01-01") == "2025-06-18")
-        #expect(MCPProtocol.negotiate("") == "2025-06-18")
-    }
-
-    @Test func structuredContentOnlyFromTheVersionThatHasIt() {
-        #expect(MCPProtocol.hasStructuredContent("2025-06-18"))
-        #expect(!MCPProtocol.hasStructuredContent("2025-03-26"))
-        #expect(!MCPProtocol.hasStructuredContent("2024-11-05"))
-    }
-}

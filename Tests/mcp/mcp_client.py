@@ -1,16 +1,16 @@
-"""The official MCP Python client (PyPI `mcp`) driving `thrum mcp serve`."""
+"""The official MCP Python client (PyPI `mcp` 2.x) driving `thrum mcp serve`."""
 
 import contextlib
+import json
 
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
+from mcp.shared.exceptions import MCPError as ProtocolError  # noqa: F401
 
 from conftest import THRUM
 
-try:  # mcp 2.x
-    from mcp.shared.exceptions import MCPError as ProtocolError
-except ImportError:  # mcp 1.x
-    from mcp.shared.exceptions import McpError as ProtocolError  # noqa: F401
+# The newest protocol version the server and the 2.x client both speak; the client offers it.
+NEWEST_PROTOCOL = "2025-11-25"
 
 
 @contextlib.asynccontextmanager
@@ -23,20 +23,29 @@ async def mcp_session(env: dict, *args: str, errlog=None):
                 yield session
 
 
+def text_blocks(result) -> list[str]:
+    return [block.text for block in result.content if block.type == "text"]
+
+
 def text_of(result) -> str:
-    return "\n".join(block.text for block in result.content if block.type == "text")
+    """The text for the model: the first block."""
+    return text_blocks(result)[0]
 
 
-# mcp 2.x names fields in snake_case, mcp 1.x in camelCase.
+def json_block(result):
+    """The block after the model's text: structuredContent again, as JSON text."""
+    blocks = text_blocks(result)
+    assert len(blocks) == 2, blocks
+    return json.loads(blocks[1])
+
+
 def is_error(result) -> bool:
-    return bool(getattr(result, "is_error", None) or getattr(result, "isError", None))
+    return bool(result.is_error)
 
 
 def structured(result):
-    value = getattr(result, "structured_content", None)
-    return value if value is not None else getattr(result, "structuredContent", None)
+    return result.structured_content
 
 
 def input_schema(tool) -> dict:
-    value = getattr(tool, "input_schema", None)
-    return value if value is not None else tool.inputSchema
+    return tool.input_schema

@@ -10,10 +10,20 @@ if [ ! -x "$THRUM_BIN" ]; then
   exit 1
 fi
 venv=$here/.venv
-if ! "$venv/bin/python" -c 'import mcp, pytest' 2>/dev/null; then
-  echo "setting up $venv (python3 -m venv; pip install mcp pytest)"
+# The 2.x client offers protocol 2025-11-25 and checks each result's structuredContent
+# against the tool's outputSchema; a venv left with an older client is brought up to it.
+mcp_spec="mcp>=2.3,<3"
+if ! "$venv/bin/python" - "$mcp_spec" 2>/dev/null <<'PY'
+import sys
+from importlib.metadata import version
+from packaging.requirements import Requirement
+import pytest  # noqa: F401
+sys.exit(0 if Requirement(sys.argv[1]).specifier.contains(version("mcp")) else 1)
+PY
+then
+  echo "setting up $venv (python3 -m venv; pip install $mcp_spec pytest)"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "mcp>=2,<3" "pytest>=8"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade "$mcp_spec" "pytest>=8"
 fi
 cd "$here"
 exec "$venv/bin/python" -m pytest -q -p no:cacheprovider "$@"

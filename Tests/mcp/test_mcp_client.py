@@ -2,8 +2,10 @@
 
 import anyio
 import pytest
+from jsonschema import Draft202012Validator
+from mcp import types
 
-from mcp_client import ProtocolError, input_schema, is_error, mcp_session, structured, text_of
+from mcp_client import NEWEST_PROTOCOL, ProtocolError, input_schema, is_error, json_block, mcp_session, structured, text_of
 
 TOOLS = {"send_message", "reply", "check_inbox", "wait_for_message", "list_agents", "sync_status"}
 
@@ -17,18 +19,61 @@ def test_initialize_negotiates_and_lists_every_tool_with_a_schema(daemon):
         async with mcp_session(daemon.mcp_env("alice"), errlog=daemon.root / "mcp.log") as session:
             init = await session.initialize()
             assert init.server_info.name == "thrum"
-            assert init.protocol_version in ("2025-06-18", "2025-03-26", "2024-11-05")
+            assert init.protocol_version == NEWEST_PROTOCOL
             assert init.capabilities.tools is not None
             assert "alice" in (init.instructions or "")
             tools = {tool.name: tool for tool in (await session.list_tools()).tools}
             assert set(tools) == TOOLS
             for tool in tools.values():
                 assert input_schema(tool)["type"] == "object"
+                assert tool.output_schema["type"] == "object"
+                Draft202012Validator.check_schema(tool.output_schema)
                 assert tool.description
             assert set(input_schema(tools["send_message"])["required"]) == {"to", "text"}
             assert set(input_schema(tools["reply"])["required"]) == {"message_id", "text"}
             assert "timeout_seconds" in input_schema(tools["wait_for_message"])["properties"]
             await session.send_ping()
+
+    run(body)
+
+
+def test_every_tool_returns_structured_content_that_the_client_validates(daemon):
+    daemon.cli("agent", "register", "bob")
+
+    async def body():
+        async with mcp_session(daemon.mcp_env("alice")) as session:
+            assert (await session.initialize()).protocol_version == NEWEST_PROTOCOL
+            schemas = {tool.name: tool.output_schema for tool in (await session.list_tools()).tools}
+            # call_tool checks each result against these schemas and raises when one does not match.
+            results = {"send_message": await session.call_tool("send_message", {"to": "bob", "text": "hi"})}
+            daemon.cli("send", "--agent", "bob", "--to", "@alice", "first")
+            results["check_inbox"] = await session.call_tool("check_inbox", {"unread_only": False})
+            daemon.cli("send", "--agent", "bob", "--to", "@alice", "second")
+            results["wait_for_message"] = await session.call_tool("wait_for_message", {"timeout_seconds": 30})
+            message_id = structured(results["wait_for_message"])["message"]["message_id"]
+            results["reply"] = await session.call_tool("reply", {"message_id": message_id, "text": "thanks"})
+            results["list_agents"] = await session.call_tool("list_agents", {})
+            results["sync_status"] = await session.call_tool("sync_status", {})
+            assert set(results) == TOOLS
+
+            for name, result in results.items():
+                assert not is_error(result), (name, text_of(result))
+                assert isinstance(structured(result), dict), name
+                Draft202012Validator(schemas[name]).validate(structured(result))
+                assert json_block(result) == structured(result), name
+                assert not text_of(result).startswith("{"), "the model's text comes first"
+            assert structured(results["reply"])["reply_to"] == message_id
+            assert [m["text"] for m in structured(results["check_inbox"])["messages"]] == ["first"]
+
+            # The client's check is armed with these schemas: results that break them are refused.
+            sent = structured(results["send_message"])
+            for wrong in ({**sent, "message_id": 42}, {**sent, "unexpected": True},
+                          {k: v for k, v in sent.items() if k != "event_id"}):
+                with pytest.raises(RuntimeError, match="send_message"):
+                    await session.validate_tool_result(
+                        "send_message", types.CallToolResult(content=[], structured_content=wrong))
+            with pytest.raises(RuntimeError, match="did not return structured content"):
+                await session.validate_tool_result("send_message", types.CallToolResult(content=[]))
 
     run(body)
 

@@ -44,7 +44,7 @@ class RawServer:
         self.send(message)
         return self.receive()
 
-    def initialize(self, version="2025-06-18"):
+    def initialize(self, version="2025-11-25"):
         answer = self.request(0, "initialize", {"protocolVersion": version, "capabilities": {},
                                                  "clientInfo": {"name": "raw-test", "version": "1"}})
         self.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
@@ -128,20 +128,32 @@ def test_notifications_and_stray_responses_get_no_answer(server):
 
 
 @pytest.mark.parametrize("asked,answered,structured", [
+    ("2025-11-25", "2025-11-25", True),
     ("2025-06-18", "2025-06-18", True),
     ("2025-03-26", "2025-03-26", False),
     ("2024-11-05", "2024-11-05", False),
-    ("1999-01-01", "2025-06-18", True),
+    ("2026-07-28", "2025-11-25", True),
+    ("1999-01-01", "2025-11-25", True),
 ])
 def test_protocol_version_negotiation(server, asked, answered, structured):
     init = server.initialize(asked)["result"]
     assert init["protocolVersion"] == answered
     assert init["serverInfo"]["name"] == "thrum"
     assert init["capabilities"]["tools"] == {"listChanged": False}
-    result = server.request(1, "tools/call", {"name": "list_agents", "arguments": {}})["result"]
+    tools = server.request(1, "tools/list")["result"]["tools"]
+    assert len(tools) == 6
+    # An output schema is declared exactly where results carry structuredContent to match it.
+    assert all(("outputSchema" in tool) == structured for tool in tools)
+    result = server.request(2, "tools/call", {"name": "list_agents", "arguments": {}})["result"]
     assert result["isError"] is False
     assert ("structuredContent" in result) == structured
     assert result["content"][0]["type"] == "text" and "alice" in result["content"][0]["text"]
+    if structured:
+        # Then a second text block carries the same structured content as JSON.
+        assert [block["type"] for block in result["content"]] == ["text", "text"]
+        assert json.loads(result["content"][1]["text"]) == result["structuredContent"]
+    else:
+        assert len(result["content"]) == 1
 
 
 def test_a_cancelled_wait_is_not_answered_and_other_requests_go_on(server):

@@ -1,0 +1,106 @@
+import ThrumRPC
+
+/// The `outputSchema` of each tool: field for field what its `structuredContent`
+/// holds. Clients may check results against it, so every object is closed and a
+/// field is optional only where the result type leaves it out when it has no value.
+extension ThrumTool {
+    var outputSchema: JSONValue {
+        switch self {
+        case .sendMessage:
+            return JSONSchema.record(OutputSchemas.written([
+                "to": JSONSchema.string("The recipient as sent to: @agent, @group or @everyone."),
+                "thread_id": JSONSchema.string("The thread it was posted in, when one was given."),
+            ]), optional: ["thread_id"])
+        case .reply:
+            return JSONSchema.record(OutputSchemas.written([
+                "reply_to": JSONSchema.string("The message answered."),
+            ]))
+        case .checkInbox:
+            return JSONSchema.record([
+                "messages": JSONSchema.array("The messages, oldest first.", of: OutputSchemas.message),
+            ])
+        case .waitForMessage:
+            return JSONSchema.record([
+                "message": OutputSchemas.message,
+                "timed_out": JSONSchema.boolean("True when no message arrived in time; then there is no message."),
+            ], optional: ["message"])
+        case .listAgents:
+            return JSONSchema.record([
+                "agents": JSONSchema.array("The agents registered on this daemon and every daemon synced with it.", of: OutputSchemas.agent),
+            ])
+        case .syncStatus:
+            return OutputSchemas.status
+        }
+    }
+}
+
+/// The parts that more than one tool's result shares: the daemon's records.
+enum OutputSchemas {
+    /// What send_message and reply both say about the message they wrote, with `fields`.
+    static func written(_ fields: [String: JSONValue]) -> [String: JSONValue] {
+        fields.merging([
+            "message_id": JSONSchema.string("The new message's ID (msg_…)."),
+            "event_id": JSONSchema.string("The event that created it."),
+        ], uniquingKeysWith: { own, _ in own })
+    }
+
+    static let message = JSONSchema.record([
+        "message_id": JSONSchema.string("The message's ID (msg_…)."),
+        "event_id": JSONSchema.string("The event that created it."),
+        "from": JSONSchema.string("The sending agent."),
+        "to": JSONSchema.string("Whom it was sent to: @agent, @group or @everyone."),
+        "text": JSONSchema.string("The message text."),
+        "thread_id": JSONSchema.string("The thread it belongs to."),
+        "reply_to": JSONSchema.string("The message it answers."),
+        "created_at": JSONSchema.string("When it was sent (RFC 3339, UTC)."),
+        "edited_at": JSONSchema.string("When it was last edited."),
+        "deleted": JSONSchema.boolean("Whether it was deleted."),
+        "origin_daemon": JSONSchema.string("The daemon it was written on."),
+        "read": JSONSchema.boolean("Whether the agent had read it when it was looked up."),
+    ], optional: ["thread_id", "reply_to", "edited_at", "read"], description: "A message.")
+
+    static let agent = JSONSchema.record([
+        "name": JSONSchema.string("The agent's name."),
+        "role": JSONSchema.string("Its role, when it registered with one."),
+        "host": JSONSchema.string("The machine it was registered on."),
+        "origin_daemon": JSONSchema.string("The daemon whose event last registered it."),
+        "registered_at": JSONSchema.string("When it was registered (RFC 3339, UTC)."),
+        "deregistered": JSONSchema.boolean("Whether it was deregistered."),
+    ], optional: ["role", "host"], description: "An agent.")
+
+    static let peer = JSONSchema.record([
+        "daemon_id": JSONSchema.string("The peer daemon's ID."),
+        "hostname": JSONSchema.string("Its Tailscale hostname."),
+        "address": JSONSchema.string("The address it is synced with."),
+        "last_sync": JSONSchema.string("When it was last synced with."),
+        "status": JSONSchema.string("Its sync state."),
+        "failures": JSONSchema.integer("Failed sync attempts in a row."),
+        "retry_at": JSONSchema.string("When the next attempt is due, while backing off."),
+        "retry_in_ms": JSONSchema.integer("Milliseconds until the next attempt, while backing off."),
+    ], optional: ["last_sync", "failures", "retry_at", "retry_in_ms"], description: "A sync peer.")
+
+    static let tailscaleSync = JSONSchema.record([
+        "enabled": JSONSchema.boolean("Whether Tailscale sync is on."),
+        "hostname": JSONSchema.string("This daemon's Tailscale hostname."),
+        "peer_count": JSONSchema.integer("How many peers it has."),
+        "peers": JSONSchema.array("The peers.", of: peer),
+        "last_sync": JSONSchema.string("When any peer was last synced with."),
+        "listening": JSONSchema.string("Where it listens for peers."),
+        "registry_problem": JSONSchema.string("Why the peer registry could not be read."),
+    ], optional: ["last_sync", "listening", "registry_problem"], description: "The daemon's Tailscale sync.")
+
+    static let status = JSONSchema.record([
+        "daemon_id": JSONSchema.string("The daemon's ID."),
+        "version": JSONSchema.string("Its thrum version."),
+        "hostname": JSONSchema.string("The machine it runs on."),
+        "uptime_seconds": JSONSchema.integer("How long it has been running."),
+        "state_dir": JSONSchema.string("Its state directory."),
+        "socket": JSONSchema.string("Its control socket."),
+        "event_count": JSONSchema.integer("Events in its log."),
+        "latest_seq": JSONSchema.integer("The sequence number of its newest event."),
+        "agent_count": JSONSchema.integer("Agents registered."),
+        "store_problem": JSONSchema.string("What is wrong with its store, when something is."),
+        "agents_owned_elsewhere": JSONSchema.array("Agents registered here that another daemon registered first and owns.", of: agent),
+        "tailscale_sync": tailscaleSync,
+    ], optional: ["store_problem"])
+}
