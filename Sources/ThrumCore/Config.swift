@@ -35,6 +35,8 @@ public struct ThrumConfig: Sendable {
     public var syncRecentThreshold = 120.0
     /// Seconds a peer may go without a successful sync before it is dropped; 0 = never.
     public var peerExpiry = 7 * 86400.0
+    /// Seconds an expiring event is kept after its timestamp; 0 = forever.
+    public var retention = 0.0
     public var logTarget = LogTarget.auto
 
     public enum LogTarget: String, Sendable { case auto, journal, stderr }

@@ -19,16 +19,19 @@ extension ControlHandlers {
         // Status must answer even when the store is unhappy, so a person can see why.
         let counts = Result {
             (try store.eventCount(), try store.latestSeq(), try store.agents().count,
-             try store.agentsLost(by: daemon.identity.daemonID))
+             try store.agentsLost(by: daemon.identity.daemonID), try store.footprint())
         }
         var result = StatusResult(daemonID: daemon.identity.daemonID, version: ThrumVersion.current, hostname: daemon.hostname,
                                   uptimeSeconds: Int((ContinuousClock.now - daemon.startedAt).components.seconds),
                                   stateDirectory: daemon.config.stateDirectory, socket: daemon.config.socketPath,
                                   eventCount: 0, latestSeq: 0, agentCount: 0, storeProblem: nil,
                                   tailscaleSync: syncSummary())
+        result.retentionSeconds = daemon.store.retention.map { Int($0.windowMS / 1000) }
         switch counts {
-        case let .success((events, seq, agents, lost)):
+        case let .success((events, seq, agents, lost, footprint)):
             result.eventCount = events
+            result.logBytes = footprint.bytesOnDisk
+            result.oldestEvent = footprint.oldestEvent
             result.latestSeq = seq
             result.agentCount = agents
             result.agentsOwnedElsewhere = lost

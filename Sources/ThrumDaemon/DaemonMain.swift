@@ -79,7 +79,7 @@ public enum DaemonMain {
             notifier.extendStartTimeout(seconds: 3600)
         }
         do {
-            store = try EventStore(path: config.databasePath)
+            store = try EventStore(path: config.databasePath, retention: Retention(seconds: config.retention))
             store.quarantineBound = QuarantineBound(maxEvents: config.quarantineMaxEvents, maxBytes: config.quarantineMaxBytes,
                                                     keepWholeUpTo: config.maxEventSize)
         } catch {

@@ -32,6 +32,9 @@ struct DaemonService: Service {
         await withTaskGroup(of: Void.self) { background in
             if let sync = daemon.sync { background.addTask { await sync.run() } }
             background.addTask { await Heartbeats.run(daemon: daemon, notifier: notifier) }
+            if let retention = daemon.store.retention {
+                background.addTask { await RetentionPass(store: daemon.store, retention: retention, logger: logger).run() }
+            }
             try? await gracefulShutdown()
             logger.info("shutting down: finishing requests in flight", metadata: ["component": "control"])
             notifier.stopping()

@@ -101,6 +101,9 @@ enum OutputSchemas {
         "agent_count": JSONSchema.integer("Agents registered."),
         "store_problem": JSONSchema.string("What is wrong with its store, when something is."),
         "agents_owned_elsewhere": JSONSchema.array("Agents registered here that another daemon registered first and owns.", of: agent),
+        "log_bytes": JSONSchema.integer("The log's size on disk in bytes."),
+        "oldest_event": JSONSchema.string("The timestamp of the oldest event in the log."),
+        "retention_seconds": JSONSchema.integer("How long messages and sessions are kept (THRUM_RETENTION)."),
         "tailscale_sync": tailscaleSync,
-    ], optional: ["store_problem"])
+    ], optional: ["store_problem", "log_bytes", "oldest_event", "retention_seconds"])
 }

@@ -81,8 +81,13 @@ extension EventStore {
                 var result = ApplyResult()
                 var refused = quarantined
                 var inserted: [(event: Event, topic: EventTopic)] = []
+                let cutoff = retentionCutoffMS()
                 for prepared in events {
                     let event = prepared.event
+                    if Retention.isExpired(type: event.knownType, atMS: prepared.topic.atMS, cutoffMS: cutoff) {
+                        result.expired += 1
+                        continue
+                    }
                     switch try OriginCheck.check(event, localDaemon: localDaemon, in: connection) {
                     case .known:
                         result.skipped += 1
@@ -138,8 +143,11 @@ extension EventStore {
             var more = false
             var scanned = 0
             var lastSeq = afterSeq
-            try connection.forEachRow("SELECT \(EventRows.columns) FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-                                      [afterSeq, scanLimit + 1]) { (row) throws(StoreError) -> Bool in
+            // Expired events (THRUM_RETENTION) are never served, even before a pass removes them.
+            try connection.forEachRow("""
+                SELECT \(EventRows.columns) FROM events e
+                WHERE seq > ?1 AND NOT \(Retention.expiredCondition(cutoffParameter: 3)) ORDER BY seq LIMIT ?2
+                """, [afterSeq, scanLimit + 1, retentionCutoffMS()]) { (row) throws(StoreError) -> Bool in
                 guard page.count < limit, scanned < scanLimit else {
                     more = true
                     return false

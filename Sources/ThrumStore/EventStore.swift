@@ -12,9 +12,12 @@ public final class EventStore: Sendable {
     public let appliedMigrations: [AppliedMigration]
     /// The quarantine's caps, and how many entries they dropped since the store was opened.
     let quarantineState = Mutex((bound: QuarantineBound(), dropped: 0))
+    /// How long expiring events are kept; nil keeps everything.
+    public let retention: Retention?
 
     /// Opens or creates the store at `path`, sets its PRAGMAs and applies pending migrations.
-    public init(path: String) throws(StoreError) {
+    /// With a `retention`, expired events are neither applied nor served (`removeExpired` deletes them).
+    public init(path: String, retention: Retention? = nil) throws(StoreError) {
         let connection = try Connection(path: path)
         try Self.configure(connection)
         appliedMigrations = try Migrations.migrate(connection, to: Schema.migrations)
@@ -22,7 +25,13 @@ public final class EventStore: Sendable {
         // `try?`; confirm WAL (and the rest) here, so a store never stays out of WAL unnoticed.
         if appliedMigrations.contains(where: { $0.version > 1 }) { try Self.configure(connection) }
         self.path = path
+        self.retention = retention
         self.connection = Mutex(connection)
+    }
+
+    /// The `at_ms` before which an expiring event is outside the window now; `Int64.min` without retention.
+    func retentionCutoffMS() -> Int64 {
+        retention?.cutoffMS() ?? .min
     }
 
     /// True when opening the store at `path` will run a migration that rewrites the whole log

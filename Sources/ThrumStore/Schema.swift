@@ -138,6 +138,10 @@ enum Schema {
                     """)
                 try Projector.rederiveAll(in: connection)
             }),
+        Migration(version: 3, sql: """
+            -- Retention (THRUM_RETENTION) finds the oldest events by time, and status shows the oldest one.
+            CREATE INDEX events_by_time ON events(at_ms);
+            """),
     ]
 
     /// The projection tables in a fixed order, with the columns that order their rows,

@@ -21,6 +21,8 @@ public struct ApplyResult: Sendable, Equatable {
     public var applied: [StoredEvent]
     /// Events already in the log (by `event_id`), left alone.
     public var skipped: Int
+    /// Events older than the retention window (THRUM_RETENTION), left out of the log.
+    public var expired = 0
     /// Rejected events recorded in `quarantined_events`: the caller's and those the log refused.
     public var quarantined: [QuarantinedEvent]
     /// Applied events that have no effect: their origin does not own the agent they act as.

@@ -12,6 +12,9 @@ struct StatusCommand: AsyncParsableCommand {
         print("Daemon: \(status.daemonID) (thrum \(status.version)) on \(status.hostname), up \(Ago.format(seconds: status.uptimeSeconds))")
         print("  State: \(status.stateDirectory)  Socket: \(status.socket)")
         print("  Events: \(status.eventCount)  Agents: \(status.agentCount)")
+        let oldest = status.oldestEvent.map { "oldest event \($0) (\(Ago.since($0)))" } ?? "no events"
+        let kept = status.retentionSeconds.map { "kept for \(Ago.format(seconds: $0))" } ?? "kept forever (THRUM_RETENTION=0)"
+        if let bytes = status.logBytes { print("  Log: \(ByteCount.format(bytes)) on disk, \(oldest); \(kept)") }
         if let problem = status.storeProblem { print("  Store problem: \(problem)") }
         for agent in status.agentsOwnedElsewhere {
             print("  Agent \(agent.name) was registered here but belongs to \(agent.originDaemon)\(agent.host.map { " on \($0)" } ?? ""), "

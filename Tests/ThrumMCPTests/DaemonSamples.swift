@@ -23,7 +23,7 @@ enum DaemonSamples {
         """
     static let fullStatus = """
         {"daemon_id":"dmn_a","version":"1.0.0","hostname":"laptop","uptime_seconds":60,"state_dir":"/var/lib/thrum",
-         "socket":"/run/thrum/thrum.sock","event_count":12,"latest_seq":12,"agent_count":2,"store_problem":"disk full",
+         "socket":"/run/thrum/thrum.sock","event_count":12,"latest_seq":12,"agent_count":2,"store_problem":"disk full","log_bytes":1048576,"oldest_event":"2025-11-01T00:00:00.000Z","retention_seconds":2592000,
          "agents_owned_elsewhere":[\(fullAgent)],
          "tailscale_sync":{"enabled":true,"hostname":"laptop","peer_count":1,"peers":[\(fullPeer)],
            "last_sync":"2025-11-25T10:00:00.000Z","listening":"100.64.0.1:7483","registry_problem":"unreadable"}}

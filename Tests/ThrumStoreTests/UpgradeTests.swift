@@ -43,7 +43,7 @@ struct UpgradeTests {
 
         #expect(EventStore.upgradeRewritesLog(path: oldPath), "the daemon can tell systemd a long start is coming")
         let upgraded = try EventStore(path: oldPath)
-        #expect(upgraded.appliedMigrations.map(\.version) == [2])
+        #expect(upgraded.appliedMigrations.map(\.version) == [2, 3])
         #expect(!EventStore.upgradeRewritesLog(path: oldPath))
         let mode = try upgraded.withConnection { (connection) throws(StoreError) -> String? in
             try connection.queryFirst("PRAGMA journal_mode") { $0.string(0) }

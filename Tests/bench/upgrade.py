@@ -66,31 +66,38 @@ def event_rows(count, rng):
     return rows
 
 
+def build_schema1_store(root, count):
+    """A state folder under `root` whose store is at schema 1 and holds `count` events of
+    `event_rows` (timestamps from June 2025). Returns the daemon's environment and the rows."""
+    state = os.path.join(root, "state")
+    env = dict(os.environ, THRUM_STATE_DIR=state, THRUM_SOCKET=os.path.join(root, "thrum.sock"),
+               THRUM_CONFIG=os.path.join(root, "none.env"), THRUM_LOG="stderr")
+    # The daemon makes a current store; it is taken back to schema 1, as an older thrum left it.
+    os.makedirs(state, mode=0o700, exist_ok=True)
+    daemon = subprocess.Popen([THRUM, "daemon", "start"], env=env, stderr=subprocess.DEVNULL)
+    while not os.path.exists(env["THRUM_SOCKET"]):
+        time.sleep(0.01)
+    daemon.terminate()
+    daemon.wait(timeout=30)
+    db = sqlite3.connect(os.path.join(state, "thrum.db"))
+    db.executescript("""
+        DROP TABLE agent_owners; DROP TABLE origin_frontier; DROP TABLE log_counters;
+        DROP INDEX events_by_subject; DROP INDEX events_by_actor; DROP INDEX events_by_time;
+        ALTER TABLE events DROP COLUMN subject; ALTER TABLE events DROP COLUMN actor;
+        ALTER TABLE events DROP COLUMN at_ms; PRAGMA user_version = 1;
+    """)
+    rows = event_rows(count, random.Random(7))
+    db.executemany("""INSERT INTO events (event_id, type, timestamp, origin_daemon, origin_key, sequence, data,
+                      signature, received_from, received_at) VALUES (?,?,?,?,?,?,?,?,?,?)""", rows)
+    db.commit()
+    db.close()
+    return env, rows
+
+
 def main():
     root = tempfile.mkdtemp(prefix="thrum-bench-upgrade-")
     try:
-        state = os.path.join(root, "state")
-        env = dict(os.environ, THRUM_STATE_DIR=state, THRUM_SOCKET=os.path.join(root, "thrum.sock"),
-                   THRUM_CONFIG=os.path.join(root, "none.env"), THRUM_LOG="stderr")
-        # The daemon makes a current store; it is taken back to schema 1, as an older thrum left it.
-        os.makedirs(state, mode=0o700, exist_ok=True)
-        daemon = subprocess.Popen([THRUM, "daemon", "start"], env=env, stderr=subprocess.DEVNULL)
-        while not os.path.exists(env["THRUM_SOCKET"]):
-            time.sleep(0.01)
-        daemon.terminate()
-        daemon.wait(timeout=30)
-        db = sqlite3.connect(os.path.join(state, "thrum.db"))
-        db.executescript("""
-            DROP TABLE agent_owners; DROP TABLE origin_frontier; DROP TABLE log_counters;
-            DROP INDEX events_by_subject; DROP INDEX events_by_actor;
-            ALTER TABLE events DROP COLUMN subject; ALTER TABLE events DROP COLUMN actor;
-            ALTER TABLE events DROP COLUMN at_ms; PRAGMA user_version = 1;
-        """)
-        rows = event_rows(EVENTS, random.Random(7))
-        db.executemany("""INSERT INTO events (event_id, type, timestamp, origin_daemon, origin_key, sequence, data,
-                          signature, received_from, received_at) VALUES (?,?,?,?,?,?,?,?,?,?)""", rows)
-        db.commit()
-        db.close()
+        env, rows = build_schema1_store(root, EVENTS)
 
         log_path = os.path.join(root, "daemon.log")
         begin = time.perf_counter()

@@ -1,0 +1,61 @@
+import FoundationEssentials
+import Logging
+import NIOPosix
+import ThrumCore
+import ThrumStore
+
+/// Removes expired events (THRUM_RETENTION) from the log and the projections: at start,
+/// then every `interval`. Each batch is one short store transaction run on a thread of its
+/// own, so writers and sync wait at most one batch, and the cooperative pool never waits.
+struct RetentionPass {
+    /// Events removed per transaction: a writer waits at most about this many deletes.
+    static let batchSize = 250
+
+    let store: EventStore
+    let retention: Retention
+    let logger: Logger
+
+    /// How often a pass runs: a tenth of the window, between 1 second and 10 minutes.
+    var interval: Duration {
+        .milliseconds(min(max(retention.windowMS / 10, 1000), 600_000))
+    }
+
+    /// Runs passes until cancelled.
+    func run() async {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        defer { pool.shutdownGracefully { _ in } }
+        while !Task.isCancelled {
+            do {
+                try await pass(on: pool)
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("[retention] removing expired events failed: \(error); the next pass tries again in \(interval)",
+                              metadata: ["component": "retention"])
+            }
+            guard (try? await Task.sleep(for: interval)) != nil else { return }
+        }
+    }
+
+    /// Removes every event expired now, batch after batch. Returns how many it removed.
+    @discardableResult
+    func pass(on pool: NIOThreadPool) async throws -> Int {
+        let cutoff = retention.cutoffMS()
+        let started = ContinuousClock.now
+        var removed = 0
+        while true {
+            try Task.checkCancellation()
+            let store = self.store
+            let batch = try await pool.runIfActive { try store.removeExpired(before: cutoff, limit: Self.batchSize) }
+            removed += batch
+            if batch < Self.batchSize { break }
+        }
+        if removed > 0 {
+            let cutoffText = Timestamp.format(Date(timeIntervalSince1970: Double(cutoff) / 1000))
+            logger.info("[retention] removed \(removed) events older than \(cutoffText) in \(ContinuousClock.now - started)",
+                        metadata: ["component": "retention", "removed": "\(removed)"])
+        }
+        return removed
+    }
+}
