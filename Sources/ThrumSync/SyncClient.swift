@@ -138,7 +138,7 @@ public struct SyncClient: Sendable {
             proofs.proved(peerID, at: "\(endpoint)")
         }
         // Pages are pipelined: while one page is applied (serial, on the store), the next one
-        // is already fetched and its signatures are checked on the other cores.
+        // is fetched and its signatures are checked on the other cores.
         var fetched = try await fetchPage(connection, afterSeq: report.checkpoint, peerID: peerID, endpoint: endpoint)
         var verdicts = await ParallelValidation.validate(fetched.page, with: validator)
         while true {
@@ -160,39 +160,53 @@ public struct SyncClient: Sendable {
             guard !page.moreAvailable || page.nextSeq > params.afterSeq else {
                 throw SyncPullError.protocolViolation("more_available without progress at seq \(page.nextSeq)")
             }
-            let following = page.moreAvailable
-                ? try await fetchPage(connection, afterSeq: page.nextSeq, peerID: peerID, endpoint: endpoint) : nil
-            async let followingVerdicts = validate(following?.page)
-            if !page.events.isEmpty || page.nextSeq != params.afterSeq {
-                let result = try apply(page, verdicts: verdicts, from: peerID)
+            // Read before the apply takes the store: the next request must not wait for it.
+            let held = page.moreAvailable ? try versionVector() : [:]
+            let needsApply = !page.events.isEmpty || page.nextSeq != params.afterSeq
+            let pageVerdicts = verdicts
+            async let applying = needsApply ? apply(page, verdicts: pageVerdicts, from: peerID) : nil
+            let ahead: Result<(PagedRequest, [Result<PreparedEvent, ValidationFailure>])?, any Error>
+            do {
+                if page.moreAvailable {
+                    let next = try await fetchPage(connection, afterSeq: page.nextSeq, have: held, peerID: peerID,
+                                                   endpoint: endpoint)
+                    ahead = .success((next, await ParallelValidation.validate(next.page, with: validator)))
+                } else {
+                    ahead = .success(nil)
+                }
+            } catch {
+                ahead = .failure(error)
+            }
+            // Whatever became of the next page, this one's outcome is counted.
+            if let result = try await applying {
                 report.applied += result.applied.count
                 report.skipped += result.skipped
                 report.quarantined += result.quarantined.count
                 report.checkpoint = page.nextSeq
                 if !result.applied.isEmpty { onApplied(result.applied, report.peersOfPeer) }
             }
-            guard let following, let next = await followingVerdicts else { return }
-            (fetched, verdicts) = (following, next)
+            guard let next = try ahead.get() else { return }
+            (fetched, verdicts) = next
         }
     }
 
-    private func validate(_ page: PulledPage?) async -> [Result<PreparedEvent, ValidationFailure>]? {
-        guard let page else { return nil }
-        return await ParallelValidation.validate(page, with: validator)
+    /// One `sync.pull` request and the page that answered it.
+    typealias PagedRequest = (params: PullParams, page: PulledPage)
+
+    private func versionVector() throws(SyncPullError) -> VersionVector {
+        do {
+            return try store.versionVector()
+        } catch {
+            throw .store("\(error)")
+        }
     }
 
     /// Asks for the page after `afterSeq`, saying what this daemon already holds, and checks
     /// the page comes from `peerID`.
-    private func fetchPage(_ connection: LineRPCConnection, afterSeq: Int64, peerID: String,
-                           endpoint: RPCEndpoint) async throws -> (params: PullParams, page: PulledPage) {
+    private func fetchPage(_ connection: LineRPCConnection, afterSeq: Int64, have: VersionVector? = nil, peerID: String,
+                           endpoint: RPCEndpoint) async throws -> PagedRequest {
         try Task.checkCancellation()
-        let vector: VersionVector
-        do {
-            vector = try store.versionVector()
-        } catch {
-            throw SyncPullError.store("\(error)")
-        }
-        let params = PullParams(afterSeq: afterSeq, limit: pageLimit, have: vector)
+        let params = PullParams(afterSeq: afterSeq, limit: pageLimit, have: try have ?? versionVector())
         let timeout = self.timeout
         let page = try await honouringRetryAfter { () async throws(RPCClientError) -> PulledPage in
             try PulledPage.read(answer: try await connection.answerLine(SyncMethod.pull.rawValue, params, timeout: timeout))
