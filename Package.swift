@@ -32,7 +32,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "ThrumStore",
-            dependencies: ["ThrumCore", "CSQLite"],
+            dependencies: ["ThrumCore", "CSQLite", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict),
         .target(
             name: "ThrumRPC",

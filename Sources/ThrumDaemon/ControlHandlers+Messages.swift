@@ -3,81 +3,88 @@ import ThrumRPC
 import ThrumStore
 
 extension ControlHandlers {
-    func send(_ p: ControlParams.Send) throws -> ControlResults.Written {
-        let agent = try ownedAgent(p.agent)
-        let to = try recipient(p.to)
+    func send(_ p: ControlParams.Send) async throws -> ControlResults.Written {
+        let agent = try await ownedAgent(p.agent)
+        let to = try await recipient(p.to)
         let text = try InputRules.text(p.text, limit: daemon.config.maxMessageSize)
         if let thread = p.threadID { _ = try InputRules.identifier(thread, prefix: "", kind: "thread") }
         let messageID = EventIDs.next(prefix: "msg_")
         let payload = MessageCreated(messageID: messageID, from: agent, to: to, text: text, threadID: p.threadID, replyTo: nil)
-        let stored = try write(.messageCreate, payload, agent: agent)
+        let stored = try await write(.messageCreate, payload, agent: agent)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, messageID: messageID)
     }
 
     /// A reply goes back to the sender of the message (or to its group or
     /// @everyone when it was sent there), in the same thread.
-    func reply(_ p: ControlParams.Reply) throws -> ControlResults.Written {
-        let agent = try ownedAgent(p.agent)
-        let parent = try existingMessage(p.messageID)
+    func reply(_ p: ControlParams.Reply) async throws -> ControlResults.Written {
+        let agent = try await ownedAgent(p.agent)
+        let parent = try await existingMessage(p.messageID)
         let text = try InputRules.text(p.text, limit: daemon.config.maxMessageSize)
         let to = parent.to == "@\(agent)" ? "@\(parent.from)" : parent.to
         let messageID = EventIDs.next(prefix: "msg_")
         let payload = MessageCreated(messageID: messageID, from: agent, to: to, text: text,
                                      threadID: parent.threadID ?? parent.messageID, replyTo: parent.messageID)
-        let stored = try write(.threadReply, payload, agent: agent)
+        let stored = try await write(.threadReply, payload, agent: agent)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, messageID: messageID)
     }
 
-    func inbox(_ p: ControlParams.Inbox) throws -> MessageList {
-        let agent = try registeredAgent(p.agent)
+    func inbox(_ p: ControlParams.Inbox) async throws -> MessageList {
+        let agent = try await registeredAgent(p.agent)
         let limit = min(max(p.limit ?? 100, 1), 1000)
-        let messages = try store.inbox(agent: agent, unreadOnly: p.unreadOnly ?? false, limit: limit)
+        let unreadOnly = p.unreadOnly ?? false
+        let messages = try await reading { try $0.inbox(agent: agent, unreadOnly: unreadOnly, limit: limit) }
         if p.markRead == true {
-            for message in messages { _ = try store.markRead(agent: agent, messageID: message.messageID) }
+            try await daemon.store.write { store in
+                for message in messages { _ = try store.markRead(agent: agent, messageID: message.messageID) }
+            }
         }
         return MessageList(messages: messages)
     }
 
-    func read(_ p: ControlParams.MessageRef) throws -> MessageRecord {
-        let agent = try registeredAgent(p.agent)
-        let message = try existingMessage(p.messageID)
-        _ = try store.markRead(agent: agent, messageID: message.messageID)
-        return try store.message(id: message.messageID, readBy: agent) ?? message
+    func read(_ p: ControlParams.MessageRef) async throws -> MessageRecord {
+        let agent = try await registeredAgent(p.agent)
+        let message = try await existingMessage(p.messageID)
+        return try await daemon.store.write { store in
+            _ = try store.markRead(agent: agent, messageID: message.messageID)
+            return try store.message(id: message.messageID, readBy: agent) ?? message
+        }
     }
 
-    func edit(_ p: ControlParams.Edit) throws -> ControlResults.Written {
-        let agent = try ownedAgent(p.agent)
-        let message = try existingMessage(p.messageID)
+    func edit(_ p: ControlParams.Edit) async throws -> ControlResults.Written {
+        let agent = try await ownedAgent(p.agent)
+        let message = try await existingMessage(p.messageID)
         guard message.from == agent else {
             throw RPCError.application("only the author (\(message.from)) can edit \(message.messageID)")
         }
         let text = try InputRules.text(p.text, limit: daemon.config.maxMessageSize)
-        let stored = try write(.messageEdit, MessageEdited(messageID: message.messageID, agent: agent, text: text), agent: agent)
+        let stored = try await write(.messageEdit, MessageEdited(messageID: message.messageID, agent: agent, text: text), agent: agent)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, messageID: message.messageID)
     }
 
-    func delete(_ p: ControlParams.MessageRef) throws -> ControlResults.Written {
-        let agent = try ownedAgent(p.agent)
-        let message = try existingMessage(p.messageID)
+    func delete(_ p: ControlParams.MessageRef) async throws -> ControlResults.Written {
+        let agent = try await ownedAgent(p.agent)
+        let message = try await existingMessage(p.messageID)
         guard message.from == agent else {
             throw RPCError.application("only the author (\(message.from)) can delete \(message.messageID)")
         }
-        let stored = try write(.messageDelete, MessageDeleted(messageID: message.messageID, agent: agent), agent: agent)
+        let stored = try await write(.messageDelete, MessageDeleted(messageID: message.messageID, agent: agent), agent: agent)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, messageID: message.messageID)
     }
 
     /// Returns the oldest unread message for the agent (and marks it read), as
     /// soon as there is one: a loop of `thrum wait` sees every message once, in order.
     func wait(_ p: ControlParams.Wait) async throws -> WaitResult {
-        let agent = try registeredAgent(p.agent)
+        let agent = try await registeredAgent(p.agent)
         guard p.timeoutMilliseconds >= 0 else { throw RPCError.invalidParams("timeout_ms must be 0 or more") }
         let deadline = ContinuousClock.now + .milliseconds(min(p.timeoutMilliseconds, 86_400_000))
         while true {
             let seen = daemon.messages.generation
-            if let message = try store.oldestUnread(agent: agent) {
+            let next = try await daemon.store.write { store -> MessageRecord? in
+                guard let message = try store.oldestUnread(agent: agent) else { return nil }
                 _ = try store.markRead(agent: agent, messageID: message.messageID)
-                return WaitResult(message: try store.message(id: message.messageID, readBy: agent) ?? message, timedOut: false)
+                return try store.message(id: message.messageID, readBy: agent) ?? message
             }
+            if let next { return WaitResult(message: next, timedOut: false) }
             let remaining = deadline - .now
             guard remaining > .zero, await daemon.messages.wait(since: seen, timeout: remaining) else {
                 return WaitResult(message: nil, timedOut: true)
@@ -85,20 +92,20 @@ extension ControlHandlers {
         }
     }
 
-    private func recipient(_ to: String) throws -> String {
+    private func recipient(_ to: String) async throws -> String {
         guard to.hasPrefix("@") else {
             throw RPCError.invalidParams("recipient \"\(to.prefix(80))\" must start with @: @AGENT, @GROUP or @everyone")
         }
         let name = try InputRules.name(String(to.dropFirst()), kind: "recipient")
         if name == "everyone" { return to }
-        if try store.agent(named: name) != nil { return to }
-        if try store.groups().contains(where: { $0.name == name }) { return to }
+        if try await reading({ try $0.agent(named: name) }) != nil { return to }
+        if try await reading({ try $0.groups() }).contains(where: { $0.name == name }) { return to }
         throw RPCError.notFound("no agent or group named \"\(name)\"; see: thrum agent list, thrum group list")
     }
 
-    private func existingMessage(_ id: String) throws -> MessageRecord {
+    private func existingMessage(_ id: String) async throws -> MessageRecord {
         let id = try InputRules.identifier(id, prefix: "msg_", kind: "message")
-        guard let message = try store.message(id: id), !message.deleted else {
+        guard let message = try await reading({ try $0.message(id: id) }), !message.deleted else {
             throw RPCError.notFound("no message \(id); see: thrum inbox")
         }
         return message

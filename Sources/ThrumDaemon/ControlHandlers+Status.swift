@@ -8,25 +8,32 @@ extension ControlHandlers {
                                 fingerprint: daemon.identity.fingerprint, keyPath: daemon.config.identityKeyPath)
     }
 
-    func health() throws -> ControlResults.Health {
-        ControlResults.Health(status: "ok", daemonID: daemon.identity.daemonID, version: ThrumVersion.current,
+    func health() async throws -> ControlResults.Health {
+        let (count, latest) = try await reading { (try $0.eventCount(), try $0.latestSeq()) }
+        return ControlResults.Health(status: "ok", daemonID: daemon.identity.daemonID, version: ThrumVersion.current,
                               uptimeSeconds: Int((ContinuousClock.now - daemon.startedAt).components.seconds),
-                              eventCount: try store.eventCount(), latestSeq: try store.latestSeq(),
+                              eventCount: count, latestSeq: latest,
                               tailscaleSync: syncSummary(), syncTraffic: daemon.sync?.traffic())
     }
 
-    func status() -> StatusResult {
+    func status() async -> StatusResult {
         // Status must answer even when the store is unhappy, so a person can see why.
-        let counts = Result {
-            (try store.eventCount(), try store.latestSeq(), try store.agents().count,
-             try store.agentsLost(by: daemon.identity.daemonID), try store.footprint())
+        let localDaemon = daemon.identity.daemonID
+        let counts: Result<(Int, Int64, Int, [AgentRecord], LogFootprint), any Error>
+        do {
+            counts = .success(try await reading { store in
+                (try store.eventCount(), try store.latestSeq(), try store.agents().count,
+                 try store.agentsLost(by: localDaemon), try store.footprint())
+            })
+        } catch {
+            counts = .failure(error)
         }
         var result = StatusResult(daemonID: daemon.identity.daemonID, version: ThrumVersion.current, hostname: daemon.hostname,
                                   uptimeSeconds: Int((ContinuousClock.now - daemon.startedAt).components.seconds),
                                   stateDirectory: daemon.config.stateDirectory, socket: daemon.config.socketPath,
                                   eventCount: 0, latestSeq: 0, agentCount: 0, storeProblem: nil,
                                   tailscaleSync: syncSummary())
-        result.retentionSeconds = daemon.store.retention.map { Int($0.windowMS / 1000) }
+        result.retentionSeconds = daemon.store.writer.retention.map { Int($0.windowMS / 1000) }
         switch counts {
         case let .success((events, seq, agents, lost, footprint)):
             result.eventCount = events
@@ -81,11 +88,12 @@ extension ControlHandlers {
         return try requireSync().removePeer(p.peer)
     }
 
-    func quarantine(_ p: ControlParams.Quarantine) throws -> QuarantineList {
-        QuarantineList(events: try store.quarantined(peer: p.peer), dropped: store.quarantineDropped)
+    func quarantine(_ p: ControlParams.Quarantine) async throws -> QuarantineList {
+        QuarantineList(events: try await reading { try $0.quarantined(peer: p.peer) }, dropped: daemon.store.writer.quarantineDropped)
     }
 
-    func conflicts(_ p: ControlParams.Conflicts) throws -> ConflictList {
-        ConflictList(conflicts: try store.conflicts(limit: min(max(p.limit ?? 100, 1), 1000)))
+    func conflicts(_ p: ControlParams.Conflicts) async throws -> ConflictList {
+        let limit = min(max(p.limit ?? 100, 1), 1000)
+        return ConflictList(conflicts: try await reading { try $0.conflicts(limit: limit) })
     }
 }

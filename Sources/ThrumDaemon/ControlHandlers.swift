@@ -8,25 +8,28 @@ struct ControlHandlers {
     let daemon: Daemon
     let caller: String
 
-    var store: EventStore { daemon.store }
+    /// Runs `body` on the store's reader thread (the last commit; writes go through `daemon.store.write`).
+    func reading<T: Sendable>(_ body: @escaping @Sendable (EventStore) throws -> T) async throws -> T {
+        try await daemon.store.read(body)
+    }
 
     /// An agent to read for: a valid name that is registered (and not deregistered) on any daemon.
     /// Reading writes no event, so it needs no ownership.
-    func registeredAgent(_ name: String) throws -> String {
-        try registration(name).name
+    func registeredAgent(_ name: String) async throws -> String {
+        try await registration(name).name
     }
 
     /// The acting agent: a registered name that this daemon owns (it registered it first, see
     /// DESIGN §5). Only the owner's events take effect, so any other daemon is refused here.
-    func ownedAgent(_ name: String) throws -> String {
-        let agent = try registration(name)
+    func ownedAgent(_ name: String) async throws -> String {
+        let agent = try await registration(name)
         try refuseIfOwnedElsewhere(agent)
         return agent.name
     }
 
-    private func registration(_ name: String) throws -> AgentRecord {
+    private func registration(_ name: String) async throws -> AgentRecord {
         let name = try InputRules.name(name, kind: "agent")
-        guard let agent = try store.agent(named: name), !agent.deregistered else {
+        guard let agent = try await reading({ try $0.agent(named: name) }), !agent.deregistered else {
             throw RPCError.notFound("agent \"\(name)\" is not registered; run: thrum agent register \(name)")
         }
         return agent
@@ -41,54 +44,54 @@ struct ControlHandlers {
                 + "Register another name here (thrum agent register NAME), or use the agent on that host")
     }
 
-    func write(_ type: EventType, _ payload: some Encodable, agent: String) throws -> StoredEvent {
-        try daemon.write(type, payload, by: "agent \(agent) (\(caller))")
+    func write(_ type: EventType, _ payload: some Encodable, agent: String) async throws -> StoredEvent {
+        try await daemon.write(type, payload, by: "agent \(agent) (\(caller))")
     }
 
     // MARK: agents and sessions
 
-    func register(_ p: ControlParams.Register) throws -> ControlResults.Written {
+    func register(_ p: ControlParams.Register) async throws -> ControlResults.Written {
         let name = try InputRules.name(p.agent, kind: "agent")
         if let role = p.role, role.utf8.count > 256 { throw RPCError.invalidParams("role is longer than 256 bytes") }
-        if let existing = try store.agent(named: name) { try refuseIfOwnedElsewhere(existing) }
-        let stored = try write(.agentRegister, AgentRegistered(agent: name, role: p.role, host: daemon.hostname), agent: name)
+        if let existing = try await reading({ try $0.agent(named: name) }) { try refuseIfOwnedElsewhere(existing) }
+        let stored = try await write(.agentRegister, AgentRegistered(agent: name, role: p.role, host: daemon.hostname), agent: name)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq)
     }
 
-    func deregister(_ p: ControlParams.Agent) throws -> ControlResults.Written {
-        let name = try ownedAgent(p.agent)
-        let stored = try write(.agentDeregister, AgentDeregistered(agent: name), agent: name)
+    func deregister(_ p: ControlParams.Agent) async throws -> ControlResults.Written {
+        let name = try await ownedAgent(p.agent)
+        let stored = try await write(.agentDeregister, AgentDeregistered(agent: name), agent: name)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq)
     }
 
-    func agents() throws -> AgentList {
-        AgentList(agents: try store.agents())
+    func agents() async throws -> AgentList {
+        AgentList(agents: try await reading { try $0.agents() })
     }
 
-    func startSession(_ p: ControlParams.SessionStart) throws -> ControlResults.Written {
-        let agent = try ownedAgent(p.agent)
+    func startSession(_ p: ControlParams.SessionStart) async throws -> ControlResults.Written {
+        let agent = try await ownedAgent(p.agent)
         if let intent = p.intent, intent.utf8.count > 4096 { throw RPCError.invalidParams("intent is longer than 4096 bytes") }
         let sessionID = EventIDs.next(prefix: "ses_")
-        let stored = try write(.sessionStart, SessionChange(sessionID: sessionID, agent: agent, intent: p.intent), agent: agent)
+        let stored = try await write(.sessionStart, SessionChange(sessionID: sessionID, agent: agent, intent: p.intent), agent: agent)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, sessionID: sessionID)
     }
 
-    func endSession(_ p: ControlParams.Agent) throws -> ControlResults.Written {
-        let agent = try ownedAgent(p.agent)
-        let session = try activeSession(agent)
-        let stored = try write(.sessionEnd, SessionChange(sessionID: session, agent: agent), agent: agent)
+    func endSession(_ p: ControlParams.Agent) async throws -> ControlResults.Written {
+        let agent = try await ownedAgent(p.agent)
+        let session = try await activeSession(agent)
+        let stored = try await write(.sessionEnd, SessionChange(sessionID: session, agent: agent), agent: agent)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, sessionID: session)
     }
 
-    func heartbeat(_ p: ControlParams.Agent) throws -> ControlResults.Written {
-        let agent = try ownedAgent(p.agent)
-        let session = try activeSession(agent)
-        let stored = try write(.sessionHeartbeat, SessionChange(sessionID: session, agent: agent), agent: agent)
+    func heartbeat(_ p: ControlParams.Agent) async throws -> ControlResults.Written {
+        let agent = try await ownedAgent(p.agent)
+        let session = try await activeSession(agent)
+        let stored = try await write(.sessionHeartbeat, SessionChange(sessionID: session, agent: agent), agent: agent)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, sessionID: session)
     }
 
-    private func activeSession(_ agent: String) throws -> String {
-        guard let session = try store.activeSession(agent: agent) else {
+    private func activeSession(_ agent: String) async throws -> String {
+        guard let session = try await reading({ try $0.activeSession(agent: agent) }) else {
             throw RPCError.notFound("agent \"\(agent)\" has no active session; run: thrum session start")
         }
         return session.sessionID
@@ -96,14 +99,14 @@ struct ControlHandlers {
 
     // MARK: groups
 
-    func group(_ type: EventType, _ p: ControlParams.Group) throws -> ControlResults.Written {
-        let agent = try ownedAgent(p.agent)
+    func group(_ type: EventType, _ p: ControlParams.Group) async throws -> ControlResults.Written {
+        let agent = try await ownedAgent(p.agent)
         let group = try InputRules.name(p.group, kind: "group")
-        let existing = try store.groups().first { $0.name == group }
+        let existing = try await reading { try $0.groups() }.first { $0.name == group }
         switch type {
         case .groupCreate:
             if existing != nil { throw RPCError.application("group \"\(group)\" already exists; join it with: thrum group join \(group)") }
-            if try store.agent(named: group) != nil {
+            if try await reading({ try $0.agent(named: group) }) != nil {
                 throw RPCError.application("\"\(group)\" is already an agent's name; pick another group name")
             }
         case .groupJoin, .groupLeave:
@@ -114,11 +117,11 @@ struct ControlHandlers {
         default:
             break
         }
-        let stored = try write(type, GroupChange(group: group, agent: agent), agent: agent)
+        let stored = try await write(type, GroupChange(group: group, agent: agent), agent: agent)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq)
     }
 
-    func groups() throws -> GroupList {
-        GroupList(groups: try store.groups())
+    func groups() async throws -> GroupList {
+        GroupList(groups: try await reading { try $0.groups() })
     }
 }

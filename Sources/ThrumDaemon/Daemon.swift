@@ -10,7 +10,7 @@ import ThrumSystem
 final class Daemon: Sendable {
     let config: ThrumConfig
     let identity: DaemonIdentity
-    let store: EventStore
+    let store: StoreThreads
     let logger: Logger
     let startedAt: ContinuousClock.Instant
     let hostname: String
@@ -22,7 +22,7 @@ final class Daemon: Sendable {
     /// Large request lines of both listeners are parsed one at a time.
     let largeRequests = LargeRequestGate()
 
-    init(config: ThrumConfig, identity: DaemonIdentity, store: EventStore, logger: Logger, hostname: String,
+    init(config: ThrumConfig, identity: DaemonIdentity, store: StoreThreads, logger: Logger, hostname: String,
          messages: ChangeSignal, sync: (any SyncControl)?) {
         self.messages = messages
         self.config = config
@@ -37,11 +37,12 @@ final class Daemon: Sendable {
 
     /// Appends one event of this daemon, signed, in one transaction with its
     /// projections; then wakes waiters and tells peers. `who` goes in the log line.
-    func write(_ type: EventType, _ payload: some Encodable, by who: String) throws -> StoredEvent {
+    func write(_ type: EventType, _ payload: some Encodable, by who: String) async throws -> StoredEvent {
         let data = PayloadJSON.encode(payload)
-        let stored = try store.appendLocal(originDaemon: identity.daemonID) { sequence in
+        let identity = self.identity
+        let stored = try await store.append(LocalWrite(originDaemon: identity.daemonID) { sequence in
             identity.makeEvent(type: type, data: data, sequence: sequence)
-        }
+        })
         var meta: Logger.Metadata = ["component": "control", "event_id": "\(stored.event.eventID)"]
         meta["seq"] = "\(stored.seq)"
         logger.info("control: \(type.rawValue) \(stored.event.eventID) written for \(who)", metadata: meta)

@@ -92,11 +92,18 @@ public enum DaemonMain {
             let what = migration.version == 2 ? " (projections re-derived from the event log under the order-independent rules)" : ""
             logger.notice("store: upgraded \(config.databasePath) to schema \(migration.version) in \(milliseconds) ms\(what)")
         }
+        let threads: StoreThreads
+        do {
+            threads = try StoreThreads(store: store)
+        } catch {
+            throw StartupError(message: "cannot open a reader of the event store \(config.databasePath): \(error)",
+                               exitCode: ExitCode.failure, component: nil)
+        }
         let messages = ChangeSignal()
         let sync = config.tailscaleEnabled
-            ? try SyncWiring.make(config: config, identity: identity, store: store, logger: logger, messages: messages)
+            ? try SyncWiring.make(config: config, identity: identity, store: threads, logger: logger, messages: messages)
             : nil
-        return Daemon(config: config, identity: identity, store: store, logger: logger,
+        return Daemon(config: config, identity: identity, store: threads, logger: logger,
                       hostname: config.tailscaleHostname ?? HostName.current(), messages: messages, sync: sync)
     }
 }

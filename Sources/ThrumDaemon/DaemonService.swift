@@ -27,12 +27,12 @@ struct DaemonService: Service {
         }
         logger.info("control: listening on \(control.target)", metadata: ["component": "control"])
         notifier.ready()
-        notifier.status(StatusLine.make(daemon))
+        notifier.status(await StatusLine.make(daemon))
 
         await withTaskGroup(of: Void.self) { background in
             if let sync = daemon.sync { background.addTask { await sync.run() } }
             background.addTask { await Heartbeats.run(daemon: daemon, notifier: notifier) }
-            if let retention = daemon.store.retention {
+            if let retention = daemon.store.writer.retention {
                 background.addTask { await RetentionPass(store: daemon.store, retention: retention, logger: logger).run() }
             }
             try? await gracefulShutdown()
@@ -42,7 +42,7 @@ struct DaemonService: Service {
         }
         if let syncServer { await syncServer.shutdown() }
         await control.shutdown()
-        daemon.store.close()
+        await daemon.store.shutdown()
         logger.info("stopped", metadata: ["component": "control"])
     }
 }
@@ -60,7 +60,7 @@ enum Heartbeats {
             sinceStatus += tick
             if sinceStatus >= statusEvery {
                 sinceStatus = .zero
-                notifier.status(StatusLine.make(daemon))
+                notifier.status(await StatusLine.make(daemon))
             }
         }
     }
@@ -68,8 +68,8 @@ enum Heartbeats {
 
 enum StatusLine {
     /// What `systemctl status thrum` shows, e.g. "3 peers, last sync 30s ago; 2 agents".
-    static func make(_ daemon: Daemon) -> String {
-        let agents = (try? daemon.store.agents().count) ?? 0
+    static func make(_ daemon: Daemon) async -> String {
+        let agents = (try? await daemon.store.read { try $0.agents().count }) ?? 0
         let agentText = agents == 1 ? "1 agent" : "\(agents) agents"
         guard let sync = daemon.sync else { return "serving \(agentText) locally; Tailscale sync disabled" }
         let summary = sync.summary()

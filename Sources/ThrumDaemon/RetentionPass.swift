@@ -1,17 +1,16 @@
 import FoundationEssentials
 import Logging
-import NIOPosix
 import ThrumCore
 import ThrumStore
 
 /// Removes expired events (THRUM_RETENTION) from the log and the projections: at start,
-/// then every `interval`. Each batch is one short store transaction run on a thread of its
-/// own, so writers and sync wait at most one batch, and the cooperative pool never waits.
+/// then every `interval`. Each batch is one short transaction on the store's writer thread,
+/// queued behind whatever writes are already waiting, so a writer waits at most one batch.
 struct RetentionPass {
     /// Events removed per transaction: a writer waits at most about this many deletes.
     static let batchSize = 250
 
-    let store: EventStore
+    let store: StoreThreads
     let retention: Retention
     let logger: Logger
 
@@ -22,12 +21,9 @@ struct RetentionPass {
 
     /// Runs passes until cancelled.
     func run() async {
-        let pool = NIOThreadPool(numberOfThreads: 1)
-        pool.start()
-        defer { pool.shutdownGracefully { _ in } }
         while !Task.isCancelled {
             do {
-                try await pass(on: pool)
+                try await pass()
             } catch is CancellationError {
                 return
             } catch {
@@ -40,14 +36,13 @@ struct RetentionPass {
 
     /// Removes every event expired now, batch after batch. Returns how many it removed.
     @discardableResult
-    func pass(on pool: NIOThreadPool) async throws -> Int {
+    func pass() async throws -> Int {
         let cutoff = retention.cutoffMS()
         let started = ContinuousClock.now
         var removed = 0
         while true {
             try Task.checkCancellation()
-            let store = self.store
-            let batch = try await pool.runIfActive { try store.removeExpired(before: cutoff, limit: Self.batchSize) }
+            let batch = try await store.write { try $0.removeExpired(before: cutoff, limit: Self.batchSize) }
             removed += batch
             if batch < Self.batchSize { break }
         }

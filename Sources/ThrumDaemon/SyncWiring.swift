@@ -9,7 +9,7 @@ import ThrumTailscale
 /// Builds Tailscale sync for the daemon: the peer registry, the manager, and
 /// the sync port's service with its security gate.
 enum SyncWiring {
-    static func make(config: ThrumConfig, identity: DaemonIdentity, store: EventStore, logger: Logger,
+    static func make(config: ThrumConfig, identity: DaemonIdentity, store: StoreThreads, logger: Logger,
                      messages: ChangeSignal) throws -> (any SyncControl)? {
         let registry = PeerRegistry(path: config.peersPath)
         if let problem = registry.registryProblem {

@@ -5,43 +5,53 @@ extension EventStore {
     /// `originDaemon` is computed, `make` builds (and signs) the event for it, the event is
     /// inserted and the projections are updated. When this returns, the event is on disk.
     /// An error thrown by `make` is rethrown unchanged and nothing is written.
-    public func appendLocal(originDaemon: String, _ make: (Int64) throws -> Event) throws -> StoredEvent {
-        // The transaction only speaks StoreError, so `make`'s own error is kept aside,
-        // a placeholder rolls the transaction back, and the original is rethrown.
-        var makeFailure: (any Error)?
-        do {
-            return try withConnection { (connection) throws(StoreError) -> StoredEvent in
-                try connection.transaction { () throws(StoreError) -> StoredEvent in
-                    let operation = "appending a local event"
-                    let sequence = try Self.nextLocalSequence(originDaemon, in: connection)
-                    let event: Event
-                    do {
-                        event = try make(sequence)
-                    } catch {
-                        makeFailure = error
-                        throw StoreError(kind: .invalidArgument, message: "building the event failed", operation: operation)
-                    }
-                    guard event.originDaemon == originDaemon, event.sequence == sequence else {
-                        throw StoreError(kind: .invalidArgument,
-                                         message: "the event was built for \(event.originDaemon) sequence \(event.sequence), "
-                                            + "expected \(originDaemon) sequence \(sequence); this is a bug in thrum",
-                                         operation: operation)
-                    }
-                    let prepared = PreparedEvent(event)
-                    guard let seq = try EventRows.insert(prepared, receivedFrom: nil, receivedAt: Timestamp.now(),
-                                                         in: connection) else {
-                        throw StoreError(kind: .invalidArgument,
-                                         message: "event \(event.eventID) is already in the log; this is a bug in thrum",
-                                         operation: operation)
-                    }
-                    try LogIndex.advance(origins: [originDaemon], inserted: 1, in: connection)
-                    try Projector.project([(event, prepared.topic)], in: connection)
-                    return StoredEvent(seq: seq, event: event, receivedFrom: nil)
-                }
-            }
-        } catch {
-            throw makeFailure ?? error
+    public func appendLocal(originDaemon: String, _ make: @Sendable (Int64) throws -> Event) throws -> StoredEvent {
+        try withoutActuallyEscaping(make) { make in
+            try appendLocal([LocalWrite(originDaemon: originDaemon, make: make)])[0].get()
         }
+    }
+
+    /// Appends several local writes in one transaction, so one fsync covers them all (group
+    /// commit). Each write is its own savepoint: one that fails is rolled back alone and gets
+    /// its error, the others are written. When this returns, every success is on disk.
+    public func appendLocal(_ writes: [LocalWrite]) throws -> [Result<StoredEvent, any Error>] {
+        try withConnection { (connection) throws(StoreError) -> [Result<StoredEvent, any Error>] in
+            try connection.transaction { () throws(StoreError) -> [Result<StoredEvent, any Error>] in
+                var results: [Result<StoredEvent, any Error>] = []
+                for write in writes {
+                    try connection.execute("SAVEPOINT local_write")
+                    do {
+                        results.append(.success(try Self.append(write, in: connection)))
+                        try connection.execute("RELEASE local_write")
+                    } catch {
+                        try connection.execute("ROLLBACK TO local_write; RELEASE local_write")
+                        results.append(.failure(error))
+                    }
+                }
+                return results
+            }
+        }
+    }
+
+    private static func append(_ write: LocalWrite, in connection: Connection) throws -> StoredEvent {
+        let operation = "appending a local event"
+        let sequence = try nextLocalSequence(write.originDaemon, in: connection)
+        let event = try write.make(sequence)
+        guard event.originDaemon == write.originDaemon, event.sequence == sequence else {
+            throw StoreError(kind: .invalidArgument,
+                             message: "the event was built for \(event.originDaemon) sequence \(event.sequence), "
+                                + "expected \(write.originDaemon) sequence \(sequence); this is a bug in thrum",
+                             operation: operation)
+        }
+        let prepared = PreparedEvent(event)
+        guard let seq = try EventRows.insert(prepared, receivedFrom: nil, receivedAt: Timestamp.now(), in: connection) else {
+            throw StoreError(kind: .invalidArgument,
+                             message: "event \(event.eventID) is already in the log; this is a bug in thrum",
+                             operation: operation)
+        }
+        try LogIndex.advance(origins: [write.originDaemon], inserted: 1, in: connection)
+        try Projector.project([(event, prepared.topic)], in: connection)
+        return StoredEvent(seq: seq, event: event, receivedFrom: nil)
     }
 
     /// The sequence after the last one this daemon wrote itself. Only local writes count

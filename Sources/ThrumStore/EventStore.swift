@@ -29,6 +29,23 @@ public final class EventStore: Sendable {
         self.connection = Mutex(connection)
     }
 
+    /// A second connection to `writer`'s file for reads, on a thread of its own (`StoreThreads`):
+    /// in WAL mode it reads the last commit while the writer works, so a status or an inbox
+    /// never waits for a pulled page to be applied. It refuses to write (`query_only`).
+    public init(readerOf writer: EventStore) throws(StoreError) {
+        let connection = try Connection(path: writer.path, createIfMissing: false)
+        try connection.execute("PRAGMA busy_timeout = 5000")
+        try connection.execute("PRAGMA query_only = 1")
+        try connection.execute(Self.pageCache)
+        appliedMigrations = []
+        path = writer.path
+        retention = writer.retention
+        self.connection = Mutex(connection)
+    }
+
+    /// The page cache of each connection, in KiB (negative: SQLite's unit for a size).
+    static let pageCache = "PRAGMA cache_size = -16384"
+
     /// The `at_ms` before which an expiring event is outside the window now; `Int64.min` without retention.
     func retentionCutoffMS() -> Int64 {
         retention?.cutoffMS() ?? .min
@@ -68,6 +85,6 @@ public final class EventStore: Sendable {
         // FULL syncs the WAL at every commit: an event acknowledged to a caller survives power loss.
         try connection.execute("PRAGMA synchronous = FULL")
         try connection.execute("PRAGMA foreign_keys = ON")
-        try connection.execute("PRAGMA cache_size = -16384")
+        try connection.execute(Self.pageCache)
     }
 }

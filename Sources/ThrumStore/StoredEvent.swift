@@ -48,3 +48,14 @@ public struct EventPage: Sendable, Equatable {
     /// Rows remain after `lastSeq`.
     public var more: Bool
 }
+
+/// One event this daemon writes: `make` builds (and signs) it for the sequence it is given.
+public struct LocalWrite: Sendable {
+    public let originDaemon: String
+    public let make: @Sendable (Int64) throws -> Event
+
+    public init(originDaemon: String, make: @escaping @Sendable (Int64) throws -> Event) {
+        self.originDaemon = originDaemon
+        self.make = make
+    }
+}

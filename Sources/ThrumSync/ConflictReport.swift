@@ -5,11 +5,11 @@ import ThrumStore
 /// because its origin lacks authority (`[conflict]`), and each agent registered on this daemon
 /// that another daemon turned out to own, so the operator of the losing side is told.
 struct ConflictReport {
-    let store: EventStore
+    let store: StoreThreads
     let localDaemon: String
     let logger: Logger
 
-    func log(_ result: ApplyResult, from peerID: String) {
+    func log(_ result: ApplyResult, from peerID: String) async {
         var logger = logger
         logger[metadataKey: "component"] = "conflict"
         // Agent names and IDs come from peers' events: made printable before they reach a log line.
@@ -19,7 +19,7 @@ struct ConflictReport {
                            metadata: ["peer": "\(peerID)", "event_id": "\(shown(conflict.eventID))"])
         }
         guard !result.ownershipChanged.isEmpty,
-              let lost = try? store.agentsLost(by: localDaemon) else { return }
+              let lost = try? await store.read({ [localDaemon] in try $0.agentsLost(by: localDaemon) }) else { return }
         for agent in lost where result.ownershipChanged.contains(agent.name) {
             logger.error("[conflict] agent \(shown(agent.name)) was registered on this daemon, but \(agent.originDaemon)\(agent.host.map { " on \(shown($0))" } ?? "") registered it first (at \(agent.registeredAt)) and owns it: what this daemon writes as \(shown(agent.name)) has no effect. Register the agent under another name here (thrum agent register NAME)",
                          metadata: ["peer": "\(peerID)"])

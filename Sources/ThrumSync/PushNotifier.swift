@@ -41,12 +41,12 @@ final class PushNotifier: Sendable {
     private let traffic: SyncTraffic
     private let logger: Logger
     /// What to announce, read when a notify is sent (so it carries the newest seq).
-    private let announcement: @Sendable () -> NotifyParams?
+    private let announcement: @Sendable () async -> NotifyParams?
     /// Told whether each send reached its peer (nil error) or not; backoff and its log lines live there.
     private let sent: @Sendable (Target, (any Error)?) -> Void
 
     init(quietGap: Duration, timeout: Duration, traffic: SyncTraffic, logger: Logger,
-         announcement: @escaping @Sendable () -> NotifyParams?,
+         announcement: @escaping @Sendable () async -> NotifyParams?,
          sent: @escaping @Sendable (Target, (any Error)?) -> Void = { _, _ in }) {
         self.quietGap = quietGap
         self.timeout = timeout
@@ -110,7 +110,7 @@ final class PushNotifier: Sendable {
     }
 
     private func send(to target: Target) async {
-        guard let params = announcement() else { return }
+        guard let params = await announcement() else { return }
         var logger = logger
         logger[metadataKey: "peer"] = "\(target.daemonID)"
         do {

@@ -53,7 +53,7 @@ public struct PullReport: Sendable {
 /// after page while `more_available`, each page validated and applied in one
 /// store transaction together with the new checkpoint.
 public struct SyncClient: Sendable {
-    let store: EventStore
+    let store: StoreThreads
     /// This daemon's ID: no peer may hand it an event in this name that is not already in its log.
     let localDaemon: String
     let validator: any EventValidator
@@ -64,7 +64,7 @@ public struct SyncClient: Sendable {
     public var pageLimit: Int
     public var timeout: Duration
 
-    public init(store: EventStore, localDaemon: String, validator: any EventValidator = PipelineValidator(),
+    public init(store: StoreThreads, localDaemon: String, validator: any EventValidator = PipelineValidator(),
                 traffic: SyncTraffic = SyncTraffic(),
                 pageLimit: Int = PullParams.maximumLimit, timeout: Duration = .seconds(30),
                 logger: Logger = Logger(label: "thrum.sync", factory: { _ in SwiftLogNoOpLogHandler() })) {
@@ -88,7 +88,7 @@ public struct SyncClient: Sendable {
             return report
         }
         do {
-            report.checkpoint = try store.checkpoint(peer: peerID)?.lastSeq ?? 0
+            report.checkpoint = try await store.read { try $0.checkpoint(peer: peerID) }?.lastSeq ?? 0
         } catch {
             report.error = .store("\(error)")
             return report
@@ -161,10 +161,10 @@ public struct SyncClient: Sendable {
                 throw SyncPullError.protocolViolation("more_available without progress at seq \(page.nextSeq)")
             }
             // Read before the apply takes the store: the next request must not wait for it.
-            let held = page.moreAvailable ? try versionVector() : [:]
+            let held = page.moreAvailable ? try await versionVector() : [:]
             let needsApply = !page.events.isEmpty || page.nextSeq != params.afterSeq
             let pageVerdicts = verdicts
-            async let applying = needsApply ? apply(page, verdicts: pageVerdicts, from: peerID) : nil
+            async let applying = needsApply ? await apply(page, verdicts: pageVerdicts, from: peerID) : nil
             let ahead: Result<(PagedRequest, [Result<PreparedEvent, ValidationFailure>])?, any Error>
             do {
                 if page.moreAvailable {
@@ -193,9 +193,9 @@ public struct SyncClient: Sendable {
     /// One `sync.pull` request and the page that answered it.
     typealias PagedRequest = (params: PullParams, page: PulledPage)
 
-    private func versionVector() throws(SyncPullError) -> VersionVector {
+    private func versionVector() async throws(SyncPullError) -> VersionVector {
         do {
-            return try store.versionVector()
+            return try await store.read { try $0.versionVector() }
         } catch {
             throw .store("\(error)")
         }
@@ -206,7 +206,9 @@ public struct SyncClient: Sendable {
     private func fetchPage(_ connection: LineRPCConnection, afterSeq: Int64, have: VersionVector? = nil, peerID: String,
                            endpoint: RPCEndpoint) async throws -> PagedRequest {
         try Task.checkCancellation()
-        let params = PullParams(afterSeq: afterSeq, limit: pageLimit, have: try have ?? versionVector())
+        var held = have
+        if held == nil { held = try await versionVector() }
+        let params = PullParams(afterSeq: afterSeq, limit: pageLimit, have: held)
         let timeout = self.timeout
         let page = try await honouringRetryAfter { () async throws(RPCClientError) -> PulledPage in
             try PulledPage.read(answer: try await connection.answerLine(SyncMethod.pull.rawValue, params, timeout: timeout))
@@ -247,7 +249,7 @@ public struct SyncClient: Sendable {
     /// validation verdict; refused events go to the quarantine in the same step, so
     /// the checkpoint moves past them.
     private func apply(_ page: PulledPage, verdicts: [Result<PreparedEvent, ValidationFailure>],
-                       from peerID: String) throws(SyncPullError) -> ApplyResult {
+                       from peerID: String) async throws(SyncPullError) -> ApplyResult {
         var accepted: [PreparedEvent] = []
         var refused: [QuarantinedEvent] = []
         accepted.reserveCapacity(page.events.count)
@@ -265,13 +267,16 @@ public struct SyncClient: Sendable {
         }
         let result: ApplyResult
         do {
-            result = try store.applyBatch(prepared: accepted, quarantined: refused, from: peerID, checkpoint: page.nextSeq,
-                                          localDaemon: localDaemon)
+            let localDaemon = self.localDaemon
+            result = try await store.write { [accepted, refused] store in
+                try store.applyBatch(prepared: accepted, quarantined: refused, from: peerID, checkpoint: page.nextSeq,
+                                     localDaemon: localDaemon)
+            }
         } catch {
             throw .store("\(error)")
         }
-        if !result.quarantined.isEmpty { report(result.quarantined, from: peerID) }
-        ConflictReport(store: store, localDaemon: localDaemon, logger: logger).log(result, from: peerID)
+        if !result.quarantined.isEmpty { await report(result.quarantined, from: peerID) }
+        await ConflictReport(store: store, localDaemon: localDaemon, logger: logger).log(result, from: peerID)
         if result.quarantineDropped > 0 {
             logger.warning("[quarantine] full: dropped the \(result.quarantineDropped) oldest quarantined events (THRUM_QUARANTINE_MAX_EVENTS, THRUM_QUARANTINE_MAX_BYTES)",
                            metadata: ["peer": "\(peerID)"])
@@ -281,14 +286,15 @@ public struct SyncClient: Sendable {
 
     /// One warning per quarantined event, and one more whenever the peer is
     /// past `alertThreshold` quarantined events within the last hour.
-    private func report(_ refused: [QuarantinedEvent], from peerID: String) {
+    private func report(_ refused: [QuarantinedEvent], from peerID: String) async {
         for entry in refused {
             let id = entry.eventID.map(SyncManager.displayable) ?? "(no id)"
             logger.warning("[quarantine] event \(id) from \(peerID) quarantined: \(entry.reason)",
                            metadata: ["peer": "\(peerID)", "event_id": "\(id)", "stage": "\(entry.stage)"])
         }
         let since = Timestamp.format(Date().addingTimeInterval(-3600))
-        guard let count = try? store.quarantinedCount(peer: peerID, since: since), count > Self.alertThreshold else { return }
+        guard let count = try? await store.read({ try $0.quarantinedCount(peer: peerID, since: since) }),
+              count > Self.alertThreshold else { return }
         logger.warning("[quarantine] peer \(peerID) has \(count) events quarantined in the last hour (more than \(Self.alertThreshold)); it may be misconfigured or hostile: see thrum quarantine list --peer \(peerID)",
                        metadata: ["peer": "\(peerID)"])
     }

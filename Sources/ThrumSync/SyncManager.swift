@@ -34,7 +34,7 @@ public final class SyncManager: Sendable {
 
     let config: ThrumConfig
     let identity: DaemonIdentity
-    let store: EventStore
+    let store: StoreThreads
     let registry: PeerRegistry
     let options: Options
     let logger: Logger
@@ -54,7 +54,7 @@ public final class SyncManager: Sendable {
     private let flightsBox = Mutex<SingleFlight<String, ControlResults.PeerSyncOutcome>?>(nil)
     private let notifierBox = Mutex<PushNotifier?>(nil)
 
-    public init(config: ThrumConfig, identity: DaemonIdentity, store: EventStore, registry: PeerRegistry,
+    public init(config: ThrumConfig, identity: DaemonIdentity, store: StoreThreads, registry: PeerRegistry,
                 logger: Logger, options: Options = Options(),
                 onApplied: @escaping @Sendable ([StoredEvent]) -> Void) {
         self.config = config
@@ -81,7 +81,7 @@ public final class SyncManager: Sendable {
         }
         flightsBox.withLock { $0 = flights }
         let notifier = PushNotifier(quietGap: options.notifyQuietGap, timeout: options.notifyTimeout, traffic: traffic,
-                                    logger: logger, announcement: { [weak self] in self?.announcement() },
+                                    logger: logger, announcement: { [weak self] in await self?.announcement() },
                                     sent: { [weak self] target, error in self?.notifySent(to: target, error: error) })
         notifierBox.withLock { $0 = notifier }
     }
@@ -97,12 +97,12 @@ public final class SyncManager: Sendable {
                    info: { [identity, hostname, store] challenge in
                        PeerInfo(daemonID: identity.daemonID, hostname: hostname, publicKey: identity.publicKeyBase64,
                                 fingerprint: identity.fingerprint, version: ThrumVersion.current,
-                                latestSeq: try store.latestSeq(),
+                                latestSeq: try await store.read { try $0.latestSeq() },
                                 challengeSignature: challenge.map { PeerProof.sign(challenge: $0, as: identity) })
                    },
                    peers: { [registry] in registry.all().map(\.daemonID) }, daemonID: identity.daemonID,
                    onNotify: { [weak self] params, peer in
-                       self?.notified(params, by: peer) ?? .ok
+                       await self?.notified(params, by: peer) ?? .ok
                    })
     }
 
@@ -213,10 +213,10 @@ public final class SyncManager: Sendable {
     }
 
     /// This daemon's notify: its newest seq, event count and version vector.
-    private func announcement() -> NotifyParams? {
+    private func announcement() async -> NotifyParams? {
         do {
-            return NotifyParams(daemonID: identity.daemonID, latestSeq: try store.latestSeq(), eventCount: try store.eventCount(),
-                                have: try store.versionVector())
+            let (latest, count, have) = try await store.read { (try $0.latestSeq(), try $0.eventCount(), try $0.versionVector()) }
+            return NotifyParams(daemonID: identity.daemonID, latestSeq: latest, eventCount: count, have: have)
         } catch {
             logger.error("sync.notify: cannot read the event log: \(error)")
             return nil
@@ -224,7 +224,7 @@ public final class SyncManager: Sendable {
     }
 
     /// A peer says it has new events: pull from it unless we already have them.
-    func notified(_ params: NotifyParams, by peer: RPCPeer) -> NotifyResult.Status {
+    func notified(_ params: NotifyParams, by peer: RPCPeer) async -> NotifyResult.Status {
         let logger = logger(forPeer: params.daemonID)
         guard params.daemonID != identity.daemonID, registry.peer(daemonID: params.daemonID) != nil else {
             logger.debug("sync.notify from \(params.daemonID) at \(peer), which is not a known peer; ignored (add it with thrum tsync peers add)")
@@ -234,11 +234,12 @@ public final class SyncManager: Sendable {
         if let theirs = params.have {
             // Nothing to fetch unless it holds something we lack (an unreadable vector means pull).
             remember(theirs, of: params.daemonID)
-            if let ours = try? store.versionVector(), !theirs.hasNews(for: ours) { return .ok }
+            if let ours = try? await store.read({ try $0.versionVector() }), !theirs.hasNews(for: ours) { return .ok }
         } else {
             // A peer that sends no vector: nothing to fetch when we already hold everything up
             // to its newest seq (never pulled from counts as 0; an unreadable checkpoint means pull).
-            let have = (try? store.checkpoint(peer: params.daemonID)).map { $0?.lastSeq ?? 0 } ?? -1
+            let peerID = params.daemonID
+            let have = (try? await store.read { try $0.checkpoint(peer: peerID) }).map { $0?.lastSeq ?? 0 } ?? -1
             if have >= params.latestSeq { return .ok }
         }
         requestPull(params.daemonID) { outcome in

@@ -9,8 +9,8 @@ public struct SyncServer: RPCService {
     /// the peers' 8 MiB line limit.
     public static let defaultByteBudget = 4 << 20
 
-    let store: EventStore
-    let info: @Sendable (_ challenge: String?) throws -> PeerInfo
+    let store: StoreThreads
+    let info: @Sendable (_ challenge: String?) async throws -> PeerInfo
     /// This daemon's peers' IDs, sent with every page (`PullResult.peers`).
     let peers: @Sendable () -> [String]
     /// This daemon's ID, named in every page.
@@ -23,9 +23,9 @@ public struct SyncServer: RPCService {
     /// - Parameters:
     ///   - info: what `sync.peer_info` answers (its `latest_seq` read per call), signing the challenge if any.
     ///   - onNotify: what to do when a peer says it has new events.
-    public init(store: EventStore, gate: SyncGate = .allowAll, byteBudget: Int = SyncServer.defaultByteBudget,
+    public init(store: StoreThreads, gate: SyncGate = .allowAll, byteBudget: Int = SyncServer.defaultByteBudget,
                 logger: Logger,
-                info: @escaping @Sendable (_ challenge: String?) throws -> PeerInfo,
+                info: @escaping @Sendable (_ challenge: String?) async throws -> PeerInfo,
                 peers: @escaping @Sendable () -> [String] = { [] }, daemonID: String? = nil,
                 onNotify: @escaping @Sendable (NotifyParams, RPCPeer) async -> NotifyResult.Status) {
         self.store = store
@@ -50,23 +50,26 @@ public struct SyncServer: RPCService {
         defer { gate.requestDone(peer) }
         do {
             switch method {
-            case .pull: return .result(try pull(try request.params(PullParams.self)))
+            case .pull: return .result(try await pull(try request.params(PullParams.self)))
             case .notify: return .result(try await notify(try request.params(NotifyParams.self), from: peer))
-            case .peerInfo: return .result(try peerInfo(try request.params(PeerInfoParams.self)))
+            case .peerInfo: return .result(try await peerInfo(try request.params(PeerInfoParams.self)))
             }
         } catch {
             return .error(error)
         }
     }
 
-    func pull(_ params: PullParams) throws(RPCError) -> PullResult {
+    func pull(_ params: PullParams) async throws(RPCError) -> PullResult {
         try params.validate()
         let page: EventPage
         let latest: Int64
         do {
-            page = try store.events(afterSeq: params.afterSeq, limit: params.effectiveLimit, maxBytes: byteBudget,
-                                    skipping: params.have ?? [:])
-            latest = try store.latestSeq()
+            let byteBudget = self.byteBudget
+            (page, latest) = try await store.read { store in
+                (try store.events(afterSeq: params.afterSeq, limit: params.effectiveLimit, maxBytes: byteBudget,
+                                  skipping: params.have ?? [:]),
+                 try store.latestSeq())
+            }
         } catch {
             logger.error("sync.pull: cannot read the event log: \(error)")
             throw .internalError("the event log could not be read; try again later")
@@ -80,10 +83,10 @@ public struct SyncServer: RPCService {
         return NotifyResult(status: await onNotify(params, peer))
     }
 
-    func peerInfo(_ params: PeerInfoParams) throws(RPCError) -> PeerInfo {
+    func peerInfo(_ params: PeerInfoParams) async throws(RPCError) -> PeerInfo {
         try params.validate()
         do {
-            return try info(params.challenge)
+            return try await info(params.challenge)
         } catch {
             logger.error("sync.peer_info: cannot read the event log: \(error)")
             throw .internalError("the event log could not be read; try again later")

@@ -46,7 +46,8 @@ struct RetentionProcessTests {
             try b.json(MessageList.self, ["inbox"], agent: "reader").messages.isEmpty
         }
         #expect(try b.json(StatusResult.self, ["status"]).eventCount == 2)
-        #expect((b.process?.stderr ?? "").contains("[retention] removed 1 events older than"))
+        let stderr = b.process?.stderr ?? ""
+        #expect(stderr.contains("[retention] removed 1 events older than"))
         let text = try b.ok(["status"])
         #expect(text.contains("on disk, oldest event \(monthAgo)"))
         #expect(text.contains("; kept for 6s"))

@@ -85,7 +85,7 @@ import ThrumStore
             _ = await b.manager.pull(from: Self.record(of: a))
             let pulls = b.manager.traffic.snapshot.pagesReceived
             let vector = try a.store.versionVector()
-            let status = b.manager.notified(NotifyParams(daemonID: a.daemonID, latestSeq: 99, eventCount: 2, have: vector),
+            let status = await b.manager.notified(NotifyParams(daemonID: a.daemonID, latestSeq: 99, eventCount: 2, have: vector),
                                             by: RPCPeer(origin: .tcp(ip: "127.0.0.1", port: 40000)))
             #expect(status == .ok)
             #expect(b.manager.traffic.snapshot.pagesReceived == pulls)

@@ -33,9 +33,12 @@ import ThrumStore
         let server = try await LineRPCServer.start(on: .tcp(host: "127.0.0.1", port: 0, device: nil),
                                                    service: HostilePeer(page: page), logger: Logger(label: "test"))
         let port = try #require(server.localAddress?.port)
-        let report = await SyncClient(store: store, localDaemon: "d_local").pull(from: .tcp(host: "127.0.0.1", port: port), peerID: HostilePeer.identity.daemonID)
+        let threads = try StoreThreads(store: store)
+        let report = await SyncClient(store: threads, localDaemon: "d_local").pull(from: .tcp(host: "127.0.0.1", port: port), peerID: HostilePeer.identity.daemonID)
         await server.shutdown()
-        return (report, store, folder)
+        await threads.shutdown()
+        // The daemon's connections are closed with its threads; the test reads the file afresh.
+        return (report, try EventStore(path: folder.path + "/thrum.db"), folder)
     }
 
     /// `depth` arrays around a 1. (JSONEncoder itself refuses 513 levels, so the

@@ -108,6 +108,28 @@ def pipelined_sends(client, count, sender, to, window=64):
     return time.perf_counter() - begin
 
 
+def concurrent_writers(daemon, writers, seconds=3.0):
+    """Events/s from `writers` clients on their own connections, each sending one message and
+    waiting for its answer (every answer comes after the fsync that holds its event)."""
+    counts = [0] * writers
+    deadline = time.perf_counter() + seconds
+
+    def write(index):
+        client = daemon.client()
+        while time.perf_counter() < deadline:
+            client.call("message.send", {"agent": "alice", "to": "@bob", "text": f"writer {index}"})
+            counts[index] += 1
+        client.close()
+
+    begin = time.perf_counter()
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.perf_counter() - begin)
+
+
 def report(name, value, unit):
     print(f"{name:<58} {value:>12.3f} {unit}")
 
@@ -138,6 +160,11 @@ def bench_local(root):
     seconds = pipelined_sends(c, LOCAL_SENDS, "alice", "@bob")
     report(f"{LOCAL_SENDS} sends from one client (signed, fsynced)", LOCAL_SENDS / seconds, "events/s")
     c.close()
+    one = concurrent_writers(d, 1)
+    report("writes/s, 1 writer waiting for each answer", one, "events/s")
+    eight = concurrent_writers(d, 8)
+    report("writes/s, 8 writers at once, each waiting for its answer", eight, "events/s")
+    report("  8 writers / 1 writer (group commit)", eight / one, "x")
     d.stop()
 
 

@@ -13,7 +13,10 @@ import ThrumSystem
 final class SyncNode: Sendable {
     let folder: TemporaryFolder
     let identity: DaemonIdentity
+    /// The writer connection, for the test to read and write directly.
     let store: EventStore
+    /// The store as the daemon runs it, on its own threads.
+    let threads: StoreThreads
     let registry: PeerRegistry
     let manager: SyncManager
     let server: LineRPCServer
@@ -25,9 +28,10 @@ final class SyncNode: Sendable {
     var port: Int { server.localAddress?.port ?? 0 }
     var address: String { "127.0.0.1:\(port)" }
 
-    private init(folder: TemporaryFolder, identity: DaemonIdentity, store: EventStore, registry: PeerRegistry,
+    private init(folder: TemporaryFolder, identity: DaemonIdentity, threads: StoreThreads, registry: PeerRegistry,
                  manager: SyncManager, server: LineRPCServer, logs: CapturedLogs) {
-        self.folder = folder; self.identity = identity; self.store = store; self.registry = registry
+        self.folder = folder; self.identity = identity; self.threads = threads; self.store = threads.writer
+        self.registry = registry
         self.manager = manager; self.server = server; self.logs = logs
     }
 
@@ -39,16 +43,16 @@ final class SyncNode: Sendable {
         config.stateDirectory = folder.path
         config.tailscaleHostname = "node-\(folder.path.suffix(6))"
         let identity = DaemonIdentity(keyPair: Ed25519KeyPair.generate())
-        let store = try EventStore(path: config.databasePath)
+        let threads = try StoreThreads(store: try EventStore(path: config.databasePath))
         let registry = PeerRegistry(path: config.peersPath)
         let logs = CapturedLogs()
         let box = AppliedBox()
-        let manager = SyncManager(config: config, identity: identity, store: store, registry: registry,
+        let manager = SyncManager(config: config, identity: identity, store: threads, registry: registry,
                                   logger: logs.logger(), options: options) { events in box.append(events) }
         let server = try await LineRPCServer.start(on: .tcp(host: "127.0.0.1", port: 0, device: nil),
                                                    service: manager.makeSyncServer(gate: gate, byteBudget: byteBudget),
                                                    logger: logs.logger())
-        let node = SyncNode(folder: folder, identity: identity, store: store, registry: registry, manager: manager,
+        let node = SyncNode(folder: folder, identity: identity, threads: threads, registry: registry, manager: manager,
                             server: server, logs: logs)
         box.node.withLock { $0.node = node }
         return node
@@ -88,7 +92,7 @@ final class SyncNode: Sendable {
     func stop() async {
         await manager.shutdown()
         await server.shutdown(grace: .seconds(1))
-        store.close()
+        await threads.shutdown()
         folder.remove()
     }
 }

@@ -1,0 +1,90 @@
+import NIOPosix
+import Synchronization
+import ThrumCore
+
+/// Where the daemon's store runs (DESIGN §5): the writer connection on a thread of its own
+/// and a reader connection on another, so no SQLite call, fsync or file read runs on the
+/// cooperative pool or an event loop; async code awaits them. The reader sees the last
+/// commit (WAL), so reads never wait for a pulled page to be applied. Local writes that
+/// arrive while the writer is busy are committed together, one fsync for all of them
+/// (group commit), and each caller is answered only after the commit that holds its event.
+public final class StoreThreads: Sendable {
+    public let writer: EventStore
+    public let reader: EventStore
+    private let writerThread = NIOThreadPool(numberOfThreads: 1)
+    private let readerThread = NIOThreadPool(numberOfThreads: 1)
+    private let queued = Mutex(QueuedWrites())
+
+    private struct QueuedWrites {
+        var writes: [(write: LocalWrite, caller: CheckedContinuation<StoredEvent, any Error>)] = []
+        /// A drain is submitted to the writer thread and has not yet found the queue empty.
+        var draining = false
+    }
+
+    /// Starts the threads for `store` and opens its reader connection.
+    public init(store: EventStore) throws(StoreError) {
+        writer = store
+        reader = try EventStore(readerOf: store)
+        writerThread.start()
+        readerThread.start()
+    }
+
+    /// Runs `body` with the writer connection on the writer thread.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (EventStore) throws -> T) async throws -> T {
+        let writer = self.writer
+        return try await writerThread.runIfActive { try body(writer) }
+    }
+
+    /// Runs `body` with the reader connection on the reader thread. `body` must only read.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (EventStore) throws -> T) async throws -> T {
+        let reader = self.reader
+        return try await readerThread.runIfActive { try body(reader) }
+    }
+
+    /// Appends one local write, committed with whatever other local writes are waiting.
+    public func append(_ write: LocalWrite) async throws -> StoredEvent {
+        try await withCheckedThrowingContinuation { caller in
+            let startDrain = queued.withLock { queue in
+                queue.writes.append((write, caller))
+                defer { queue.draining = true }
+                return !queue.draining
+            }
+            if startDrain { writerThread.submit { state in self.drain(state) } }
+        }
+    }
+
+    /// On the writer thread: commits the queued writes batch after batch until none are left.
+    private func drain(_ state: NIOThreadPool.WorkItemState) {
+        while true {
+            let batch = queued.withLock { queue in
+                defer { queue.writes.removeAll() }
+                if queue.writes.isEmpty { queue.draining = false }
+                return queue.writes
+            }
+            if batch.isEmpty { return }
+            guard case .active = state else {
+                for entry in batch { entry.caller.resume(throwing: StoreError.stopped) }
+                continue
+            }
+            do {
+                let results = try writer.appendLocal(batch.map(\.write))
+                for (entry, result) in zip(batch, results) { entry.caller.resume(with: result) }
+            } catch {
+                for entry in batch { entry.caller.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// Lets the work already queued finish, then stops both threads and closes both connections.
+    public func shutdown() async {
+        try? await writerThread.shutdownGracefully()
+        try? await readerThread.shutdownGracefully()
+        reader.close()
+        writer.close()
+    }
+}
+
+extension StoreError {
+    /// The store's threads were stopped (the daemon is shutting down).
+    static let stopped = StoreError(kind: .closed, message: "the store is shutting down", operation: "queueing a write")
+}

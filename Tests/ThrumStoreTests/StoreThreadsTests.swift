@@ -1,0 +1,77 @@
+import FoundationEssentials
+import Testing
+import ThrumCore
+import ThrumStore
+
+/// The store on its own threads (DESIGN §5): concurrent local writes are group-committed, each
+/// caller gets its own outcome, and what a write committed is what the reader sees next.
+@Suite("Store threads")
+struct StoreThreadsTests {
+    struct Refused: Error, Equatable { let index: Int }
+
+    @Test("concurrent writers each get their event, numbered without a gap, and one failure stays its own")
+    func concurrentWritesAreCommittedTogetherWithOwnOutcomes() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let threads = try StoreThreads(store: try EventStore(path: directory.file("thrum.db")))
+        let origin = Origin()
+        _ = try await threads.append(LocalWrite(originDaemon: origin.id) { sequence in
+            origin.event(.agentRegister, AgentRegistered(agent: "alice", role: nil, host: "h"), sequence: sequence)
+        })
+        let outcomes = await withTaskGroup(of: (Int, Result<StoredEvent, any Error>).self) { group in
+            for index in 0..<64 {
+                group.addTask {
+                    let write = LocalWrite(originDaemon: origin.id) { sequence in
+                        if index == 13 { throw Refused(index: index) }
+                        return origin.event(.messageCreate, MessageCreated(messageID: "m\(index)", from: "alice", to: "@bob",
+                                                                           text: "\(index)", threadID: nil, replyTo: nil),
+                                            sequence: sequence)
+                    }
+                    do {
+                        return (index, .success(try await threads.append(write)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var all: [Int: Result<StoredEvent, any Error>] = [:]
+            for await (index, outcome) in group { all[index] = outcome }
+            return all
+        }
+        #expect((try? outcomes[13]?.get()) == nil)
+        #expect((outcomes[13].map { if case let .failure(error) = $0 { error as? Refused } else { nil } } ?? nil) == Refused(index: 13))
+        let written = outcomes.filter { $0.key != 13 }.compactMap { try? $0.value.get() }
+        #expect(written.count == 63)
+        #expect(written.map(\.event.sequence).sorted() == Array(2...64))
+        // Each caller was answered after its commit: the reader sees every one.
+        #expect(try await threads.read { try $0.eventCount() } == 64)
+        #expect(try await threads.read { try $0.message(id: "m63")?.text } == "63")
+        #expect(try await threads.read { try $0.message(id: "m13") } == nil)
+        await threads.shutdown()
+    }
+
+    @Test("after shutdown a write is refused with a message, not lost silently")
+    func writesAfterShutdownAreRefused() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let threads = try StoreThreads(store: try EventStore(path: directory.file("thrum.db")))
+        let origin = Origin()
+        await threads.shutdown()
+        await #expect(throws: (any Error).self) {
+            try await threads.append(LocalWrite(originDaemon: origin.id) { sequence in
+                origin.event(.agentRegister, AgentRegistered(agent: "alice", role: nil, host: "h"), sequence: sequence)
+            })
+        }
+    }
+
+    @Test("the reader refuses to write")
+    func theReaderOnlyReads() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let threads = try StoreThreads(store: try EventStore(path: directory.file("thrum.db")))
+        await #expect(throws: StoreError.self) {
+            try await threads.read { try $0.markRead(agent: "bob", messageID: "m1") }
+        }
+        await threads.shutdown()
+    }
+}
