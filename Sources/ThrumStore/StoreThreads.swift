@@ -41,6 +41,12 @@ public final class StoreThreads: Sendable {
         return try await readerThread.runIfActive { try body(reader) }
     }
 
+    /// Runs other blocking file work of the daemon (peers.json) on the writer thread, in
+    /// order with the store's writes, so it does not run on the cooperative pool either.
+    public func blockingIO<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await writerThread.runIfActive(body)
+    }
+
     /// Appends one local write, committed with whatever other local writes are waiting.
     public func append(_ write: LocalWrite) async throws -> StoredEvent {
         try await withCheckedThrowingContinuation { caller in

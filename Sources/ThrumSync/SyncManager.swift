@@ -160,7 +160,7 @@ public final class SyncManager: Sendable {
             onApplied(applied)
             self?.relay(applied, from: daemonID, peersOfSource: peersOfSource)
         }
-        recordResult(of: report, for: daemonID)
+        await recordResult(of: report, for: daemonID)
         return ControlResults.PeerSyncOutcome(peer: peer.address, daemonID: daemonID, applied: report.applied,
                                               skipped: report.skipped, quarantined: report.quarantined,
                                               error: report.error?.description)
@@ -173,17 +173,21 @@ public final class SyncManager: Sendable {
         return logger
     }
 
-    private func recordResult(of report: PullReport, for daemonID: String) {
+    private func recordResult(of report: PullReport, for daemonID: String) async {
         // A pull cut short by shutdown says nothing about the peer: keep its last status.
         if case .cancelled? = report.error { return }
         let logger = logger(forPeer: daemonID)
+        let registry = self.registry
         do {
-            try registry.update(daemonID: daemonID) { record in
-                if let error = report.error {
-                    record.status = "error: \(error)"
-                } else {
-                    record.status = "idle"
-                    record.lastSync = Timestamp.now()
+            // peers.json is written and fsynced after every pull: on the store's writer thread.
+            _ = try await store.blockingIO {
+                try registry.update(daemonID: daemonID) { record in
+                    if let error = report.error {
+                        record.status = "error: \(error)"
+                    } else {
+                        record.status = "idle"
+                        record.lastSync = Timestamp.now()
+                    }
                 }
             }
         } catch {

@@ -85,10 +85,27 @@ PY
 verify=$("$work/verify-rate" 50000)
 verify_all=$(verify_all_cores)
 insert=$("$work/insert-rate" "$work/insert-bound.db" "$EVENTS")
+# While the catch-up runs, a client asks the puller for `health` again and again.
+python3 - "$work/b.sock" "$work/health.txt" "$work/health.stop" <<'PY' &
+import json, os, socket, sys, time
+path, out, stop = sys.argv[1], sys.argv[2], sys.argv[3]
+s = socket.socket(socket.AF_UNIX); s.connect(path); reader = s.makefile("rb")
+samples = []
+while not os.path.exists(stop):
+    begin = time.perf_counter()
+    s.sendall(b'{"jsonrpc":"2.0","id":1,"method":"health"}\n'); reader.readline()
+    samples.append(time.perf_counter() - begin)
+    time.sleep(0.005)
+samples.sort()
+with open(out, "w") as f:
+    f.write(f"{len(samples)} {samples[len(samples) // 2] * 1000:.2f} {samples[int(len(samples) * 0.99)] * 1000:.2f}\n")
+PY
+health_pid=$!
 start=$(now)
 host b tsync peers add "127.0.0.1:$port_a" >/dev/null
 host b tsync force --json >"$work/force.json"
 end=$(now)
+touch "$work/health.stop"; wait "$health_pid"
 got=$(host b health | python3 -c "import json,sys; print(json.load(sys.stdin)['event_count'])")
 [ "$got" = "$EVENTS" ] || { echo "catch-up incomplete: $got of $EVENTS events" >&2; cat "$work/force.json" >&2; exit 1; }
 quarantined=$(host b quarantine list --json | python3 -c "import json,sys; print(len(json.load(sys.stdin)['events']))")
@@ -102,6 +119,9 @@ echo "catch-up / libsodium verify on one core: $(python3 -c "print(f'{100 * $cat
 bound=$(python3 -c "print(f'{1 / (1 / $verify_all + 1 / $insert):.0f}')")
 echo "bound: verify on all $(nproc) cores ($verify_all/s) then SQLite insert of the same events ($insert/s): $bound events/s"
 echo "catch-up / bound: $(python3 -c "print(f'{100 * $catchup / $bound:.0f}')") %"
+read -r health_n health_p50 health_p99 <"$work/health.txt"
+echo "thrum health on the puller during the catch-up ($health_n calls): p50 $health_p50 ms, p99 $health_p99 ms"
+echo "peak RSS of the puller (VmHWM): $(awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/${pids[2]}/status")"
 
 echo
 echo "WhoIs gate on the puller's sync port (every request and connection re-checks the cached decision)"
