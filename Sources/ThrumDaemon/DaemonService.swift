@@ -26,11 +26,15 @@ struct DaemonService: Service {
             logger.warning("sync: systemd passed a sync socket but THRUM_TAILSCALE_ENABLED is false; not serving sync", metadata: ["component": "sync"])
         }
         logger.info("control: listening on \(control.target)", metadata: ["component": "control"])
+        daemon.metrics.watchConnections(of: "control") { control.openConnections }
+        if let syncServer { daemon.metrics.watchConnections(of: "sync") { syncServer.openConnections } }
+        let metricsListener = await Listeners.metrics(daemon: daemon)
         notifier.ready()
         notifier.status(StatusLine.make(daemon))
 
         await withTaskGroup(of: Void.self) { background in
             if let sync = daemon.sync { background.addTask { await sync.run() } }
+            if let metricsListener { background.addTask { await metricsListener.run() } }
             background.addTask { await Heartbeats.run(daemon: daemon, notifier: notifier) }
             try? await gracefulShutdown()
             logger.info("shutting down: finishing requests in flight", metadata: ["component": "control"])
