@@ -26,8 +26,9 @@ struct DaemonService: Service {
             logger.warning("sync: systemd passed a sync socket but THRUM_TAILSCALE_ENABLED is false; not serving sync", metadata: ["component": "sync"])
         }
         logger.info("control: listening on \(control.target)", metadata: ["component": "control"])
-        daemon.metrics.watchConnections(of: "control") { control.openConnections }
-        if let syncServer { daemon.metrics.watchConnections(of: "sync") { syncServer.openConnections } }
+        // Weak: each server's service holds the daemon, which holds the metrics.
+        daemon.metrics.watchConnections(of: "control") { [weak control] in control?.openConnections ?? 0 }
+        if let syncServer { daemon.metrics.watchConnections(of: "sync") { [weak syncServer] in syncServer?.openConnections ?? 0 } }
         let metricsListener = await Listeners.metrics(daemon: daemon)
         notifier.ready()
         notifier.status(StatusLine.make(daemon))

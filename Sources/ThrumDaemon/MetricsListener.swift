@@ -121,9 +121,12 @@ final class MetricsListener: Sendable {
         headers.add(name: "content-length", value: "\(response.body.count)")
         if let allow = response.allow { headers.add(name: "allow", value: allow) }
         headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
-        try await outbound.write(.head(HTTPResponseHead(version: version, status: response.status, headers: headers)))
-        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
-        try await outbound.write(.end(nil))
+        // One flush for the whole answer: separate small writes would each wait on the client's ACK.
+        try await outbound.write(contentsOf: [
+            .head(HTTPResponseHead(version: version, status: response.status, headers: headers)),
+            .body(.byteBuffer(ByteBuffer(bytes: response.body))),
+            .end(nil),
+        ])
     }
 }
 

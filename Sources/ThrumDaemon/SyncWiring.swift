@@ -23,7 +23,8 @@ enum SyncWiring {
             metrics.applied(applied)
             messages.signalIfMessages(applied)
         }
-        metrics.beforeRendering { manager.showPeerMetrics() }
+        // Weak: the manager's onApplied already holds the metrics.
+        metrics.beforeRendering { [weak manager] in manager?.showPeerMetrics() }
         let localAPI = LocalAPIClient(socketPath: config.tailscaleSocket)
         let security = SyncSecurity(config: config, localAPI: localAPI, metrics: metrics.sync, logger: logger)
         let discovery = PeerDiscovery(manager: manager, config: config, logger: logger) { () throws(LocalAPIError) in
