@@ -9,4 +9,6 @@ python3 upgrade.py
 echo
 python3 fleet.py
 echo
+python3 metrics_scrape.py
+echo
 bash security.sh
