@@ -98,6 +98,8 @@ import ThrumStore
             let metrics = ScrapedMetrics()
             var options = SyncManager.Options()
             options.metrics = metrics.sync
+            // Only the closed port may fail, however loaded the machine is.
+            options.notifyTimeout = .seconds(30)
             let a = try await nodes.start(options: options)
             try a.registry.upsert(.fake(daemonID: "d_fakepeer0000000", port: port))
             try a.registry.upsert(.fake(daemonID: "d_deadpeer0000000", port: try nodes.closedPort()))
