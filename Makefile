@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 APT_PACKAGES = libsodium-dev libsystemd-dev libsqlite3-dev pkg-config openssl iproute2 systemd python3 python3-venv python3-cryptography procps
 
-.PHONY: all deps build test unit-test mcp-test system-test hostile-test fuzz asan-test tsan-test demo bench clean
+.PHONY: all deps build test unit-test mcp-test metrics-test system-test hostile-test fuzz asan-test tsan-test demo bench clean
 
 all: build
 
@@ -28,6 +28,7 @@ test: build
 	$(MAKE) hostile-test
 	$(MAKE) fuzz
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/mcp/run.sh
+	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/metrics/run.sh
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/run.sh
 
 unit-test: build
@@ -35,6 +36,9 @@ unit-test: build
 
 mcp-test: build
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/mcp/run.sh
+
+metrics-test: build
+	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/metrics/run.sh
 
 system-test: build
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/run.sh

@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
@@ -60,6 +62,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict),
         .target(
@@ -68,8 +71,11 @@ let package = Package(
                 "ThrumCore", "ThrumStore", "ThrumRPC", "ThrumSync", "ThrumTailscale", "ThrumSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict),
         .target(
@@ -106,7 +112,9 @@ let package = Package(
         .testTarget(name: "ThrumStoreTests", dependencies: ["ThrumStore"], swiftSettings: strict),
         .testTarget(name: "ThrumRPCTests", dependencies: ["ThrumRPC"], swiftSettings: strict),
         .testTarget(name: "ThrumTailscaleTests", dependencies: ["ThrumTailscale"], swiftSettings: strict),
-        .testTarget(name: "ThrumSyncTests", dependencies: ["ThrumSync"], swiftSettings: strict),
+        .testTarget(name: "ThrumSyncTests", dependencies: [
+            "ThrumSync", .product(name: "Prometheus", package: "swift-prometheus"),
+        ], swiftSettings: strict),
         .testTarget(name: "ThrumMCPTests", dependencies: [
             "ThrumMCP", "ThrumRPC", "ThrumDaemon", "ThrumStore", "ThrumCore",
             .product(name: "Logging", package: "swift-log"),

@@ -29,6 +29,8 @@ public struct ThrumConfig: Sendable {
     public var tailscaleSocket = "/var/run/tailscale/tailscaled.sock"
     public var tailscaleInterface = "tailscale0"
     public var syncListen: HostPort?
+    /// Where `/metrics` and `/healthz` are served; nil serves neither.
+    public var metricsListen: HostPort?
     /// Seconds.
     public var syncInterval = 300.0
     /// Seconds.

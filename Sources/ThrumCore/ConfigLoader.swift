@@ -95,6 +95,7 @@ public enum ConfigLoader {
         case "THRUM_TAILSCALE_SOCKET": c.tailscaleSocket = try parsed(P.path(value))
         case "THRUM_TAILSCALE_INTERFACE": c.tailscaleInterface = try parsed(value.isEmpty ? nil : value)
         case "THRUM_SYNC_LISTEN": c.syncListen = value.isEmpty ? nil : try parsed(P.hostPort(value))
+        case "THRUM_METRICS_LISTEN": c.metricsListen = value.isEmpty ? nil : try parsed(P.hostPort(value))
         case "THRUM_SYNC_INTERVAL": c.syncInterval = try parsed(P.duration(value))
         case "THRUM_SYNC_RECENT_THRESHOLD": c.syncRecentThreshold = try parsed(P.duration(value))
         case "THRUM_PEER_EXPIRY": c.peerExpiry = try parsed(P.durationOrNever(value))

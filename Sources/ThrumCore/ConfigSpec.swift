@@ -44,7 +44,7 @@ public struct ConfigVariable: Sendable {
         case .list: return "a comma-separated list"
         case .text: return "any text"
         case .path: return "an absolute path"
-        case .hostPort: return "HOST:PORT, e.g. 127.0.0.1:4200 or [::1]:4200"
+        case .hostPort: return "HOST:PORT with both parts, e.g. 127.0.0.1:4200, [::1]:4200 or 0.0.0.0:4200 (every address)"
         case .logTarget: return "auto, journal or stderr"
         }
     }
@@ -82,6 +82,7 @@ public enum ConfigVariables {
         .init("THRUM_TAILSCALE_SOCKET", .path, default: "/var/run/tailscale/tailscaled.sock", "tailscaled's LocalAPI socket."),
         .init("THRUM_TAILSCALE_INTERFACE", .text, default: "tailscale0", "Interface the sync port binds to when not socket-activated."),
         .init("THRUM_SYNC_LISTEN", .hostPort, default: nil, "Explicit HOST:PORT for the sync listener instead of the interface (tests, loopback demos)."),
+        .init("THRUM_METRICS_LISTEN", .hostPort, default: nil, "HOST:PORT serving GET /metrics (Prometheus text) and GET /healthz over HTTP; unset serves neither."),
         .init("THRUM_SYNC_INTERVAL", .duration, default: "5m", "Periodic sync interval."),
         .init("THRUM_SYNC_RECENT_THRESHOLD", .duration, default: "2m", "Periodic sync skips peers synced more recently than this."),
         .init("THRUM_PEER_EXPIRY", .durationOrNever, default: "7d", "Drop peers unseen (no successful sync) this long; 0 keeps them forever."),

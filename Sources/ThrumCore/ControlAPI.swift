@@ -27,6 +27,7 @@ public enum ControlMethod: String, Sendable, CaseIterable {
     case tsyncPeersRemove = "tsync.peers.remove"
     case quarantineList = "quarantine.list"
     case conflictList = "conflict.list"
+    case metrics
 }
 
 public enum ControlParams {
@@ -238,6 +239,12 @@ public enum ControlResults {
             case eventCount = "event_count", latestSeq = "latest_seq", tailscaleSync = "tailscale_sync"
             case syncTraffic = "sync_traffic"
         }
+    }
+
+    /// `/metrics` as the daemon would serve it: Prometheus text format 0.0.4.
+    public struct Metrics: Codable, Sendable {
+        public var text: String
+        public init(text: String) { self.text = text }
     }
 
     public struct PeerSyncOutcome: Codable, Sendable {

@@ -48,6 +48,11 @@ extension ControlHandlers {
         return result
     }
 
+    /// The text `/metrics` serves, whether or not THRUM_METRICS_LISTEN is set.
+    func metrics() -> ControlResults.Metrics {
+        ControlResults.Metrics(text: String(decoding: daemon.metrics.render(), as: UTF8.self))
+    }
+
     func syncSummary() -> ControlResults.TailscaleSync {
         daemon.sync?.summary() ?? ControlResults.TailscaleSync(
             enabled: false, hostname: daemon.hostname, peerCount: 0, peers: [], lastSync: nil, listening: nil, registryProblem: nil)

@@ -54,6 +54,7 @@ struct ControlService: RPCService {
         case .tsyncPeersRemove: return try handlers.removePeer(try request.params())
         case .quarantineList: return try await handlers.quarantine(try request.params())
         case .conflictList: return try await handlers.conflicts(try request.params())
+        case .metrics: return handlers.metrics()
         }
     }
 }

@@ -17,13 +17,15 @@ final class Daemon: Sendable {
     /// Signalled after every commit that adds messages, local or synced.
     let messages: ChangeSignal
     let sync: (any SyncControl)?
+    /// What `/metrics` and `thrum metrics` show.
+    let metrics: DaemonMetrics
     /// Request bytes both listeners may buffer together (THRUM_REQUEST_BUFFER_BUDGET).
     let requestBudget: RequestByteBudget
     /// Large request lines of both listeners are parsed one at a time.
     let largeRequests = LargeRequestGate()
 
     init(config: ThrumConfig, identity: DaemonIdentity, store: StoreThreads, logger: Logger, hostname: String,
-         messages: ChangeSignal, sync: (any SyncControl)?) {
+         messages: ChangeSignal, sync: (any SyncControl)?, metrics: DaemonMetrics) {
         self.messages = messages
         self.config = config
         self.identity = identity
@@ -32,6 +34,7 @@ final class Daemon: Sendable {
         self.hostname = hostname
         self.startedAt = .now
         self.sync = sync
+        self.metrics = metrics
         self.requestBudget = RequestByteBudget(limit: config.requestBufferBudget)
     }
 
@@ -40,9 +43,17 @@ final class Daemon: Sendable {
     func write(_ type: EventType, _ payload: some Encodable, by who: String) async throws -> StoredEvent {
         let data = PayloadJSON.encode(payload)
         let identity = self.identity
-        let stored = try await store.append(LocalWrite(originDaemon: identity.daemonID) { sequence in
-            identity.makeEvent(type: type, data: data, sequence: sequence)
-        })
+        let started = ContinuousClock.now
+        let stored: StoredEvent
+        do {
+            stored = try await store.append(LocalWrite(originDaemon: identity.daemonID) { sequence in
+                identity.makeEvent(type: type, data: data, sequence: sequence)
+            })
+        } catch {
+            metrics.writeFailed()
+            throw error
+        }
+        metrics.wrote(in: ContinuousClock.now - started)
         var meta: Logger.Metadata = ["component": "control", "event_id": "\(stored.event.eventID)"]
         meta["seq"] = "\(stored.seq)"
         logger.info("control: \(type.rawValue) \(stored.event.eventID) written for \(who)", metadata: meta)

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import ServiceLifecycle
 import ThrumCore
 import ThrumRPC
@@ -31,8 +32,12 @@ public enum DaemonMain {
         let logger = Logger(label: "thrum")
         for warning in loaded.warnings { logger.warning("config: \(warning)") }
 
+        // Once per process: anything that counts through the global MetricsSystem lands in
+        // the same registry as the daemon's own metrics.
+        let metrics = DaemonMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
         do {
-            let daemon = try await open(config: config, logger: logger, notifier: notifier)
+            let daemon = try await open(config: config, logger: logger, notifier: notifier, metrics: metrics)
             let service = DaemonService(daemon: daemon, notifier: notifier)
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: service)],
@@ -56,7 +61,8 @@ public enum DaemonMain {
     }
 
     /// State folder, identity, store: everything that must work before READY=1.
-    static func open(config: ThrumConfig, logger: Logger, notifier: SystemdNotifier = SystemdNotifier()) async throws -> Daemon {
+    static func open(config: ThrumConfig, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
+                     metrics: DaemonMetrics = DaemonMetrics()) async throws -> Daemon {
         try StateDirectory.ensure(config.stateDirectory)
         let keyPair: Ed25519KeyPair
         do {
@@ -92,6 +98,13 @@ public enum DaemonMain {
             let what = migration.version == 2 ? " (projections re-derived from the event log under the order-independent rules)" : ""
             logger.notice("store: upgraded \(config.databasePath) to schema \(migration.version) in \(milliseconds) ms\(what)")
         }
+        do {
+            // Own events are contiguous from sequence 1, so the vector's entry counts them.
+            metrics.logHolds(total: try store.eventCount(), local: Int(try store.versionVector()[identity.daemonID] ?? 0))
+        } catch {
+            throw StartupError(message: "cannot read the event store \(config.databasePath): \(error)",
+                               exitCode: ExitCode.failure, component: nil)
+        }
         let threads: StoreThreads
         do {
             threads = try StoreThreads(store: store)
@@ -101,10 +114,12 @@ public enum DaemonMain {
         }
         let messages = ChangeSignal()
         let sync = config.tailscaleEnabled
-            ? try SyncWiring.make(config: config, identity: identity, store: threads, logger: logger, messages: messages)
+            ? try SyncWiring.make(config: config, identity: identity, store: threads, logger: logger, messages: messages,
+                                  metrics: metrics)
             : nil
         return Daemon(config: config, identity: identity, store: threads, logger: logger,
-                      hostname: config.tailscaleHostname ?? HostName.current(), messages: messages, sync: sync)
+                      hostname: config.tailscaleHostname ?? HostName.current(), messages: messages, sync: sync,
+                      metrics: metrics)
     }
 }
 

@@ -26,11 +26,16 @@ struct DaemonService: Service {
             logger.warning("sync: systemd passed a sync socket but THRUM_TAILSCALE_ENABLED is false; not serving sync", metadata: ["component": "sync"])
         }
         logger.info("control: listening on \(control.target)", metadata: ["component": "control"])
+        // Weak: each server's service holds the daemon, which holds the metrics.
+        daemon.metrics.watchConnections(of: "control") { [weak control] in control?.openConnections ?? 0 }
+        if let syncServer { daemon.metrics.watchConnections(of: "sync") { [weak syncServer] in syncServer?.openConnections ?? 0 } }
+        let metricsListener = await Listeners.metrics(daemon: daemon)
         notifier.ready()
         notifier.status(await StatusLine.make(daemon))
 
         await withTaskGroup(of: Void.self) { background in
             if let sync = daemon.sync { background.addTask { await sync.run() } }
+            if let metricsListener { background.addTask { await metricsListener.run() } }
             background.addTask { await Heartbeats.run(daemon: daemon, notifier: notifier) }
             if let retention = daemon.store.writer.retention {
                 background.addTask { await RetentionPass(store: daemon.store, retention: retention, logger: logger).run() }

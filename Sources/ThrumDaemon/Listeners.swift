@@ -50,6 +50,21 @@ enum Listeners {
         }
     }
 
+    /// `THRUM_METRICS_LISTEN`, when set. Like the sync port, a listener that cannot be opened
+    /// is logged and the daemon serves its agents without it.
+    static func metrics(daemon: Daemon) async -> MetricsListener? {
+        guard let target = daemon.config.metricsListen else { return nil }
+        do {
+            let listener = try await MetricsListener.bind(target, metrics: daemon.metrics)
+            daemon.logger.info("metrics: serving GET /metrics and GET /healthz on http://\(target)", metadata: ["component": "metrics"])
+            return listener
+        } catch {
+            daemon.logger.error("metrics: cannot listen on \(target) (THRUM_METRICS_LISTEN): \(error); not serving /metrics until restarted",
+                                metadata: ["component": "metrics"])
+            return nil
+        }
+    }
+
     /// Creates the socket's folder, and refuses to steal the socket of a daemon
     /// that is still running; a stale socket file is replaced.
     static func prepareSocketPath(_ path: String) throws {

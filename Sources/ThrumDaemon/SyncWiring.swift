@@ -10,19 +10,23 @@ import ThrumTailscale
 /// the sync port's service with its security gate.
 enum SyncWiring {
     static func make(config: ThrumConfig, identity: DaemonIdentity, store: StoreThreads, logger: Logger,
-                     messages: ChangeSignal) throws -> (any SyncControl)? {
+                     messages: ChangeSignal, metrics: DaemonMetrics) throws -> (any SyncControl)? {
         let registry = PeerRegistry(path: config.peersPath)
         if let problem = registry.registryProblem {
             logger.error("sync: \(problem)", metadata: ["component": "sync"])
         }
         var options = SyncManager.Options()
         options.validator = PipelineValidator(policy: ValidationPolicy(config: config))
+        options.metrics = metrics.sync
         let manager = SyncManager(config: config, identity: identity, store: store, registry: registry, logger: logger,
                                   options: options) { applied in
+            metrics.applied(applied)
             messages.signalIfMessages(applied)
         }
+        // Weak: the manager's onApplied already holds the metrics.
+        metrics.beforeRendering { [weak manager] in manager?.showPeerMetrics() }
         let localAPI = LocalAPIClient(socketPath: config.tailscaleSocket)
-        let security = SyncSecurity(config: config, localAPI: localAPI, logger: logger)
+        let security = SyncSecurity(config: config, localAPI: localAPI, metrics: metrics.sync, logger: logger)
         let discovery = PeerDiscovery(manager: manager, config: config, logger: logger) { () throws(LocalAPIError) in
             try await localAPI.status()
         }

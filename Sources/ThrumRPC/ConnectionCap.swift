@@ -3,26 +3,26 @@ import NIOCore
 import Synchronization
 
 /// Installed instead of the usual handlers on a connection past the listener's
-/// cap: sends one error line, then closes.
-final class RefuseConnection: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+/// cap: sends one answer (an error line, or an HTTP 503), then closes.
+public final class RefuseConnection: ChannelInboundHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias OutboundOut = ByteBuffer
 
     let line: [UInt8]
     private var sent = false
 
-    init(line: [UInt8]) { self.line = line }
+    public init(line: [UInt8]) { self.line = line }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    public func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { refuse(context) }
     }
 
-    func channelActive(context: ChannelHandlerContext) {
+    public func channelActive(context: ChannelHandlerContext) {
         refuse(context)
         context.fireChannelActive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 
     private func refuse(_ context: ChannelHandlerContext) {
         guard !sent else { return }

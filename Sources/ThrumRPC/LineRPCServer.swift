@@ -29,6 +29,7 @@ public final class LineRPCServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard tracker.count < limits.maxConnections else {
+                        limits.connectionRefused()
                         capWarning.refused("\(target)", cap: limits.maxConnections, logger: logger)
                         try channel.pipeline.syncOperations.addHandler(RefuseConnection(line: refusal))
                         return
@@ -72,6 +73,9 @@ public final class LineRPCServer: Sendable {
         self.serverChannel = serverChannel
         self.connections = connections
     }
+
+    /// Connections being served now.
+    public var openConnections: Int { connections.count }
 
     /// Stops accepting, lets requests in flight finish (long waits are
     /// cancelled), then closes every connection. A unix socket file is removed.

@@ -14,16 +14,20 @@ public struct ServerLimits: Sendable {
     /// Lines longer than `perConnectionAllowance` are parsed one at a time
     /// through this gate, shared by the listeners that share the budget.
     public var largeRequests: LargeRequestGate
+    /// Told of each connection refused because `maxConnections` were open (for the metrics).
+    public var connectionRefused: @Sendable () -> Void
 
     public static let defaultMaxConnections = 256
 
     public init(maxLineBytes: Int = 8 << 20, maxConnections: Int = defaultMaxConnections,
                 budget: RequestByteBudget = RequestByteBudget(limit: RequestByteBudget.defaultLimit),
-                perConnectionAllowance: Int = 64 << 10, largeRequests: LargeRequestGate = LargeRequestGate()) {
+                perConnectionAllowance: Int = 64 << 10, largeRequests: LargeRequestGate = LargeRequestGate(),
+                connectionRefused: @escaping @Sendable () -> Void = {}) {
         self.maxLineBytes = maxLineBytes
         self.maxConnections = maxConnections
         self.budget = budget
         self.perConnectionAllowance = perConnectionAllowance
         self.largeRequests = largeRequests
+        self.connectionRefused = connectionRefused
     }
 }

@@ -118,10 +118,10 @@ final class PushNotifier: Sendable {
             _ = try await LineRPCClient.withConnection(to: target.endpoint, maxLineBytes: SyncLimits.maxAnswerBytes, connectTimeout: timeout) { connection in
                 try await connection.call(SyncMethod.notify.rawValue, params, as: NotifyResult.self, timeout: timeout)
             }
-            traffic.record { $0.notifiesSent += 1 }
+            traffic.notifySent(to: target.daemonID, failed: false)
             sent(target, nil)
         } catch {
-            traffic.record { $0.notifiesFailed += 1 }
+            traffic.notifySent(to: target.daemonID, failed: true)
             logger.debug("sync.notify: cannot notify \(target.daemonID) at \(target.endpoint): \(error)")
             sent(target, error)
         }

@@ -89,6 +89,7 @@ public struct SyncClient: Sendable {
         }
         do {
             report.checkpoint = try await store.read { try $0.checkpoint(peer: peerID) }?.lastSeq ?? 0
+            traffic.metrics.progressed(from: peerID, checkpoint: report.checkpoint, peerLatest: nil)
         } catch {
             report.error = .store("\(error)")
             return report
@@ -125,17 +126,19 @@ public struct SyncClient: Sendable {
         // peer nor move its checkpoint for long.
         if !proofs.isFresh(peerID, at: "\(endpoint)") {
             let challenge = PeerProof.newChallenge()
-            let info = try await honouringRetryAfter { () async throws(RPCClientError) -> PeerInfo in
-                traffic.record { $0.peerInfosSent += 1 }
+            let info = try await honouringRetryAfter(from: peerID) { () async throws(RPCClientError) -> PeerInfo in
+                traffic.keyProofSent(to: peerID)
                 return try await PeerProof.ask(connection, challenge: challenge, timeout: timeout)
             }
             if let reason = PeerProof.refusal(of: info, challenge: challenge) {
+                traffic.metrics.decided(.keyProof, allowed: false)
                 throw SyncPullError.keyProof(address: "\(endpoint)", expected: peerID, reason)
             }
             guard info.daemonID == peerID else {
                 throw SyncPullError.wrongDaemon(address: "\(endpoint)", expected: peerID, found: info.daemonID)
             }
             proofs.proved(peerID, at: "\(endpoint)")
+            traffic.metrics.decided(.keyProof, allowed: true)
         }
         // Pages are pipelined: while one page is applied (serial, on the store), the next one
         // is fetched and its signatures are checked on the other cores.
@@ -185,6 +188,7 @@ public struct SyncClient: Sendable {
                 report.checkpoint = page.nextSeq
                 if !result.applied.isEmpty { onApplied(result.applied, report.peersOfPeer) }
             }
+            traffic.metrics.progressed(from: peerID, checkpoint: report.checkpoint, peerLatest: page.latestSeq)
             guard let next = try ahead.get() else { return }
             (fetched, verdicts) = next
         }
@@ -210,21 +214,22 @@ public struct SyncClient: Sendable {
         if held == nil { held = try await versionVector() }
         let params = PullParams(afterSeq: afterSeq, limit: pageLimit, have: held)
         let timeout = self.timeout
-        let page = try await honouringRetryAfter { () async throws(RPCClientError) -> PulledPage in
+        let page = try await honouringRetryAfter(from: peerID) { () async throws(RPCClientError) -> PulledPage in
             try PulledPage.read(answer: try await connection.answerLine(SyncMethod.pull.rawValue, params, timeout: timeout))
         }
         if let answering = page.daemonID, answering != peerID {
             proofs.forget(peerID)
             throw SyncPullError.wrongDaemon(address: "\(endpoint)", expected: peerID, found: answering)
         }
-        traffic.record { $0.pagesReceived += 1; $0.eventsReceived += page.events.count }
+        traffic.pageReceived(from: peerID, events: page.events.count)
         return (params, page)
     }
 
     /// Runs one request; when the peer answers 429 (rate limited) or 503
     /// (overloaded) with `retry_after_ms`, waits that long and asks again
     /// instead of hammering it, up to `maxRetryWaits` times in a row.
-    private func honouringRetryAfter<T>(_ request: () async throws(RPCClientError) -> T) async throws -> T {
+    private func honouringRetryAfter<T>(from peerID: String,
+                                        _ request: () async throws(RPCClientError) -> T) async throws -> T {
         var waits = 0
         while true {
             do {
@@ -234,7 +239,7 @@ public struct SyncClient: Sendable {
                       refusal.code == RPCError.rateLimitedCode || refusal.code == RPCError.overloadedCode,
                       let milliseconds = refusal.retryAfterMilliseconds, waits < Self.maxRetryWaits else { throw error }
                 waits += 1
-                traffic.record { $0.retryWaits += 1 }
+                traffic.retryWaited(for: peerID)
                 try await Task.sleep(for: .milliseconds(min(max(milliseconds, 1), Self.longestRetryWaitMilliseconds)))
             }
         }
@@ -288,6 +293,7 @@ public struct SyncClient: Sendable {
     /// past `alertThreshold` quarantined events within the last hour.
     private func report(_ refused: [QuarantinedEvent], from peerID: String) async {
         for entry in refused {
+            traffic.metrics.quarantined(stage: entry.stage)
             let id = entry.eventID.map(SyncManager.displayable) ?? "(no id)"
             logger.warning("[quarantine] event \(id) from \(peerID) quarantined: \(entry.reason)",
                            metadata: ["peer": "\(peerID)", "event_id": "\(id)", "stage": "\(entry.stage)"])

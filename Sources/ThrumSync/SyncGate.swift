@@ -11,13 +11,27 @@ public struct SyncGate: Sendable {
     /// Called once a request the gate let through has been answered, so the
     /// gate can count requests in flight.
     public var requestDone: @Sendable (RPCPeer) -> Void
+    /// The name a let-through request's peer is counted under in the metrics: a value from
+    /// a bounded set (never the remote port, which changes with every connection).
+    public var peerName: @Sendable (RPCPeer) -> String
 
     public init(admission: @escaping @Sendable (RPCPeer) async -> RPCError? = { _ in nil },
                 requestGate: @escaping @Sendable (RPCPeer, String) async -> RPCError? = { _, _ in nil },
-                requestDone: @escaping @Sendable (RPCPeer) -> Void = { _ in }) {
+                requestDone: @escaping @Sendable (RPCPeer) -> Void = { _ in },
+                peerName: @escaping @Sendable (RPCPeer) -> String = SyncGate.address(of:)) {
         self.admission = admission
         self.requestGate = requestGate
         self.requestDone = requestDone
+        self.peerName = peerName
+    }
+
+    /// The peer's IP address, without its port.
+    public static func address(of peer: RPCPeer) -> String {
+        switch peer.origin {
+        case let .tcp(ip, _): return ip
+        case .unix: return "local"
+        case .unknown: return "unknown"
+        }
     }
 
     public static let allowAll = SyncGate()

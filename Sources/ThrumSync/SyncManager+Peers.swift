@@ -29,6 +29,7 @@ extension SyncManager {
                 + "with THRUM_TAILSCALE_ENABLED=true")
         }
         if let reason = PeerProof.refusal(of: info, challenge: challenge) {
+            options.metrics.decided(.keyProof, allowed: false)
             authLogger.warning("[sync_auth] DENIED peer at \(address): failed the key proof: it \(reason)",
                                metadata: ["peer": "\(address)"])
             throw .badPeerInfo("\(address) \(reason); it is not registered")
@@ -50,6 +51,7 @@ extension SyncManager {
         } catch {
             throw .registry("\(error)")
         }
+        options.metrics.decided(.keyProof, allowed: true)
         authLogger.info("[sync_auth] peer \(derived) at \(address) proved its key (fingerprint \(record.fingerprint))",
                         metadata: ["peer": "\(derived)"])
         logger(forPeer: derived).info("sync: peer \(derived) (\(record.hostname)) at \(address) \(existing == nil ? "added" : "updated"), source=\(record.source.rawValue), fingerprint \(record.fingerprint)")

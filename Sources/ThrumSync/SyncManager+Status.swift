@@ -26,6 +26,11 @@ extension SyncManager {
         }
     }
 
+    /// Sets the per-peer gauges of `/metrics` (lag, last sync age) from what is known now.
+    public func showPeerMetrics() {
+        options.metrics.showPeers(registry.all(), now: Date())
+    }
+
     /// The known peers as stored (for `thrum tsync peers list --json`).
     public func peers() -> [PeerRecord] { registry.all() }
 }

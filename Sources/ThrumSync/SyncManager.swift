@@ -26,6 +26,8 @@ public final class SyncManager: Sendable {
         /// Backoff of an unreachable peer: first wait, and the most it doubles to.
         public var backoffInitial: Duration = .seconds(1)
         public var backoffMaximum: Duration = .seconds(300)
+        /// Where sync counts for `/metrics`; counts nothing by default.
+        public var metrics = SyncMetrics()
         /// The clock backoff reads; tests move it by hand.
         var clock: @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
 
@@ -40,7 +42,7 @@ public final class SyncManager: Sendable {
     let logger: Logger
     let onApplied: @Sendable ([StoredEvent]) -> Void
     /// Counts of what crossed the wire.
-    public let traffic = SyncTraffic()
+    public let traffic: SyncTraffic
     let hostname: String
     let client: SyncClient
     let backoff: PeerBackoff
@@ -66,6 +68,7 @@ public final class SyncManager: Sendable {
         logger[metadataKey: "component"] = "sync"
         self.logger = logger
         self.onApplied = onApplied
+        traffic = SyncTraffic(metrics: options.metrics)
         hostname = config.tailscaleHostname ?? HostName.current()
         backoff = PeerBackoff(initial: options.backoffInitial, maximum: options.backoffMaximum, now: options.clock)
         var quarantineLogger = logger
@@ -93,7 +96,7 @@ public final class SyncManager: Sendable {
     /// The service for the sync port's `LineRPCServer`; `gate` is where
     /// authorization and rate limiting plug in.
     public func makeSyncServer(gate: SyncGate = .allowAll, byteBudget: Int = SyncServer.defaultByteBudget) -> SyncServer {
-        SyncServer(store: store, gate: gate, byteBudget: byteBudget, logger: logger,
+        SyncServer(store: store, gate: gate, byteBudget: byteBudget, metrics: options.metrics, logger: logger,
                    info: { [identity, hostname, store] challenge in
                        PeerInfo(daemonID: identity.daemonID, hostname: hostname, publicKey: identity.publicKeyBase64,
                                 fingerprint: identity.fingerprint, version: ThrumVersion.current,
@@ -193,6 +196,8 @@ public final class SyncManager: Sendable {
         } catch {
             logger.error("sync: cannot record the sync time of \(daemonID) in peers.json: \(error)")
         }
+        // Counted once the peer's record is written, so a scrape that sees the pull sees its time.
+        options.metrics.pullFinished(from: daemonID, failed: report.error != nil)
         notePull(report, from: daemonID)
     }
 
@@ -246,6 +251,7 @@ public final class SyncManager: Sendable {
             let have = (try? await store.read { try $0.checkpoint(peer: peerID) }).map { $0?.lastSeq ?? 0 } ?? -1
             if have >= params.latestSeq { return .ok }
         }
+        options.metrics.announced(latest: params.latestSeq, by: params.daemonID)
         requestPull(params.daemonID) { outcome in
             if let error = outcome.error {
                 logger.warning("sync.notify: sync from \(params.daemonID) failed: \(error)")

@@ -16,27 +16,29 @@ public final class SyncSecurity: Sendable {
     let limiter: RateLimiter?
     let inFlight: InFlightLimit
     let whois: @Sendable (String, Int) async throws(LocalAPIError) -> WhoIs?
+    let metrics: SyncMetrics
     let logger: Logger
 
     /// - Parameter whois: tailscaled's answer for a remote `ip`, `port`.
     public init(policy: AuthorizationPolicy, rateLimit: (perSecond: Double, burst: Int)?, maxInFlight: Int,
-                cache: WhoIsCache = WhoIsCache(), logger: Logger,
+                cache: WhoIsCache = WhoIsCache(), metrics: SyncMetrics = SyncMetrics(), logger: Logger,
                 whois: @escaping @Sendable (String, Int) async throws(LocalAPIError) -> WhoIs?) {
         authorizer = PeerAuthorizer(policy: policy)
         self.cache = cache
         limiter = rateLimit.map { RateLimiter(ratePerSecond: $0.perSecond, burst: $0.burst) }
         inFlight = InFlightLimit(capacity: maxInFlight)
         self.whois = whois
+        self.metrics = metrics
         var logger = logger
         logger[metadataKey: "component"] = "sync_auth"
         self.logger = logger
     }
 
     /// The daemon's settings, asking the tailscaled at `THRUM_TAILSCALE_SOCKET`.
-    public convenience init(config: ThrumConfig, localAPI: LocalAPIClient, logger: Logger) {
+    public convenience init(config: ThrumConfig, localAPI: LocalAPIClient, metrics: SyncMetrics = SyncMetrics(), logger: Logger) {
         self.init(policy: AuthorizationPolicy(config: config),
                   rateLimit: config.rateLimitEnabled ? (config.maxRequestsPerSecond, config.burstSize) : nil,
-                  maxInFlight: config.maxQueueDepth, logger: logger) { ip, port throws(LocalAPIError) in
+                  maxInFlight: config.maxQueueDepth, metrics: metrics, logger: logger) { ip, port throws(LocalAPIError) in
             try await localAPI.whois(ip: ip, port: port)
         }
     }
@@ -44,7 +46,14 @@ public final class SyncSecurity: Sendable {
     public var gate: SyncGate {
         SyncGate(admission: { [self] peer in await admit(peer) },
                  requestGate: { [self] peer, _ in await gateRequest(from: peer) },
-                 requestDone: { [self] _ in inFlight.leave() })
+                 requestDone: { [self] _ in inFlight.leave() },
+                 peerName: { [cache] peer in
+                     // The host the [sync_auth] line named; the request was just authorized, so it is cached.
+                     guard case let .tcp(ip, _) = peer.origin, let decision = cache.decision(for: ip) else {
+                         return SyncGate.address(of: peer)
+                     }
+                     return decision.host
+                 })
     }
 
     /// Authorizes a new connection; a refusal is sent and the connection closed.
@@ -59,12 +68,14 @@ public final class SyncSecurity: Sendable {
         let decision = await authorize(peer)
         guard decision.allowed else { return Self.refusal }
         if let limiter, case let .limited(milliseconds) = limiter.admit(decision.host) {
+            metrics.refused(listener: "sync", code: RPCError.rateLimitedCode, reason: "rate_limit")
             logger.debug("[sync_auth] rate limited peer \(decision.host) at \(peer); retry after \(milliseconds) ms")
             return .retryable(code: RPCError.rateLimitedCode,
                               message: "rate limited: too many sync requests from \(decision.host); retry after \(milliseconds) ms",
                               retryAfterMilliseconds: milliseconds)
         }
         guard inFlight.enter() else {
+            metrics.refused(listener: "sync", code: RPCError.overloadedCode, reason: "queue_full")
             logger.warning("[sync_auth] sync port overloaded: refusing a request from \(decision.host) (THRUM_SECURITY_MAX_QUEUE_DEPTH reached)")
             return .retryable(code: RPCError.overloadedCode, message: "overloaded: too many sync requests in flight; retry later",
                               retryAfterMilliseconds: Self.overloadedRetryMilliseconds)
@@ -83,6 +94,7 @@ public final class SyncSecurity: Sendable {
         let decision = await cache.authorize(remoteIP: ip, with: authorizer) { () throws(LocalAPIError) -> WhoIs? in
             try await whois(ip, port)
         }
+        metrics.decided(.whois, allowed: decision.allowed)
         var logger = logger
         logger[metadataKey: "peer"] = "\(decision.host)"
         if decision.allowed {

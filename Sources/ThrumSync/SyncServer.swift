@@ -17,6 +17,7 @@ public struct SyncServer: RPCService {
     let daemonID: String?
     let gate: SyncGate
     let byteBudget: Int
+    let metrics: SyncMetrics
     let onNotify: @Sendable (NotifyParams, RPCPeer) async -> NotifyResult.Status
     let logger: Logger
 
@@ -24,7 +25,7 @@ public struct SyncServer: RPCService {
     ///   - info: what `sync.peer_info` answers (its `latest_seq` read per call), signing the challenge if any.
     ///   - onNotify: what to do when a peer says it has new events.
     public init(store: StoreThreads, gate: SyncGate = .allowAll, byteBudget: Int = SyncServer.defaultByteBudget,
-                logger: Logger,
+                metrics: SyncMetrics = SyncMetrics(), logger: Logger,
                 info: @escaping @Sendable (_ challenge: String?) async throws -> PeerInfo,
                 peers: @escaping @Sendable () -> [String] = { [] }, daemonID: String? = nil,
                 onNotify: @escaping @Sendable (NotifyParams, RPCPeer) async -> NotifyResult.Status) {
@@ -34,6 +35,7 @@ public struct SyncServer: RPCService {
         self.daemonID = daemonID
         self.gate = gate
         self.byteBudget = byteBudget
+        self.metrics = metrics
         self.onNotify = onNotify
         self.logger = logger
     }
@@ -48,6 +50,14 @@ public struct SyncServer: RPCService {
         }
         if let refusal = await gate.requestGate(peer, request.method) { return .error(refusal) }
         defer { gate.requestDone(peer) }
+        let reply = await answer(method, request, from: peer)
+        var failed = false
+        if case .error = reply { failed = true }
+        metrics.requestReceived(method, from: gate.peerName(peer), failed: failed)
+        return reply
+    }
+
+    private func answer(_ method: SyncMethod, _ request: RPCRequest, from peer: RPCPeer) async -> RPCReply {
         do {
             switch method {
             case .pull: return .result(try await pull(try request.params(PullParams.self)))

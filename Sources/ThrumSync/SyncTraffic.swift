@@ -1,7 +1,8 @@
 import Synchronization
 
 /// Counts what went over the wire, so tests and `thrum status` can see how
-/// much a sync actually transferred (a resumed pull should move nothing).
+/// much a sync actually transferred (a resumed pull should move nothing), and
+/// counts the same per peer into the metrics.
 public final class SyncTraffic: Sendable {
     public struct Counts: Sendable, Equatable {
         /// Events received in `sync.pull` pages.
@@ -19,12 +20,32 @@ public final class SyncTraffic: Sendable {
     }
 
     private let counts = Mutex(Counts())
+    let metrics: SyncMetrics
 
-    public init() {}
+    public init(metrics: SyncMetrics = SyncMetrics()) {
+        self.metrics = metrics
+    }
 
     public var snapshot: Counts { counts.withLock { $0 } }
 
-    func record(_ change: (inout Counts) -> Void) {
-        counts.withLock { change(&$0) }
+    func pageReceived(from peer: String, events: Int) {
+        counts.withLock { $0.pagesReceived += 1; $0.eventsReceived += events }
+        metrics.count(SyncMetrics.Name.pagesReceived, [("peer", peer)])
+        metrics.count(SyncMetrics.Name.eventsReceived, by: events, [("peer", peer)])
+    }
+
+    func keyProofSent(to peer: String) {
+        counts.withLock { $0.peerInfosSent += 1 }
+        metrics.count(SyncMetrics.Name.keyProofsSent, [("peer", peer)])
+    }
+
+    func notifySent(to peer: String, failed: Bool) {
+        counts.withLock { failed ? ($0.notifiesFailed += 1) : ($0.notifiesSent += 1) }
+        metrics.count(SyncMetrics.Name.notifiesSent, [("peer", peer), ("result", failed ? "failed" : "ok")])
+    }
+
+    func retryWaited(for peer: String) {
+        counts.withLock { $0.retryWaits += 1 }
+        metrics.count(SyncMetrics.Name.retryWaits, [("peer", peer)])
     }
 }

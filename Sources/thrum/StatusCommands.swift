@@ -41,6 +41,17 @@ struct HealthCommand: AsyncParsableCommand {
     }
 }
 
+struct MetricsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "Print the daemon's metrics in the Prometheus text format, as GET /metrics serves them.")
+
+    func run() async throws {
+        let metrics: ControlResults.Metrics = try await ControlClient.call(.metrics)
+        print(metrics.text, terminator: "")
+    }
+}
+
 struct IdentityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "identity", abstract: "Show this daemon's ID, public key and fingerprint.")
     @OptionGroup var output: OutputOptions

@@ -13,7 +13,7 @@ struct Thrum: AsyncParsableCommand {
             """,
         version: ThrumVersion.current,
         subcommands: [
-            DaemonCommand.self, StatusCommand.self, HealthCommand.self, IdentityCommand.self, ConfigCommand.self,
+            DaemonCommand.self, StatusCommand.self, HealthCommand.self, MetricsCommand.self, IdentityCommand.self, ConfigCommand.self,
             AgentCommand.self, SessionCommand.self, SendCommand.self, ReplyCommand.self, InboxCommand.self,
             MessageCommand.self, GroupCommand.self, WaitCommand.self, TsyncCommand.self, QuarantineCommand.self, ConflictsCommand.self,
             McpCommand.self,

@@ -23,6 +23,7 @@ import ThrumCore
         #expect(c.socketPath == "/run/thrum/thrum.sock")
         #expect(c.syncInterval == 300)
         #expect(c.syncRecentThreshold == 120)
+        #expect(c.metricsListen == nil, "metrics are off by default")
     }
 
     @Test func theEnvironmentWinsOverTheFileWhichWinsOverSystemd() throws {
@@ -50,6 +51,8 @@ import ThrumCore
         ("THRUM_SECURITY_MAX_REQUESTS_PER_SEC", "0"), ("THRUM_SECURITY_MAX_EVENT_SIZE", "1GB"),
         ("THRUM_SYNC_INTERVAL", "5"), ("THRUM_SYNC_INTERVAL", "5x"), ("THRUM_STATE_DIR", "relative/path"),
         ("THRUM_SYNC_LISTEN", "no-port"), ("THRUM_SYNC_LISTEN", "::1:4200"), ("THRUM_LOG", "syslog"),
+        ("THRUM_METRICS_LISTEN", ":9464"), ("THRUM_METRICS_LISTEN", "9464"), ("THRUM_METRICS_LISTEN", "127.0.0.1:0"),
+        ("THRUM_METRICS_LISTEN", "localhost:http"),
     ])
     func aBadValueNamesTheVariableTheValueAndWhatIsAllowed(variable: String, value: String) {
         do {
@@ -69,6 +72,7 @@ import ThrumCore
             "THRUM_TAILSCALE_ENABLED": "yes", "THRUM_SYNC_INTERVAL": "1h30m", "THRUM_SYNC_RECENT_THRESHOLD": "500ms",
             "THRUM_SECURITY_MAX_EVENT_SIZE": "2MiB", "THRUM_SECURITY_MAX_MESSAGE_SIZE": "64KiB",
             "THRUM_SYNC_LISTEN": "[::1]:4201", "THRUM_SECURITY_REQUIRED_TAGS": "",
+            "THRUM_METRICS_LISTEN": "0.0.0.0:9464",
         ]).config
         #expect(c.tailscaleEnabled)
         #expect(c.syncInterval == 5400)
@@ -76,6 +80,7 @@ import ThrumCore
         #expect(c.maxEventSize == 2 << 20)
         #expect(c.maxMessageSize == 64 << 10)
         #expect(c.syncListen == HostPort(host: "::1", port: 4201))
+        #expect(c.metricsListen == HostPort(host: "0.0.0.0", port: 9464))
         #expect(c.requiredTags.isEmpty, "empty means no tag check")
     }
 

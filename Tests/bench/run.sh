@@ -11,4 +11,6 @@ python3 retention.py
 echo
 python3 fleet.py
 echo
+python3 metrics_scrape.py
+echo
 bash security.sh

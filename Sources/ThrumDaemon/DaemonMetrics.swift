@@ -1,0 +1,99 @@
+import Metrics
+import Prometheus
+import Synchronization
+import ThrumStore
+import ThrumSync
+
+/// The daemon's metrics (README "Metrics"): one Prometheus registry, filled through
+/// swift-metrics by the daemon and by sync, rendered by `/metrics` and `thrum metrics`.
+/// Each daemon owns its registry, so daemons opened side by side in one test process
+/// never share counts; `DaemonMain.run` also makes it the process's `MetricsSystem`.
+final class DaemonMetrics: Sendable {
+    enum Name {
+        static let logEvents = "thrum_log_events"
+        static let writes = "thrum_writes_total"
+        static let writeErrors = "thrum_write_errors_total"
+        static let writeDuration = "thrum_write_duration_seconds"
+        static let openConnections = "thrum_open_connections"
+    }
+
+    static let help: [String: String] = [
+        Name.logEvents: "Events in the log, by origin (local: written by this daemon, relayed: received from peers).",
+        Name.writes: "Events this daemon wrote (appended, signed and fsynced) for local agents.",
+        Name.writeErrors: "Local writes that failed in the event store.",
+        Name.writeDuration: "Time to append one local event, from the store call to its fsynced commit.",
+        Name.openConnections: "Connections open now, by listener (control, sync, metrics).",
+    ]
+
+    /// A local write is one fsynced commit: from well under a millisecond to a slow disk's seconds.
+    static let writeBuckets: [Duration] = [
+        .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+        .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+        .milliseconds(500), .seconds(1), .milliseconds(2500),
+    ]
+
+    let registry = PrometheusCollectorRegistry()
+    let factory: any MetricsFactory
+    let sync: SyncMetrics
+    private let localEvents: Meter
+    private let relayedEvents: Meter
+    private let writes: Metrics.Counter
+    private let writeErrors: Metrics.Counter
+    private let writeDuration: Metrics.Timer
+    /// Gauges read from their source when the metrics are rendered.
+    private let refreshers = Mutex<[@Sendable () -> Void]>([])
+
+    init() {
+        var help = Self.help
+        help.merge(SyncMetrics.help) { ours, _ in ours }
+        factory = DescribedPrometheusFactory(registry: registry, help: help,
+                                             durationBuckets: [Name.writeDuration: Self.writeBuckets])
+        sync = SyncMetrics(factory: factory)
+        localEvents = Meter(label: Name.logEvents, dimensions: [("origin", "local")], factory: factory)
+        relayedEvents = Meter(label: Name.logEvents, dimensions: [("origin", "relayed")], factory: factory)
+        writes = Metrics.Counter(label: Name.writes, factory: factory)
+        writeErrors = Metrics.Counter(label: Name.writeErrors, factory: factory)
+        writeDuration = Metrics.Timer(label: Name.writeDuration, factory: factory)
+    }
+
+    /// The log as the store holds it at start; later writes and pulls move it from there.
+    func logHolds(total: Int, local: Int) {
+        localEvents.set(local)
+        relayedEvents.set(max(0, total - local))
+    }
+
+    func wrote(in duration: Duration) {
+        writes.increment()
+        writeDuration.record(duration: duration)
+        localEvents.increment()
+    }
+
+    func writeFailed() {
+        writeErrors.increment()
+    }
+
+    /// Events a pull added to the log: never one in this daemon's own name (the store refuses
+    /// those unless already logged), so all relayed.
+    func applied(_ events: [StoredEvent]) {
+        if !events.isEmpty { relayedEvents.increment(by: Double(events.count)) }
+    }
+
+    /// Shows `count()` as the open connections of `listener` at each rendering.
+    func watchConnections(of listener: String, _ count: @escaping @Sendable () -> Int) {
+        let gauge = Meter(label: Name.openConnections, dimensions: [("listener", listener)], factory: factory)
+        gauge.set(count())
+        beforeRendering { gauge.set(count()) }
+    }
+
+    /// Runs `refresh` before every rendering, for gauges read from elsewhere.
+    func beforeRendering(_ refresh: @escaping @Sendable () -> Void) {
+        refreshers.withLock { $0.append(refresh) }
+    }
+
+    /// The Prometheus text format (0.0.4) of every metric, gauges refreshed first.
+    /// In memory only: no store or file is read.
+    func render() -> [UInt8] {
+        for refresh in refreshers.withLock({ $0 }) { refresh() }
+        return registry.emitToBuffer()
+    }
+}
