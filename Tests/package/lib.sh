@@ -69,9 +69,10 @@ trap 'exit 143' TERM
 cache=${THRUM_PACKAGE_TEST_CACHE:-$repo_dir/.build-package-test}
 base=$cache/bookworm-base
 
-# The Debian mirror apt already uses.
+# The Debian mirror apt already uses (THRUM_PACKAGE_TEST_MIRROR overrides it).
 mirror() {
     local uri
+    [[ -n ${THRUM_PACKAGE_TEST_MIRROR:-} ]] && { echo "$THRUM_PACKAGE_TEST_MIRROR"; return; }
     uri=$(grep -hs -A3 '^Types:.*deb' /etc/apt/sources.list.d/*.sources |
           awk '/^URIs:/ {print $2}' | grep -v -- '-security' | head -n1 || true)
     [[ -z $uri ]] && uri=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list |

@@ -12,6 +12,8 @@
 #                             source tree, gitignored)
 #   THRUM_OLD_DEB             an older build to upgrade from; default: the
 #                             given .deb repacked with a lower version
+#   THRUM_PACKAGE_TEST_MIRROR the Debian mirror for debootstrap; default: the
+#                             one apt is configured with
 #
 # Needs root, debootstrap, systemd-nspawn (systemd-container) and a Debian
 # mirror (the one apt is configured with). Checks that need the real daemon
