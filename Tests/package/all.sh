@@ -26,6 +26,7 @@ probe() {
         command -v apt-get >/dev/null || { echo "debootstrap or systemd-nspawn missing, and no apt-get to install them"; return 1; }
     fi
     # Through apt's own transport, so its proxy settings apply.
+    # shellcheck disable=SC2034 # lib.sh's messages use $name
     local name=package-tests uri tmp
     # shellcheck source=lib.sh
     source "$here/lib.sh"

@@ -75,7 +75,7 @@ layer_has() {
             grep -q '^install ok installed' || return 1
     done
 }
-needed=(python3 $(deb_depends))
+mapfile -t needed < <(echo python3; deb_depends)
 if [[ ! -e $layer/.complete || $base/.complete -nt $layer/.complete ]] || ! layer_has "${needed[@]}"; then
     echo "$name: adding ${needed[*]} to a copy of the bookworm root ($layer)"
     rm -rf "$layer.tmp"
