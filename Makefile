@@ -20,8 +20,10 @@ build: deps
 FUZZ_SECONDS ?= 60
 
 # Unit and process-level tests, the same under AddressSanitizer, the
-# hostile-input checks, each fuzz target for FUZZ_SECONDS, then the
-# network-namespace system tests (root only).
+# hostile-input checks, each fuzz target for FUZZ_SECONDS, the
+# network-namespace system tests (root only), then the Debian package tests
+# when the machine can run them (root, namespaces, a reachable Debian mirror;
+# packaging/package.mk).
 test: build
 	$(SWIFT) test
 	$(MAKE) asan-test
@@ -30,6 +32,7 @@ test: build
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/mcp/run.sh
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/metrics/run.sh
 	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/run.sh
+	$(MAKE) --no-print-directory package-test-if-possible
 
 unit-test: build
 	$(SWIFT) test
@@ -73,6 +76,7 @@ bench: deps
 	THRUM_BIN=$$($(SWIFT) build -c release --show-bin-path)/thrum bash Tests/bench/run.sh
 
 clean:
-	rm -rf .build .build-fuzz .build-asan .build-tsan dist
+	rm -rf .build .build-fuzz .build-asan .build-tsan .build-release-static .build-package dist
+	rm -rf --one-file-system .build-package-test
 
 -include packaging/package.mk

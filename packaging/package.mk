@@ -3,17 +3,25 @@
 #
 #   make deb           -> dist/thrum_<version>_<arch>.deb, lintian-clean
 #   make package-test  -> installs that .deb into a booted Debian bookworm
-#                         container (Tests/package/run.sh)
+#                         container (Tests/package/run.sh), then into two
+#                         that sync over a bridged tailscale0
+#                         (Tests/package/two-hosts.sh)
+#   make package-test-two-hosts -> the second alone
+#   make package-test-if-possible -> package-test when this machine can run
+#                         it, else a line saying why not (run by make test)
 
 PKG_VERSION := $(shell dpkg-parsechangelog -l packaging/debian/changelog -S Version 2>/dev/null)
 PKG_ARCH    := $(shell dpkg --print-architecture 2>/dev/null)
 PKG_DEB     := dist/thrum_$(PKG_VERSION)_$(PKG_ARCH).deb
 PKG_STAGE   := .build-package/src
+# The static-runtime build has a folder of its own: sharing .build with the
+# other release builds (different flags) would rebuild everything each time.
+PKG_BUILD   := .build-release-static
 PKG_TOOLS   := debhelper dpkg-dev lintian groff-base man-db debootstrap systemd-container iproute2 \
                libsodium-dev libsqlite3-dev libsystemd-dev
 PKG_MAN     := man/thrum.1 man/thrum.env.5 man/thrum-daemon.8
 
-.PHONY: deb package-test package-tools package-man-check
+.PHONY: deb package-test package-test-two-hosts package-test-if-possible package-tools package-man-check
 
 # apt-get only for what is missing, so a prepared machine needs no network.
 package-tools:
@@ -42,17 +50,28 @@ package-man-check: package-tools
 # libsodium, libsystemd) shared; full RELRO (-z now) and no $ORIGIN run path,
 # so no library is ever looked for next to /usr/bin.
 deb: package-tools package-man-check
-	swift build -c release --static-swift-stdlib --disable-local-rpath --product thrum -Xlinker -z -Xlinker now
+	swift build -c release --build-path $(PKG_BUILD) --static-swift-stdlib --disable-local-rpath --product thrum -Xlinker -z -Xlinker now
 	rm -rf .build-package && mkdir -p $(PKG_STAGE)/packaging dist
 	cp -r packaging/debian $(PKG_STAGE)/debian
 	cp packaging/systemd/sysusers.d/thrum.conf $(PKG_STAGE)/debian/thrum.sysusers
 	cp -r packaging/systemd $(PKG_STAGE)/packaging/systemd
 	cp -r etc man $(PKG_STAGE)/
-	cp .build/release/thrum $(PKG_STAGE)/thrum
+	cp $(PKG_BUILD)/release/thrum $(PKG_STAGE)/thrum
 	cd $(PKG_STAGE) && dpkg-buildpackage -b -us -uc
 	mv .build-package/thrum_$(PKG_VERSION)_$(PKG_ARCH).deb $(PKG_DEB)
 	lintian --fail-on error,warning --display-info $(PKG_DEB)
 	@echo "deb: $(PKG_DEB) ($$(du -k $(PKG_DEB) | cut -f1) KiB; installed $$(dpkg-deb -f $(PKG_DEB) Installed-Size) KiB)"
 
+# The booted root, the apt downloads and the per-run overlays are kept in
+# .build-package-test (THRUM_PACKAGE_TEST_CACHE).
 package-test: deb
-	Tests/package/run.sh $(PKG_DEB)
+	Tests/package/all.sh $(PKG_DEB)
+
+package-test-two-hosts: deb
+	Tests/package/two-hosts.sh $(PKG_DEB)
+
+# Root, namespaces and a reachable Debian mirror (Tests/package/all.sh --probe);
+# debootstrap and systemd-nspawn are installed by package-tools if missing.
+package-test-if-possible:
+	@if why=$$(Tests/package/all.sh --probe); then $(MAKE) --no-print-directory package-test; \
+	else echo "package tests: skipped: $$why"; fi

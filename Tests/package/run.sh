@@ -8,92 +8,40 @@
 #
 # Environment:
 #   THRUM_PACKAGE_TEST_CACHE  where the bookworm root and apt's downloads are
-#                             kept between runs (/var/cache/thrum-package-test)
+#                             kept between runs (.build-package-test in the
+#                             source tree, gitignored)
 #   THRUM_OLD_DEB             an older build to upgrade from; default: the
 #                             given .deb repacked with a lower version
+#   THRUM_PACKAGE_TEST_MIRROR the Debian mirror for debootstrap; default: the
+#                             one apt is configured with
 #
 # Needs root, debootstrap, systemd-nspawn (systemd-container) and a Debian
 # mirror (the one apt is configured with). Checks that need the real daemon
 # are skipped, and say so, while /usr/bin/thrum has no `daemon` command.
-set -u -o pipefail
+# Helpers shared with two-hosts.sh are in lib.sh.
+set -euo pipefail
 
-die() { echo "package-test: $*" >&2; exit 1; }
+name=package-test
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
 deb=${1:-}
 [[ -n $deb && -f $deb ]] || die "usage: $0 PATH/thrum_VERSION_ARCH.deb (build it with 'make deb')"
 deb=$(realpath "$deb")
-[[ $(id -u) == 0 ]] || die "must run as root (debootstrap and systemd-nspawn need it)"
-for tool in debootstrap systemd-nspawn dpkg-deb nsenter; do
-    command -v "$tool" >/dev/null || die "$tool is missing: apt-get install debootstrap systemd-container util-linux"
-done
+require_root_and_tools
+started=$SECONDS
+ensure_base
 
-cache=${THRUM_PACKAGE_TEST_CACHE:-/var/cache/thrum-package-test}
-base=$cache/bookworm-base
+# --- a fresh root per run: an overlay on the cached one -------------------
+
 work=$cache/run
 root=$work/root
-mkdir -p "$cache/apt-archives"
-
-passed=0 failed=0 skipped=0
-pass() { passed=$((passed + 1)); echo "PASS  $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL  $1"; [[ -n ${2:-} ]] && printf '      %s\n' "$2"; }
-skip() { skipped=$((skipped + 1)); echo "SKIP  $1 (needs the real daemon)"; }
-# check NAME COMMAND...: passes when COMMAND succeeds; shows its output if not.
-check() {
-    local name=$1 out; shift
-    if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$(tail -n 5 <<<"$out")"; fi
-}
-
-# --- the Debian mirror apt already uses -----------------------------------
-
-mirror() {
-    local uri
-    uri=$(grep -hs -A3 '^Types:.*deb' /etc/apt/sources.list.d/*.sources |
-          awk '/^URIs:/ {print $2}' | grep -v -- '-security' | head -n1)
-    [[ -z $uri ]] && uri=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list |
-          awk '$3 ~ /^bookworm$/ {print $2}' | head -n1)
-    echo "${uri:-http://deb.debian.org/debian}"
-}
-
-# --- the cached bookworm root ---------------------------------------------
-
-if [[ ! -e $base/.complete ]]; then
-    echo "package-test: making a Debian bookworm root in $base (once)"
-    rm -rf "$base.tmp"
-    debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,iproute2,procps \
-        bookworm "$base.tmp" "$(mirror)" >"$cache/debootstrap.log" 2>&1 ||
-        die "debootstrap failed; see $cache/debootstrap.log"
-    # Boot quietly and let nothing wait for a network that is not there.
-    ln -sf /dev/null "$base.tmp/etc/systemd/system/systemd-networkd-wait-online.service"
-    echo thrum-test >"$base.tmp/etc/hostname"
-    rm -rf "$base" && mv "$base.tmp" "$base" && touch "$base/.complete"
-fi
-
-# --- a fresh copy per run -------------------------------------------------
-
-leader=""
-nspawn_pid=""
-cleanup() {
-    if [[ -n $nspawn_pid ]] && kill -0 "$nspawn_pid" 2>/dev/null; then
-        kill "$nspawn_pid" 2>/dev/null
-        for _ in $(seq 1 30); do kill -0 "$nspawn_pid" 2>/dev/null || break; sleep 1; done
-        kill -9 "$nspawn_pid" 2>/dev/null
-    fi
-}
-trap cleanup EXIT
-
-rm -rf "$work" && mkdir -p "$work"
-cp -a --reflink=auto "$base" "$root" || die "could not copy $base"
+overlay_root "$base" "$work"
 
 # Runs a command in the root without booting it (host network, for apt).
-in_root() {
-    systemd-nspawn -q --register=no --keep-unit --resolv-conf=copy-host \
-        --bind="$cache/apt-archives:/var/cache/apt/archives" -D "$root" "$@"
-}
+in_image() { in_root "$root" "$@"; }
 # Runs a command inside the booted container, with a clean environment.
-in_ct() {
-    nsenter -t "$leader" -a -- /usr/bin/env -i \
-        PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 SYSTEMD_PAGER= "$@"
-}
+in_ct() { ct_exec thrum-package-test "$@"; }
 
 # The older build to upgrade from: the same files under a lower version,
 # unless a real older .deb is given.
@@ -111,42 +59,37 @@ cp "$old_deb" "$root/root/thrum-old.deb"
 # --- install the older build with apt, dependencies from Debian -----------
 
 echo "package-test: installing $(basename "$old_deb") with apt (mirror $(mirror))"
-if in_root sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq /root/thrum-old.deb' \
+if in_image sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq /root/thrum-old.deb' \
         >"$work/install.log" 2>&1; then
     pass "apt installs the package and its dependencies from Debian"
 else
     fail "apt installs the package and its dependencies from Debian" "$(tail -n 5 "$work/install.log")"
-    echo "package-test: $passed passed, $failed failed, $skipped skipped"
+    summary
     exit 1
 fi
 check "dependencies are Debian's libraries" \
-    in_root dpkg-query -W -f='${Status}\n' libsodium23 libsqlite3-0 libsystemd0
-check "system user and group thrum exist" in_root sh -c 'getent passwd thrum && getent group thrum'
-check "thrum.env is a conffile, root:thrum 0640" in_root sh -c \
+    in_image dpkg-query -W -f='${Status}\n' libsodium23 libsqlite3-0 libsystemd0
+check "system user and group thrum exist" in_image sh -c 'getent passwd thrum && getent group thrum'
+check "thrum.env is a conffile, root:thrum 0640" in_image sh -c \
     'dpkg-query -W -f="\${Conffiles}\n" thrum | grep -q " /etc/thrum/thrum.env " &&
      [ "$(stat -c %U:%G:%a /etc/thrum/thrum.env)" = root:thrum:640 ]'
-check "binary, units, man pages and completion are installed" in_root sh -c \
+check "binary, units, man pages and completion are installed" in_image sh -c \
     'test -x /usr/bin/thrum && for f in /lib/systemd/system/thrum.service /lib/systemd/system/thrum.socket \
         /lib/systemd/system/thrum-sync.socket /lib/systemd/system/thrum-sync-rebind.service /usr/share/man/man1/thrum.1.gz /usr/share/man/man5/thrum.env.5.gz \
         /usr/share/man/man8/thrum-daemon.8.gz /usr/share/bash-completion/completions/thrum; do test -s $f || { echo missing $f; exit 1; }; done'
 
 # Users for the permission checks: alice is in group thrum, bob is not.
-in_root sh -c 'useradd -m -G thrum alice && useradd -m bob' >/dev/null 2>&1
+in_image sh -c 'useradd -m -G thrum alice && useradd -m bob' >/dev/null 2>&1 || die "could not add the users alice and bob"
 
 # --- boot ------------------------------------------------------------------
 
 echo "package-test: booting the container"
-systemd-nspawn -q --register=no --keep-unit --private-network --boot --console=passive \
-    -D "$root" -M thrum-package-test >"$work/boot.log" 2>&1 &
-nspawn_pid=$!
-for _ in $(seq 1 60); do
-    leader=$(pgrep -P "$nspawn_pid" -x systemd | head -n1)
-    [[ -n $leader ]] && break
-    sleep 0.5
-done
-[[ -n $leader ]] || die "the container did not boot; see $work/boot.log"
-state=$(timeout 90 nsenter -t "$leader" -a systemctl is-system-running --wait 2>&1)
-if [[ $state == running || $state == degraded ]]; then pass "container boots ($state)"; else fail "container boots" "$state"; fi
+if boot_ct thrum-package-test "$root" "$work/boot.log" --private-network; then
+    pass "container boots ($ct_state)"
+else
+    fail "container boots" "$ct_state"
+    [[ -n ${ct_leader[thrum-package-test]:-} ]] || { summary; exit 1; }
+fi
 
 has_daemon=false
 in_ct thrum --help 2>/dev/null | grep -qw daemon && has_daemon=true
@@ -162,8 +105,8 @@ in_ct sh -c 'ip netns add tailnet &&
     ip -n tailnet link set lo up' >"$work/net.log" 2>&1 ||
     fail "stand-in tailscale0" "$(cat "$work/net.log")"
 
-check "the package enabled the service and both sockets" in_ct sh -c \
-    'systemctl is-enabled thrum.service thrum.socket thrum-sync.socket thrum-sync-rebind.service'
+check "the package enabled the service and both sockets" every_unit thrum-package-test is-enabled \
+    thrum.service thrum.socket thrum-sync.socket thrum-sync-rebind.service
 check "systemd accepts the units" in_ct systemd-analyze verify --man=no \
     /lib/systemd/system/thrum.service /lib/systemd/system/thrum.socket /lib/systemd/system/thrum-sync.socket \
     /lib/systemd/system/thrum-sync-rebind.service
@@ -226,14 +169,14 @@ if $has_daemon; then
     # A connection from the tailnet that tailscaled (absent here) cannot vouch for.
     in_ct ip netns exec tailnet timeout 5 bash -c \
         'exec 3<>/dev/tcp/100.64.0.1/4200; echo "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"sync.peer_info\"}" >&3; timeout 2 cat <&3' \
-        >/dev/null 2>&1
+        >/dev/null 2>&1 || true
     env_set THRUM_TAILSCALE_ENABLED true
     env_set THRUM_SYNC_INTERVAL 7m
     check "a changed thrum.env takes effect after restart" in_ct sh -c \
         'systemctl restart thrum && journalctl -u thrum -q --no-pager -o cat -g "^periodic_sync: starting with interval=7m0s"'
     in_ct ip netns exec tailnet timeout 5 bash -c \
         'exec 3<>/dev/tcp/100.64.0.1/4200; echo "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"sync.peer_info\"}" >&3; timeout 2 cat <&3' \
-        >/dev/null 2>&1
+        >/dev/null 2>&1 || true
     check "journalctl -g '^\\[sync_auth\\]' filters" journal_has -g '^\[sync_auth\]'
     env_set THRUM_TAILSCALE_PORT 99999
     check "a bad value fails the start with exit 78 and no restart loop" in_ct sh -c \
@@ -241,7 +184,7 @@ if $has_daemon; then
          [ "$(systemctl show -P ActiveState thrum)" = failed ]'
     check "the journal names the bad variable" journal_has -g 'THRUM_TAILSCALE_PORT.*99999'
     env_unset THRUM_TAILSCALE_PORT
-    in_ct systemctl reset-failed thrum >/dev/null 2>&1
+    in_ct systemctl reset-failed thrum >/dev/null 2>&1 || true
     check "the service starts again once the value is fixed" in_ct systemctl start thrum
 else
     for name in "systemctl enable --now thrum reaches READY" "the daemon reports a STATUS= line" \
@@ -260,7 +203,7 @@ env_set THRUM_SYNC_RECENT_THRESHOLD 3m
 # Without the daemon there is no state yet: leave a marker like the daemon would.
 in_ct sh -c 'install -d -o thrum -g thrum -m 0700 /var/lib/thrum && echo kept > /var/lib/thrum/marker &&
     chown thrum:thrum /var/lib/thrum/marker'
-before=$(in_ct sh -c 'cd /var/lib/thrum && sha256sum identity.key marker 2>/dev/null')
+before=$(in_ct sh -c 'cd /var/lib/thrum && sha256sum identity.key marker 2>/dev/null' || true)
 if $has_daemon; then
     check "upgrade over the older build" in_ct sh -c \
         'DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Options::=--force-confold /root/thrum-new.deb'
@@ -274,11 +217,11 @@ else
          rc=$?; systemctl unmask --runtime thrum.service >/dev/null; exit $rc'
     skip "the daemon runs after the upgrade"
 fi
-check "both sockets listen after the upgrade" in_ct systemctl is-active thrum.socket thrum-sync.socket
+check "both sockets listen after the upgrade" every_unit thrum-package-test is-active thrum.socket thrum-sync.socket
 check "the upgrade installed the new version" in_ct sh -c \
     "[ \"\$(dpkg-query -W -f='\${Version}' thrum)\" = '$(dpkg-deb -f "$deb" Version)' ]"
 check "the upgrade kept the edited thrum.env" in_ct grep -qx 'THRUM_SYNC_RECENT_THRESHOLD=3m' /etc/thrum/thrum.env
-after=$(in_ct sh -c 'cd /var/lib/thrum && sha256sum identity.key marker 2>/dev/null')
+after=$(in_ct sh -c 'cd /var/lib/thrum && sha256sum identity.key marker 2>/dev/null' || true)
 if [[ -n $before && $before == "$after" ]]; then pass "the upgrade kept the state"; else fail "the upgrade kept the state" "before: $before / after: $after"; fi
 
 # --- remove keeps state, purge removes it ---------------------------------
@@ -290,5 +233,5 @@ check "purge removes the state and the configuration" in_ct sh -c \
     'DEBIAN_FRONTEND=noninteractive apt-get purge -y -q thrum >/dev/null && test ! -e /var/lib/thrum &&
      test ! -e /etc/thrum/thrum.env && ! dpkg-statoverride --list /etc/thrum/thrum.env'
 
-echo "package-test: $passed passed, $failed failed, $skipped skipped"
-[[ $failed == 0 ]]
+echo "package-test: took $(elapsed "$started")"
+summary
