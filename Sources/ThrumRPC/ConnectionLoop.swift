@@ -84,7 +84,7 @@ struct ConnectionLoop<Service: RPCService>: Sendable {
 
     static func identify(_ channel: Channel) async -> RPCPeer {
         if let remote = channel.remoteAddress, let ip = remote.ipAddress, let port = remote.port {
-            return RPCPeer(origin: .tcp(ip: ip, port: port))
+            return RPCPeer.tcp(ip: ip, port: port)
         }
         guard let provider = channel as? SocketOptionProvider else { return RPCPeer(origin: .unknown) }
         let future: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(

@@ -14,6 +14,17 @@ public struct RPCPeer: Sendable, CustomStringConvertible {
 
     public init(origin: Origin) { self.origin = origin }
 
+    /// A TCP peer as authorization must see it: an IPv4 client of a dual-stack (IPv6) socket
+    /// arrives as `::ffff:a.b.c.d`, which tailscaled's WhoIs does not know; it is `a.b.c.d`.
+    public static func tcp(ip: String, port: Int) -> RPCPeer {
+        let mapped = "::ffff:"
+        guard ip.count > mapped.count, ip.lowercased().hasPrefix(mapped) else { return RPCPeer(origin: .tcp(ip: ip, port: port)) }
+        let rest = ip.dropFirst(mapped.count)
+        let parts = rest.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else { return RPCPeer(origin: .tcp(ip: ip, port: port)) }
+        return RPCPeer(origin: .tcp(ip: String(rest), port: port))
+    }
+
     public var description: String {
         switch origin {
         case let .unix(uid, _, pid): return "uid=\(uid) pid=\(pid)"

@@ -46,3 +46,20 @@ import ThrumRPC
         #expect(try #require(rejection(#"{"jsonrpc":"2.0","id":4}"#)).error.code == RPCError.invalidRequestCode)
     }
 }
+
+/// An IPv4 tailnet peer on a dual-stack socket must be authorized as the IPv4 address
+/// tailscaled knows, not as its IPv4-mapped IPv6 form.
+@Suite struct PeerAddressTests {
+    @Test(arguments: [
+        ("::ffff:100.64.0.1", "100.64.0.1"),
+        ("::FFFF:127.0.0.1", "127.0.0.1"),
+        ("100.64.0.1", "100.64.0.1"),
+        ("fd7a:115c:a1e0::1", "fd7a:115c:a1e0::1"),
+        ("::ffff:1.2.3", "::ffff:1.2.3"),
+        ("::ffff:1.2.3.256", "::ffff:1.2.3.256"),
+        ("::ffff:", "::ffff:"),
+    ])
+    func mappedIPv4IsUnmapped(_ given: String, _ expected: String) {
+        #expect(RPCPeer.tcp(ip: given, port: 4200).origin == .tcp(ip: expected, port: 4200))
+    }
+}
