@@ -94,7 +94,9 @@ extension ControlHandlers {
     }
 
     func quarantine(_ p: ControlParams.Quarantine) async throws -> QuarantineList {
-        QuarantineList(events: try await reading { try $0.quarantined(peer: p.peer) }, dropped: daemon.store.writer.quarantineDropped)
+        let limit = p.limit.map { min(max($0, 1), 10_000) }
+        return QuarantineList(events: try await reading { try $0.quarantined(peer: p.peer, limit: limit) },
+                              dropped: daemon.store.writer.quarantineDropped)
     }
 
     func conflicts(_ p: ControlParams.Conflicts) async throws -> ConflictList {

@@ -35,7 +35,8 @@ actor AgentPresence {
             try await attempt.value
             ready = true
         } catch {
-            settingUp = nil
+            // Only this failed attempt is forgotten: another caller may already have begun a newer one.
+            if settingUp == attempt { settingUp = nil }
             throw (error as? DaemonFailure) ?? .failed("\(error)")
         }
     }

@@ -9,15 +9,14 @@ extension EventStore {
     public var quarantineDropped: Int { quarantineState.withLock { $0.dropped } }
 
     /// Quarantined events in the order they were recorded, from one peer or (nil) from all.
-    public func quarantined(peer: String?) throws(StoreError) -> [QuarantinedEvent] {
+    /// The quarantined events (only `peer`'s when given), oldest first; with a `limit`, the newest that many.
+    public func quarantined(peer: String?, limit: Int? = nil) throws(StoreError) -> [QuarantinedEvent] {
         try withConnection { (connection) throws(StoreError) -> [QuarantinedEvent] in
-            if let peer {
-                return try connection.query(
-                    "SELECT \(Quarantine.columns) FROM quarantined_events WHERE from_daemon = ?1 ORDER BY id",
-                    [peer], Quarantine.read)
-            }
-            return try connection.query("SELECT \(Quarantine.columns) FROM quarantined_events ORDER BY id",
-                                        [], Quarantine.read)
+            let filter = peer == nil ? "" : "WHERE from_daemon = ?1"
+            let newestFirst = try connection.query(
+                "SELECT \(Quarantine.columns) FROM quarantined_events \(filter) ORDER BY id DESC LIMIT ?2",
+                [peer, limit.map { max(0, $0) } ?? -1], Quarantine.read)
+            return newestFirst.reversed()
         }
     }
 

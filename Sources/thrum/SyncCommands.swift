@@ -65,10 +65,11 @@ struct QuarantineCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List quarantined events.")
         @Option(help: "Only events received from this daemon ID.") var peer: String?
+        @Option(help: "Only the newest this many (1-10000).") var limit: Int?
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let list: QuarantineList = try await ControlClient.call(.quarantineList, ControlParams.Quarantine(peer: peer))
+            let list: QuarantineList = try await ControlClient.call(.quarantineList, ControlParams.Quarantine(peer: peer, limit: limit))
             if output.json { return try JSONOutput.print(list) }
             if list.dropped > 0 {
                 print("\(list.dropped) older quarantined events were dropped since the daemon started (THRUM_QUARANTINE_MAX_EVENTS, THRUM_QUARANTINE_MAX_BYTES)")

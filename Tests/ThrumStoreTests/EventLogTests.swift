@@ -131,6 +131,8 @@ struct EventLogTests {
         #expect(result.quarantined.count == 2)
         #expect(try store.quarantined(peer: "d_peer") == [bad, undecodable])
         #expect(try store.quarantined(peer: nil) == [bad, undecodable, elsewhere])
+        #expect(try store.quarantined(peer: nil, limit: 2) == [undecodable, elsewhere])
+        #expect(try store.quarantined(peer: "d_peer", limit: 1) == [undecodable])
         #expect(try store.quarantinedCount(peer: "d_peer", since: "2025-06-15T12:00:01.000Z") == 1)
         #expect(try store.eventCount() == 0)
     }
