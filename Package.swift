@@ -107,18 +107,22 @@ let package = Package(
         .executableTarget(name: "fuzz-mcp-message", dependencies: ["FuzzSupport", "ThrumMCP", "ThrumRPC"],
                           path: "Tests/fuzz/MCPMessage", swiftSettings: strict),
 
-        .testTarget(name: "ThrumSystemTests", dependencies: ["ThrumSystem"], swiftSettings: strict),
-        .testTarget(name: "ThrumCoreTests", dependencies: ["ThrumCore"], swiftSettings: strict),
-        .testTarget(name: "ThrumStoreTests", dependencies: ["ThrumStore"], swiftSettings: strict),
-        .testTarget(name: "ThrumRPCTests", dependencies: ["ThrumRPC"], swiftSettings: strict),
-        .testTarget(name: "ThrumTailscaleTests", dependencies: ["ThrumTailscale"], swiftSettings: strict),
+        // What every test target shares: temporary folders, files, waiting, failures.
+        .target(name: "ThrumTestSupport", path: "Tests/ThrumTestSupport", swiftSettings: strict),
+        .testTarget(name: "ThrumSystemTests", dependencies: ["ThrumSystem", "ThrumTestSupport"], swiftSettings: strict),
+        .testTarget(name: "ThrumCoreTests", dependencies: ["ThrumCore", "ThrumTestSupport"], swiftSettings: strict),
+        .testTarget(name: "ThrumStoreTests", dependencies: ["ThrumStore", "ThrumTestSupport"], swiftSettings: strict),
+        .testTarget(name: "ThrumRPCTests", dependencies: ["ThrumRPC", "ThrumTestSupport"], swiftSettings: strict),
+        .testTarget(name: "ThrumTailscaleTests", dependencies: ["ThrumTailscale", "ThrumTestSupport"], swiftSettings: strict),
         .testTarget(name: "ThrumSyncTests", dependencies: [
-            "ThrumSync", .product(name: "Prometheus", package: "swift-prometheus"),
+            "ThrumSync", "ThrumTestSupport", .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: strict),
         .testTarget(name: "ThrumMCPTests", dependencies: [
-            "ThrumMCP", "ThrumRPC", "ThrumDaemon", "ThrumStore", "ThrumCore",
+            "ThrumMCP", "ThrumRPC", "ThrumDaemon", "ThrumStore", "ThrumCore", "ThrumTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
-        .testTarget(name: "ThrumDaemonTests", dependencies: ["ThrumDaemon", "ThrumRPC", "ThrumStore", "ThrumCore", "ThrumSystem"], swiftSettings: strict),
+        .testTarget(name: "ThrumDaemonTests", dependencies: [
+            "ThrumDaemon", "ThrumRPC", "ThrumStore", "ThrumCore", "ThrumSystem", "ThrumTestSupport",
+        ], swiftSettings: strict),
     ]
 )

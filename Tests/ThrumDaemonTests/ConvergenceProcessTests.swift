@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import FoundationEssentials
 import Testing
 import ThrumCore
@@ -54,7 +55,7 @@ struct ConvergenceProcessTests {
         // Heal the partition.
         try cluster.pairBothWays("a", "b")
         try cluster.pairBothWays("b", "c")
-        try cluster.eventually("every daemon holds every event") {
+        try eventuallyBlocking("every daemon holds every event") {
             for node in [a, b, c] { _ = try node.ok(["tsync", "force"]) }
             let counts = try ["a", "b", "c"].map { try cluster.health($0).eventCount }
             return Set(counts).count == 1

@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import FoundationEssentials
 import Testing
 import ThrumCore
@@ -44,7 +45,7 @@ struct DiscoveryProcessTests {
         }
         let observer = try cluster.add("observer", port: port, extra: shared)
         try observer.start()
-        try cluster.eventually("the observer's first discovery pass ends") {
+        try eventuallyBlocking("the observer's first discovery pass ends") {
             observer.process?.stderr.contains("discovery: 2 online peer(s) with tag:thrum-daemon, 2 not yet known, 2 added") == true
         }
 

@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import Testing
 import ThrumCore
 #if canImport(Glibc)

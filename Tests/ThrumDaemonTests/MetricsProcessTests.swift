@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import Testing
 
 /// `/metrics`, `/healthz` and `thrum metrics` on a real daemon process.

@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import FoundationEssentials
 import Testing
 import ThrumCore
@@ -78,7 +79,7 @@ struct PeerLifecycleProcessTests {
             let before = try runner.json(ControlResults.Identity.self, ["identity"]).daemonID
             let observer = try cluster.add("observer", interval: "1s", port: port, extra: shared)
             try observer.start()
-            try cluster.eventually("the observer discovers the runner") { try Self.peersOnDisk(observer) == [before] }
+            try eventuallyBlocking("the observer discovers the runner") { try Self.peersOnDisk(observer) == [before] }
 
             // The runner is re-imaged: same address, new state, new key.
             try runner.stop()
@@ -87,9 +88,9 @@ struct PeerLifecycleProcessTests {
             let after = try reimaged.json(ControlResults.Identity.self, ["identity"]).daemonID
             try reimaged.ok(["agent", "register", "on-the-new-runner"])
 
-            try cluster.eventually("discovery replaces the old entry") { try Self.peersOnDisk(observer) == [after] }
+            try eventuallyBlocking("discovery replaces the old entry") { try Self.peersOnDisk(observer) == [after] }
             #expect(observer.process?.stderr.contains("discovery: runner now answers as \(after) with a new key (re-imaged?); it replaces \(before) in the registry") == true)
-            try cluster.eventually("the observer syncs from the new runner") {
+            try eventuallyBlocking("the observer syncs from the new runner") {
                 try observer.json(AgentList.self, ["agent", "list"]).agents.map(\.name) == ["on-the-new-runner"]
             }
         }

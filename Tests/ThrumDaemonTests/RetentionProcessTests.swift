@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import FoundationEssentials
 import Testing
 import ThrumCore
@@ -42,7 +43,7 @@ struct RetentionProcessTests {
         #expect(before.retentionSeconds == 6)
         #expect((before.logBytes ?? 0) > 0)
 
-        try cluster.eventually("the pass removes the message once it is 6 s old") {
+        try eventuallyBlocking("the pass removes the message once it is 6 s old") {
             try b.json(MessageList.self, ["inbox"], agent: "reader").messages.isEmpty
         }
         #expect(try b.json(StatusResult.self, ["status"]).eventCount == 2)

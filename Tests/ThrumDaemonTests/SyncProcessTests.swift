@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import FoundationEssentials
 import Testing
 import ThrumCore
@@ -22,8 +23,8 @@ struct SyncProcessTests {
         try a.ok(["agent", "register", "alice"])
         try b.ok(["agent", "register", "bob"])
         // Registrations travel by push: no periodic pass runs within the hour.
-        try cluster.eventually("bob known on a") { try a.json(AgentList.self, ["agent", "list"]).agents.count == 2 }
-        try cluster.eventually("alice known on b") { try b.json(AgentList.self, ["agent", "list"]).agents.count == 2 }
+        try eventuallyBlocking("bob known on a") { try a.json(AgentList.self, ["agent", "list"]).agents.count == 2 }
+        try eventuallyBlocking("alice known on b") { try b.json(AgentList.self, ["agent", "list"]).agents.count == 2 }
 
         let waiter = try b.spawn(["wait", "--timeout", "30s", "--json"], agent: "bob")
         try a.ok(["send", "--to", "@bob", "hello from machine a"], agent: "alice")
@@ -77,7 +78,7 @@ struct SyncProcessTests {
         try a.ok(["agent", "register", "alice"])
         try await Self.send(count: 1000, on: a, from: "alice", to: "@alice")
         let total = try cluster.health("a").eventCount
-        try cluster.eventually("b has the burst") { try cluster.health("b").eventCount == total }
+        try eventuallyBlocking("b has the burst") { try cluster.health("b").eventCount == total }
         let sent = try #require(try cluster.health("a").syncTraffic?.notifiesSent)
         #expect(sent >= 1)
         #expect(sent <= 100, "1,001 writes were announced with \(sent) notifies")
@@ -92,9 +93,9 @@ struct SyncProcessTests {
         let a = try cluster.node("a"), c = try cluster.node("c")
         try a.ok(["agent", "register", "alice"])
         try c.ok(["agent", "register", "carol"])
-        try cluster.eventually("carol known on a") { try a.json(AgentList.self, ["agent", "list"]).agents.count == 2 }
+        try eventuallyBlocking("carol known on a") { try a.json(AgentList.self, ["agent", "list"]).agents.count == 2 }
         try a.ok(["send", "--to", "@carol", "relayed through b"], agent: "alice")
-        try cluster.eventually("message reaches c") {
+        try eventuallyBlocking("message reaches c") {
             try c.json(MessageList.self, ["inbox"], agent: "carol").messages.map(\.text) == ["relayed through b"]
         }
         #expect(try cluster.health("a").eventCount == cluster.health("c").eventCount)
@@ -157,7 +158,7 @@ struct SyncProcessTests {
         try a.start()
         try b.start()
         try cluster.pair("b", "a")   // starts the first pull in the background
-        try cluster.eventually("b is part-way through", timeout: .seconds(120)) {
+        try eventuallyBlocking("b is part-way through", within: .seconds(120)) {
             let count = try cluster.health("b").eventCount
             return count >= 5_000
         }
@@ -169,7 +170,7 @@ struct SyncProcessTests {
 
         try b.start()
         try b.ok(["tsync", "force"])
-        try cluster.eventually("b converged", timeout: .seconds(300)) { try cluster.health("b").eventCount == seeded }
+        try eventuallyBlocking("b converged", within: .seconds(300)) { try cluster.health("b").eventCount == seeded }
         try a.stop()
         try b.stop()
 

@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import FoundationEssentials
 import Testing
 import ThrumCore
@@ -20,7 +21,7 @@ struct ConvergencePropertyTests {
     }
 
     static func checkOrders() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let firstSeed = ProcessInfo.processInfo.environment["THRUM_PROPERTY_FIRST_SEED"].flatMap(UInt64.init) ?? 1
         var seedsWithEffects = 0

@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import Testing
 import ThrumCore
 @testable import ThrumStore
@@ -6,7 +7,7 @@ import ThrumCore
 struct EventLogTests {
     @Test("appendLocal numbers each origin's events 1, 2, 3 and gives increasing local seqs")
     func appendLocalSequences() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let alpha = Origin(), beta = Origin()
@@ -26,7 +27,7 @@ struct EventLogTests {
 
     @Test("stored events keep a valid signature and read back equal to what was written")
     func signedEventsRoundTrip() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
@@ -44,7 +45,7 @@ struct EventLogTests {
     @Test("an error from the event builder is rethrown and nothing is written")
     func failedBuildWritesNothing() throws {
         struct SigningFailed: Error {}
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
@@ -59,7 +60,7 @@ struct EventLogTests {
 
     @Test("an event built for another origin or sequence is refused")
     func mismatchedLocalEventRefused() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin(), other = Origin()
@@ -79,7 +80,7 @@ struct EventLogTests {
 
     @Test("applying the same batch twice applies it once, then skips every event; the checkpoint moves")
     func batchDeduplication() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let remote = Origin()
@@ -103,7 +104,7 @@ struct EventLogTests {
 
     @Test("a duplicate inside one batch is applied once")
     func duplicateWithinBatch() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let event = Origin().events([.register("alice")])[0]
@@ -115,7 +116,7 @@ struct EventLogTests {
 
     @Test("quarantined events are recorded with the batch and listed per peer")
     func quarantineRecorded() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let bad = QuarantinedEvent(eventID: "evt_bad", receivedAt: "2025-06-15T12:00:00.000Z", fromDaemon: "d_peer",
@@ -139,7 +140,7 @@ struct EventLogTests {
 
     @Test("checkpoint status can be set before the first pull and is kept per peer")
     func checkpointStatus() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
 
@@ -156,7 +157,7 @@ struct EventLogTests {
 
     @Test("paging returns events in seq order and says whether more remain (limit+1)")
     func pagingByLimit() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
@@ -181,7 +182,7 @@ struct EventLogTests {
 
     @Test("paging stops before the byte cap but always returns at least one event")
     func pagingByBytes() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
@@ -205,7 +206,7 @@ struct EventLogTests {
 
     @Test("a reopened store keeps events, checkpoints, quarantine, projections and read marks")
     func reopenKeepsEverything() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let path = directory.file("thrum.db")
         let origin = Origin(), remote = Origin()
@@ -234,7 +235,7 @@ struct EventLogTests {
 
     @Test("the database runs in WAL mode with synchronous=FULL and foreign keys on")
     func durabilityPragmas() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
 
@@ -250,7 +251,7 @@ struct EventLogTests {
 
     @Test("a store written by a newer schema is refused with a message saying what to do")
     func newerSchemaRefused() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let path = directory.file("thrum.db")
         do {

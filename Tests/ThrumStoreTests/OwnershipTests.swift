@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import Testing
 import ThrumStore
 import ThrumCore
@@ -6,8 +7,8 @@ import ThrumCore
 /// owner's events acting as the agent take effect. Each case is applied in both arrival orders.
 @Suite("Ownership and authority")
 struct OwnershipTests {
-    let directory: TemporaryDirectory
-    init() throws { directory = try TemporaryDirectory() }
+    let directory: TemporaryFolder
+    init() throws { directory = try TemporaryFolder() }
 
     /// Applies `events` one batch each to a fresh store, in order, and returns it.
     func store(_ name: String, _ events: [Event]) throws -> EventStore {

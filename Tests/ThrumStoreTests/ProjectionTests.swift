@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import Testing
 import ThrumCore
 import ThrumStore
@@ -6,7 +7,7 @@ import ThrumStore
 struct ProjectionTests {
     @Test("registered agents are listed until they deregister")
     func agentsRegisterAndDeregister() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
@@ -28,7 +29,7 @@ struct ProjectionTests {
 
     @Test("a session is active from start to end")
     func sessions() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
@@ -48,7 +49,7 @@ struct ProjectionTests {
 
     @Test("the inbox holds messages to the agent, to everyone and to its groups, oldest first")
     func inboxAddressing() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
@@ -76,7 +77,7 @@ struct ProjectionTests {
 
     @Test("the next message to hand out is the oldest unread one, however many are unread")
     func oldestUnread() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
@@ -92,7 +93,7 @@ struct ProjectionTests {
 
     @Test("read marks hide messages from the unread inbox, per agent")
     func readMarks() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
@@ -114,7 +115,7 @@ struct ProjectionTests {
 
     @Test("only the author can edit or delete a message; deleted messages leave the inbox")
     func editAndDelete() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
@@ -140,7 +141,7 @@ struct ProjectionTests {
 
     @Test("groups list their creator and members")
     func groupMembership() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
@@ -159,7 +160,7 @@ struct ProjectionTests {
 
     @Test("an event with an unknown type or an undecodable payload is stored but changes no projection")
     func unprojectableEventsStored() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
@@ -178,7 +179,7 @@ struct ProjectionTests {
 
     @Test("replaying the log rebuilds exactly the same projections and keeps read marks")
     func rebuildMatches() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
@@ -195,7 +196,7 @@ struct ProjectionTests {
 
     @Test("two stores given the same events in different batch splits end with equal projections")
     func batchSplitsConverge() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let whole = try EventStore(path: directory.file("whole.db"))
         let pieces = try EventStore(path: directory.file("pieces.db"))

@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import Testing
 import ThrumCore
 import ThrumStore
@@ -11,7 +12,7 @@ struct QuarantineBoundTests {
 
     /// A fresh store in a temporary directory, with `bound`.
     func withStore(_ bound: QuarantineBound, _ body: (EventStore) throws -> Void) throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         store.quarantineBound = bound

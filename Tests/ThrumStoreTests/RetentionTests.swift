@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import FoundationEssentials
 import Testing
 import ThrumCore
@@ -30,7 +31,7 @@ struct RetentionTests {
     @Test("a removal pass leaves what a daemon that only held the retained events shows, in any order")
     func removalMatchesNeverHaving() async throws {
         try await offThePool {
-            let directory = try TemporaryDirectory()
+            let directory = try TemporaryFolder()
             defer { directory.remove() }
             var removedSomething = 0
             for seed in UInt64(1)...20 {
@@ -66,7 +67,7 @@ struct RetentionTests {
     @Test("registrations and memberships outlive the window; messages, their read marks and sessions do not")
     func whatIsKept() async throws {
         try await offThePool {
-            let directory = try TemporaryDirectory()
+            let directory = try TemporaryFolder()
             defer { directory.remove() }
             let store = try EventStore(path: directory.file("kept.db"))
             defer { store.close() }
@@ -106,7 +107,7 @@ struct RetentionTests {
     @Test("with a window, expired events are neither applied nor served")
     func expiredEventsAreNotAppliedOrServed() async throws {
         try await offThePool {
-            let directory = try TemporaryDirectory()
+            let directory = try TemporaryFolder()
             defer { directory.remove() }
             let day = 86400.0
             let a = Origin()

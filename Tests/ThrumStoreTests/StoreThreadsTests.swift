@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import FoundationEssentials
 import Testing
 import ThrumCore
@@ -11,7 +12,7 @@ struct StoreThreadsTests {
 
     @Test("concurrent writers each get their event, numbered without a gap, and one failure stays its own")
     func concurrentWritesAreCommittedTogetherWithOwnOutcomes() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let threads = try StoreThreads(store: try EventStore(path: directory.file("thrum.db")))
         let origin = Origin()
@@ -52,7 +53,7 @@ struct StoreThreadsTests {
 
     @Test("after shutdown a write is refused with a message, not lost silently")
     func writesAfterShutdownAreRefused() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let threads = try StoreThreads(store: try EventStore(path: directory.file("thrum.db")))
         let origin = Origin()
@@ -66,7 +67,7 @@ struct StoreThreadsTests {
 
     @Test("the reader refuses to write")
     func theReaderOnlyReads() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let threads = try StoreThreads(store: try EventStore(path: directory.file("thrum.db")))
         await #expect(throws: StoreError.self) {

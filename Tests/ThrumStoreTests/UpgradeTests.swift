@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import Testing
 import ThrumCore
 @testable import ThrumStore
@@ -9,7 +10,7 @@ import ThrumCore
 struct UpgradeTests {
     @Test("opening a schema 1 store re-derives its projections once, under the current rules")
     func upgradeRederives() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let a = Origin(), z = Origin()
         let events = [a.event(.register("alice", role: "coder"), sequence: 1, second: 1),

@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import Testing
 import ThrumCore
 import ThrumStore
@@ -6,7 +7,7 @@ import ThrumStore
 struct VersionVectorTests {
     @Test("an origin's frontier stops at the first missing sequence and moves on when it arrives")
     func frontierFollowsContiguity() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let a = Origin(), b = Origin()
@@ -27,7 +28,7 @@ struct VersionVectorTests {
 
     @Test("a page leaves out what the puller's vector covers and says where to go on")
     func pageSkipsCovered() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder()
         defer { directory.remove() }
         let store = try EventStore(path: directory.file("thrum.db"))
         let a = Origin(), b = Origin()

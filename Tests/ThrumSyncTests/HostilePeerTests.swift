@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import Logging
 import Testing
 import ThrumCore

@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import Glibc
 import Testing
 import ThrumSystem

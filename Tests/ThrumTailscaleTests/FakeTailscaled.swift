@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import FoundationEssentials
 import Glibc
 
@@ -64,7 +65,7 @@ struct FakeTailscaled {
         var pid: pid_t = 0
         let result = posix_spawnp(&pid, arguments[0], nil, &attributes, &cArguments, environ)
         guard result == 0 else {
-            throw TestSetupError(description: "cannot start \(arguments[0]): \(String(cString: strerror(result)))")
+            throw TestFailure("cannot start \(arguments[0]): \(String(cString: strerror(result)))")
         }
         return pid
     }
@@ -76,11 +77,11 @@ struct FakeTailscaled {
             if stat(socketPath, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK { return }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
-                throw TestSetupError(description: "fake-tailscaled.py exited (status \(status)) before listening")
+                throw TestFailure("fake-tailscaled.py exited (status \(status)) before listening")
             }
             try await Task.sleep(for: .milliseconds(10))
         }
-        throw TestSetupError(description: "fake-tailscaled.py did not create \(socketPath)")
+        throw TestFailure("fake-tailscaled.py did not create \(socketPath)")
     }
 
     /// Replaces the tailnet map; the fake reads it again on the next request.

@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import Glibc
 
 /// A unix socket that listens but never accepts: connecting succeeds (the kernel queues the
@@ -11,13 +12,13 @@ final class SilentListener {
         directory = try makeTemporaryDirectory()
         socketPath = directory + "/hung.sock"
         descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw TestSetupError(description: "socket failed: errno \(errno)") }
+        guard descriptor >= 0 else { throw TestFailure("socket failed: errno \(errno)") }
 
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let pathBytes = Array(socketPath.utf8)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard pathBytes.count < capacity else { throw TestSetupError(description: "socket path too long") }
+        guard pathBytes.count < capacity else { throw TestFailure("socket path too long") }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: pathBytes)
         }
@@ -27,7 +28,7 @@ final class SilentListener {
             }
         }
         guard bound == 0, listen(descriptor, 8) == 0 else {
-            throw TestSetupError(description: "bind/listen on \(socketPath) failed: errno \(errno)")
+            throw TestFailure("bind/listen on \(socketPath) failed: errno \(errno)")
         }
     }
 

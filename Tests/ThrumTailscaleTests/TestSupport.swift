@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import ThrumTestSupport
 
 /// Paths of the shared test support files (Tests/support), found from this file's location.
 enum TestSupport {
@@ -16,27 +17,13 @@ enum TestSupport {
     }
 }
 
-struct TestSetupError: Error, CustomStringConvertible {
-    let description: String
-}
-
 /// A fresh directory under /tmp: unix socket paths must stay under 108 bytes.
 func makeTemporaryDirectory() throws -> String {
-    var template = Array("/tmp/thrum-ts-XXXXXX".utf8CString)
-    guard let created = mkdtemp(&template) else {
-        throw TestSetupError(description: "mkdtemp failed: errno \(errno)")
-    }
-    return String(cString: created)
+    let path = TestFiles.temporaryDirectory("thrum-ts")
+    guard TestFiles.exists(path) else { throw TestFailure("cannot create \(path)") }
+    return path
 }
 
 func removeDirectory(_ path: String) {
-    guard let entries = opendir(path) else { return }
-    while let entry = readdir(entries) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-        }
-        if name != "." && name != ".." { unlink(path + "/" + name) }
-    }
-    closedir(entries)
-    rmdir(path)
+    TestFiles.remove(path)
 }

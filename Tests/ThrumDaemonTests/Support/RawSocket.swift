@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import ThrumTestSupport
 import Glibc
 #endif
 

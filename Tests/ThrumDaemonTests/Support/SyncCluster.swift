@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import FoundationEssentials
 import ThrumCore
 import ThrumDaemon
@@ -69,17 +70,6 @@ final class SyncCluster: @unchecked Sendable {
     func health(_ name: String) throws -> ControlResults.Health {
         let out = try node(name).ok(["health"])
         return try JSONDecoder().decode(ControlResults.Health.self, from: Data(out.utf8))
-    }
-
-    /// Polls `condition` until it holds or `timeout` passes.
-    func eventually(_ what: String, timeout: Duration = .seconds(30), _ condition: () throws -> Bool) throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if (try? condition()) == true { return }
-            usleep(50_000)
-        }
-        if try condition() { return }
-        throw TestFailure("timed out waiting for: \(what)")
     }
 
     func cleanup() {

@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import FoundationEssentials
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
@@ -75,61 +76,6 @@ final class TestProcess: @unchecked Sendable {
 
     var stdout: String { (try? TestFiles.read(stdoutPath)) ?? "" }
     var stderr: String { (try? TestFiles.read(stderrPath)) ?? "" }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-enum TestFiles {
-    static func write(_ path: String, _ text: String, mode: mode_t = 0o644) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
-        guard fd >= 0 else { throw TestFailure("cannot write \(path)") }
-        defer { close(fd) }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else { throw TestFailure("short write to \(path)") }
-            offset += n
-        }
-    }
-
-    static func read(_ path: String) throws -> String {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw TestFailure("cannot read \(path)") }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = Glibc.read(fd, &chunk, chunk.count)
-            if n <= 0 { break }
-            out.append(contentsOf: chunk[0..<n])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
-
-    static func mode(_ path: String) -> mode_t? {
-        var st = stat()
-        return stat(path, &st) == 0 ? st.st_mode & 0o7777 : nil
-    }
-
-    /// A fresh folder under /tmp, removed by `remove`.
-    static func temporaryDirectory(_ prefix: String = "thrum-test") -> String {
-        var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
-        return template.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress, let p = mkdtemp(base) else { return "/tmp/\(prefix)-\(getpid())" }
-            return String(cString: p)
-        }
-    }
-
-    static func remove(_ path: String) {
-        guard path.hasPrefix("/tmp/") else { return }
-        _ = try? TestProcess("/bin/rm", ["-rf", path], environment: [:], outputDirectory: nil).wait()
-    }
 }
 
 extension String {

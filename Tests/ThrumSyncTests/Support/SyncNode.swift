@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import FoundationEssentials
 import Logging
 import NIOCore

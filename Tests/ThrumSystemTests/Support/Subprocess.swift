@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import Glibc
 
 /// Runs a real program (openssl, rm) with posix_spawn and collects its stdout.

@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import Glibc
 
 /// A bound unix datagram socket, standing in for systemd's notification socket.
