@@ -11,7 +11,7 @@ struct ControlSocketTests {
         let d = DaemonFixture(name: "ctl")
         defer { d.cleanup() }
         try d.start()
-        let s = try RawSocket(path: d.socketPath)
+        let s = try LineSocket(path: d.socketPath)
 
         s.send("this is not json\n")
         #expect(try errorOf(s.readLine()).code == -32700)
@@ -45,7 +45,7 @@ struct ControlSocketTests {
         let d = DaemonFixture(name: "big")
         defer { d.cleanup() }
         try d.start()
-        let s = try RawSocket(path: d.socketPath)
+        let s = try LineSocket(path: d.socketPath)
         // One byte more than THRUM_MAX_REQUEST_SIZE (1 MiB by default), no newline, and nothing
         // after it: the daemon has read every byte when it answers and closes, so the answer
         // is not lost to a reset.
@@ -62,7 +62,7 @@ struct ControlSocketTests {
         let d = DaemonFixture(name: "many")
         defer { d.cleanup() }
         try d.start()
-        let sockets = try (0..<50).map { _ in try RawSocket(path: d.socketPath) }
+        let sockets = try (0..<50).map { _ in try LineSocket(path: d.socketPath) }
         for (i, s) in sockets.enumerated() { s.send(#"{"jsonrpc":"2.0","id":\#(i),"method":"health"}"# + "\n") }
         for s in sockets { #expect(s.readLine()?.contains("\"status\":\"ok\"") == true) }
     }

@@ -12,7 +12,7 @@ struct HostileControlInputTests {
         let d = DaemonFixture(name: "deep")
         defer { d.cleanup() }
         try d.start()
-        let s = try RawSocket(path: d.socketPath)
+        let s = try LineSocket(path: d.socketPath)
         for depth in [511, 512, 513, 514, 100_000] {
             s.send(String(repeating: "[", count: depth) + "\n")
             let refused = try answer(s.readLine())
@@ -27,7 +27,7 @@ struct HostileControlInputTests {
         let d = DaemonFixture(name: "ids")
         defer { d.cleanup() }
         try d.start()
-        let s = try RawSocket(path: d.socketPath)
+        let s = try LineSocket(path: d.socketPath)
         for id in ["[1]", #"{"a":1}"#, "true", "false"] {
             s.send(#"{"jsonrpc":"2.0","id":\#(id),"method":"health"}"# + "\n")
             let line = s.readLine()
@@ -42,12 +42,12 @@ struct HostileControlInputTests {
         let d = DaemonFixture(name: "cap", environment: ["THRUM_MAX_CONNECTIONS": "3"])
         defer { d.cleanup() }
         let process = try d.start()
-        let held = try (0..<3).map { _ in try RawSocket(path: d.socketPath) }
+        let held = try (0..<3).map { _ in try LineSocket(path: d.socketPath) }
         for s in held {
             s.send(#"{"jsonrpc":"2.0","id":1,"method":"health"}"# + "\n")
             #expect(s.readLine() != nil)
         }
-        let extra = try RawSocket(path: d.socketPath)
+        let extra = try LineSocket(path: d.socketPath)
         let refused = try answer(extra.readLine())
         #expect(refused.error?.code == 503)
         #expect(refused.error?.message.contains("THRUM_MAX_CONNECTIONS") == true)
@@ -63,10 +63,10 @@ struct HostileControlInputTests {
         try d.start()
         // Four 7 MiB lines, never finished: the daemon stops reading them.
         let line = Array(#"{"jsonrpc":"2.0","id":1,"method":"health","params":["#.utf8) + [UInt8](repeating: UInt8(ascii: "1"), count: 7 << 20)
-        let hostile = try (0..<4).map { _ in try RawSocket(path: d.socketPath) }
+        let hostile = try (0..<4).map { _ in try LineSocket(path: d.socketPath) }
         let taken = hostile.map { $0.sendWhileTaken(line) }
         #expect(taken.reduce(0, +) < 8 << 20, "the daemon and the kernel took \(taken) bytes of 4 x 7 MiB")
-        let s = try RawSocket(path: d.socketPath)
+        let s = try LineSocket(path: d.socketPath)
         s.send(#"{"jsonrpc":"2.0","id":2,"method":"health"}"# + "\n")
         #expect(s.readLine()?.contains("\"status\":\"ok\"") == true)
     }

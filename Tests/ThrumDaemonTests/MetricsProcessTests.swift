@@ -11,7 +11,7 @@ struct MetricsProcessTests {
 
     /// One HTTP/1.1 exchange on a fresh connection: the status line, headers and body.
     static func http(_ method: String, _ path: String, port: Int) throws -> (status: String, head: [String], body: String) {
-        let client = try TCPLineClient(to: "127.0.0.1", port: port)
+        let client = try LineSocket(to: "127.0.0.1", port: port)
         client.send("\(method) \(path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
         var lines: [String] = []
         while let line = client.readLine() { lines.append(line) }

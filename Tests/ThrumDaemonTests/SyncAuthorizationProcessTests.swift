@@ -12,12 +12,12 @@ struct SyncAuthorizationProcessTests {
 
     /// Connects from `source`, asks `sync.peer_info`, and returns the answer and
     /// whether the connection was closed after it.
-    static func ask(_ address: (host: String, port: Int), from source: String) throws -> (TCPLineClient.Answer, closed: Bool) {
-        let client = try TCPLineClient(to: address.host, port: address.port, from: source)
-        client.send(TCPLineClient.request("sync.peer_info", id: 1))
+    static func ask(_ address: (host: String, port: Int), from source: String) throws -> (LineSocket.Answer, closed: Bool) {
+        let client = try LineSocket(to: address.host, port: address.port, from: source)
+        client.send(LineSocket.request("sync.peer_info", id: 1))
         guard let line = client.readLine() else { throw TestFailure("no answer from \(address) to \(source)") }
-        let answer = try TCPLineClient.decode(line)
-        client.send(TCPLineClient.request("sync.pull", id: 2))
+        let answer = try LineSocket.decode(line)
+        client.send(LineSocket.request("sync.pull", id: 2))
         return (answer, client.readLine() == nil)
     }
 
@@ -91,14 +91,14 @@ struct SyncAuthorizationProcessTests {
         try cluster.pair("g", "s")
         let port = try #require(cluster.ports["s"])
 
-        let flooder = try TCPLineClient(to: "127.0.0.1", port: port, from: "127.0.0.2")
+        let flooder = try LineSocket(to: "127.0.0.1", port: port, from: "127.0.0.2")
         var limited = 0, served = 0, id = 0
         for round in 0..<3 {
             for _ in 0..<5 {
                 // 200 requests back to back, then their 200 answers.
-                flooder.send((0..<200).map { _ in id += 1; return TCPLineClient.request("sync.peer_info", id: id) }.joined())
+                flooder.send((0..<200).map { _ in id += 1; return LineSocket.request("sync.peer_info", id: id) }.joined())
                 for _ in 0..<200 {
-                    let answer = try TCPLineClient.decode(try #require(flooder.readLine()))
+                    let answer = try LineSocket.decode(try #require(flooder.readLine()))
                     if let error = answer.error {
                         #expect(error.code == 429)
                         #expect((error.data?.retryAfterMs ?? 0) > 0, "429 says how long to wait")
