@@ -193,12 +193,6 @@ extension EventStore {
         }
     }
 
-    public func hasEvent(id: String) throws(StoreError) -> Bool {
-        try withConnection { (connection) throws(StoreError) -> Bool in
-            try connection.scalarInt("SELECT EXISTS(SELECT 1 FROM events WHERE event_id = ?1)", [id]) != 0
-        }
-    }
-
     /// How many events the log holds, from a counter kept with every insert (no scan).
     public func eventCount() throws(StoreError) -> Int {
         try withConnection { (connection) throws(StoreError) -> Int in

@@ -30,7 +30,4 @@ extension SyncManager {
     public func showPeerMetrics() {
         options.metrics.showPeers(registry.all(), now: Date())
     }
-
-    /// The known peers as stored (for `thrum tsync peers list --json`).
-    public func peers() -> [PeerRecord] { registry.all() }
 }
