@@ -8,8 +8,8 @@ extension ControlHandlers {
                                 fingerprint: daemon.identity.fingerprint, keyPath: daemon.config.identityKeyPath)
     }
 
-    func health() async throws -> ControlResults.Health {
-        let (count, latest) = try await reading { (try $0.eventCount(), try $0.latestSeq()) }
+    func health() -> ControlResults.Health {
+        let (count, latest) = (daemon.store.eventCount, daemon.store.latestSeq)
         return ControlResults.Health(status: "ok", daemonID: daemon.identity.daemonID, version: ThrumVersion.current,
                               uptimeSeconds: Int((ContinuousClock.now - daemon.startedAt).components.seconds),
                               eventCount: count, latestSeq: latest,

@@ -16,7 +16,8 @@ extension EventStore {
     /// its error, the others are written. When this returns, every success is on disk.
     public func appendLocal(_ writes: [LocalWrite]) throws -> [Result<StoredEvent, any Error>] {
         try withConnection { (connection) throws(StoreError) -> [Result<StoredEvent, any Error>] in
-            try connection.transaction { () throws(StoreError) -> [Result<StoredEvent, any Error>] in
+            defer { noteCommit(in: connection) }
+            return try connection.transaction { () throws(StoreError) -> [Result<StoredEvent, any Error>] in
                 var results: [Result<StoredEvent, any Error>] = []
                 for write in writes {
                     try connection.execute("SAVEPOINT local_write")
@@ -86,7 +87,8 @@ extension EventStore {
     public func applyBatch(prepared events: [PreparedEvent], quarantined: [QuarantinedEvent], from peer: String,
                            checkpoint: Int64, localDaemon: String) throws(StoreError) -> ApplyResult {
         let result = try withConnection { (connection) throws(StoreError) -> ApplyResult in
-            try connection.transaction { () throws(StoreError) -> ApplyResult in
+            defer { noteCommit(in: connection) }
+            return try connection.transaction { () throws(StoreError) -> ApplyResult in
                 let now = Timestamp.now()
                 var result = ApplyResult()
                 var refused = quarantined

@@ -11,7 +11,8 @@ extension EventStore {
     /// One call holds the store for one bounded batch; writers wait at most that long.
     public func removeExpired(before cutoffMS: Int64, limit: Int) throws(StoreError) -> Int {
         try withConnection { (connection) throws(StoreError) -> Int in
-            try connection.transaction { () throws(StoreError) -> Int in
+            defer { noteCommit(in: connection) }
+            return try connection.transaction { () throws(StoreError) -> Int in
                 var seqs: [Int64] = []
                 var keys = Set<ProjectionKey>()
                 try connection.forEachRow("""

@@ -14,6 +14,8 @@ public final class EventStore: Sendable {
     let quarantineState = Mutex((bound: QuarantineBound(), dropped: 0))
     /// How long expiring events are kept; nil keeps everything.
     public let retention: Retention?
+    /// The newest `seq` and the event count as of the last commit (no query to read them).
+    public let committed: CommittedCounts
 
     /// Opens or creates the store at `path`, sets its PRAGMAs and applies pending migrations.
     /// With a `retention`, expired events are neither applied nor served (`removeExpired` deletes them).
@@ -26,6 +28,8 @@ public final class EventStore: Sendable {
         if appliedMigrations.contains(where: { $0.version > 1 }) { try Self.configure(connection) }
         self.path = path
         self.retention = retention
+        committed = CommittedCounts(latestSeq: try connection.scalarInt("SELECT COALESCE(MAX(seq), 0) FROM events"),
+                                    eventCount: Int(try connection.scalarInt("SELECT value FROM log_counters WHERE name = 'events'")))
         self.connection = Mutex(connection)
     }
 
@@ -40,6 +44,7 @@ public final class EventStore: Sendable {
         appliedMigrations = []
         path = writer.path
         retention = writer.retention
+        committed = writer.committed
         self.connection = Mutex(connection)
     }
 

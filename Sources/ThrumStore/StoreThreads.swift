@@ -15,6 +15,12 @@ public final class StoreThreads: Sendable {
     private let readerThread = NIOThreadPool(numberOfThreads: 1)
     private let queued = Mutex(QueuedWrites())
 
+    /// The newest `seq` as of the last commit, read without a trip to the store's threads
+    /// (every `sync.peer_info` and `health` asks for it).
+    public var latestSeq: Int64 { writer.committed.latestSeq }
+    /// The number of events in the log as of the last commit, read the same way.
+    public var eventCount: Int { writer.committed.eventCount }
+
     private struct QueuedWrites {
         var writes: [(write: LocalWrite, caller: CheckedContinuation<StoredEvent, any Error>)] = []
         /// A drain is submitted to the writer thread and has not yet found the queue empty.

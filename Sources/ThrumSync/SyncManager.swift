@@ -100,7 +100,7 @@ public final class SyncManager: Sendable {
                    info: { [identity, hostname, store] challenge in
                        PeerInfo(daemonID: identity.daemonID, hostname: hostname, publicKey: identity.publicKeyBase64,
                                 fingerprint: identity.fingerprint, version: ThrumVersion.current,
-                                latestSeq: try await store.read { try $0.latestSeq() },
+                                latestSeq: store.latestSeq,
                                 challengeSignature: challenge.map { PeerProof.sign(challenge: $0, as: identity) })
                    },
                    peers: { [registry] in registry.all().map(\.daemonID) }, daemonID: identity.daemonID,
@@ -224,8 +224,8 @@ public final class SyncManager: Sendable {
     /// This daemon's notify: its newest seq, event count and version vector.
     private func announcement() async -> NotifyParams? {
         do {
-            let (latest, count, have) = try await store.read { (try $0.latestSeq(), try $0.eventCount(), try $0.versionVector()) }
-            return NotifyParams(daemonID: identity.daemonID, latestSeq: latest, eventCount: count, have: have)
+            let have = try await store.read { try $0.versionVector() }
+            return NotifyParams(daemonID: identity.daemonID, latestSeq: store.latestSeq, eventCount: store.eventCount, have: have)
         } catch {
             logger.error("sync.notify: cannot read the event log: \(error)")
             return nil

@@ -46,6 +46,11 @@ struct StoreThreadsTests {
         #expect(written.map(\.event.sequence).sorted() == Array(2...64))
         // Each caller was answered after its commit: the reader sees every one.
         #expect(try await threads.read { try $0.eventCount() } == 64)
+        // What health and peer_info read without a trip to the store's threads is as of the last commit.
+        #expect(threads.eventCount == 64)
+        #expect(threads.latestSeq == (try await threads.read { try $0.latestSeq() }))
+        #expect(try await threads.write { try $0.removeExpired(before: .max, limit: 10) } == 10)
+        #expect(threads.eventCount == 54)
         #expect(try await threads.read { try $0.message(id: "m63")?.text } == "63")
         #expect(try await threads.read { try $0.message(id: "m13") } == nil)
         await threads.shutdown()
