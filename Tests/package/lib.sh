@@ -52,6 +52,17 @@ require_root_and_tools() {
 # at_exit COMMAND: run COMMAND (a string) on exit, the last registered first,
 # whatever the exit status: containers stop before their roots are unmounted.
 exit_actions=()
+# start "$@": takes the .deb argument into $deb, checks root and tools, starts the
+# clock ($started) and makes sure the cached root exists. Both test scripts begin so.
+start() {
+    deb=${1:-}
+    [[ -n $deb && -f $deb ]] || die "usage: $0 PATH/thrum_VERSION_ARCH.deb (build it with 'make deb')"
+    deb=$(realpath "$deb")
+    require_root_and_tools
+    started=$SECONDS
+    ensure_base
+}
+
 at_exit() { exit_actions+=("$1"); }
 run_exit_actions() {
     local i

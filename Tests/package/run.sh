@@ -25,12 +25,7 @@ name=package-test
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-deb=${1:-}
-[[ -n $deb && -f $deb ]] || die "usage: $0 PATH/thrum_VERSION_ARCH.deb (build it with 'make deb')"
-deb=$(realpath "$deb")
-require_root_and_tools
-started=$SECONDS
-ensure_base
+start "$@"
 
 # --- a fresh root per run: an overlay on the cached one -------------------
 

@@ -44,12 +44,7 @@ name=two-hosts
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-deb=${1:-}
-[[ -n $deb && -f $deb ]] || die "usage: $0 PATH/thrum_VERSION_ARCH.deb (build it with 'make deb')"
-deb=$(realpath "$deb")
-require_root_and_tools
-started=$SECONDS
-ensure_base
+start "$@"
 
 hosts=(a b)
 declare -A address=([a]=100.64.0.1 [b]=100.64.0.2)

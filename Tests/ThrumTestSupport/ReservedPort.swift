@@ -4,20 +4,15 @@ import Glibc
 
 /// A TCP socket bound to 127.0.0.1 on a port the kernel picks, never
 /// listened on. On Linux a connect to it is refused at once, and while the
-/// socket stays open the kernel hands that port to nobody else.
-final class ReservedPort: Sendable {
-    let port: Int
+/// socket stays open the kernel hands that port to nobody else; once it is
+/// gone, the port is free for a daemon under test to listen on.
+public final class ReservedPort: Sendable {
+    public let port: Int
     private let descriptor: Int32
 
-    struct Failed: Error, CustomStringConvertible {
-        let call: String
-        let errno: Int32
-        var description: String { "\(call) failed while reserving a port: errno \(errno)" }
-    }
-
-    init() throws {
+    public init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failed(call: "socket", errno: errno) }
+        guard fd >= 0 else { throw TestFailure("socket failed while reserving a port: errno \(errno)") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -29,7 +24,7 @@ final class ReservedPort: Sendable {
             }
         }
         guard bound else {
-            let failure = Failed(call: "bind", errno: errno)
+            let failure = TestFailure("bind failed while reserving a port: errno \(errno)")
             close(fd)
             throw failure
         }
