@@ -8,6 +8,12 @@ public enum EventValidation {
     /// The accepted event, or the stage and reason that refuse it.
     public static func validate(raw: some Collection<UInt8>, policy: ValidationPolicy,
                                 now: Date = Date()) -> Result<Event, ValidationFailure> {
+        validated(raw: raw, policy: policy, now: now).map(\.event)
+    }
+
+    /// `validate`, keeping what the schema stage read: the time and the decoded payload.
+    public static func validated(raw: some Collection<UInt8>, policy: ValidationPolicy,
+                                 now: Date = Date()) -> Result<ValidatedEvent, ValidationFailure> {
         let checked: Checked
         switch checkSchema(raw, policy: policy) {
         case let .failure(failure): return .failure(failure)
@@ -20,7 +26,7 @@ public enum EventValidation {
         if let reason = checkBusiness(checked, policy: policy, now: now) {
             return .failure(ValidationFailure(stage: .business, reason: reason))
         }
-        return .success(event)
+        return .success(ValidatedEvent(event: event, atMS: Timestamp.milliseconds(checked.at), payload: checked.payload))
     }
 
     /// The `event_id` of an event's JSON if it can be read, for the quarantine
@@ -35,6 +41,8 @@ public enum EventValidation {
     struct Checked {
         var event: Event
         var at: Date
+        /// `data` as the type's payload, when it is one.
+        var payload: EventPayload?
         /// The `text` of `data`, when it has one.
         var text: String?
     }
@@ -56,7 +64,7 @@ public enum EventValidation {
         guard event.eventID.hasPrefix("evt_"), (5...128).contains(event.eventID.utf8.count) else {
             return refuse("event_id must be \"evt_\" followed by an ID (got \(quoted(event.eventID)))")
         }
-        guard event.knownType != nil else {
+        guard let type = event.knownType else {
             return refuse("unknown event type \(quoted(event.type))")
         }
         guard let at = Timestamp.parse(event.timestamp) else {
@@ -65,8 +73,11 @@ public enum EventValidation {
         guard (1...EventLimits.maxSequence).contains(event.sequence) else {
             return refuse("sequence must be between 1 and 2^53 (got \(event.sequence))")
         }
-        // JSONSyntax checks syntax and depth before the decoder runs, and the one decode that
-        // reads `text` for the business stage is all the decoding `data` gets here.
+        // JSONSyntax checks syntax and depth before the decoder runs. `data` is decoded once, as
+        // its type's payload; only data that is JSON but not that payload is probed again.
+        if let payload = EventPayload(type: type, data: event.data) {
+            return .success(Checked(event: event, at: at, payload: payload, text: payload.text))
+        }
         let probe: DataProbe
         do {
             probe = try BoundedJSON.decode(DataProbe.self, from: event.data)
@@ -75,7 +86,7 @@ public enum EventValidation {
         } catch {
             return refuse("data is not valid JSON")
         }
-        return .success(Checked(event: event, at: at, text: probe.text))
+        return .success(Checked(event: event, at: at, payload: nil, text: probe.text))
     }
 
     static func checkSignature(_ event: Event, policy: ValidationPolicy) -> String? {

@@ -52,12 +52,8 @@ extension Event {
 
     /// The raw public key, once it is known to be 32 bytes that derive `origin_daemon`.
     private func originKeyBytes() -> Result<[UInt8], SignatureProblem> {
-        guard let key = Data(base64Encoded: originKey), key.count == Ed25519KeyPair.publicKeyLength else {
-            return .failure(.malformedKey)
-        }
-        let keyBytes = [UInt8](key)
-        let derived = DaemonID.derive(publicKey: keyBytes)
-        guard derived == originDaemon else { return .failure(.originMismatch(expected: derived)) }
-        return .success(keyBytes)
+        guard let key = OriginKeys.decode(originKey) else { return .failure(.malformedKey) }
+        guard key.daemonID == originDaemon else { return .failure(.originMismatch(expected: key.daemonID)) }
+        return .success(key.bytes)
     }
 }

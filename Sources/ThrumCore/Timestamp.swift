@@ -11,7 +11,15 @@ public enum Timestamp {
 
     /// Accepts RFC 3339 in UTC with or without fractional seconds; nil otherwise.
     public static func parse(_ text: String) -> Date? {
-        (try? style.parse(text)) ?? (try? styleWithoutFraction.parse(text))
+        if let milliseconds = CanonicalTimestamp.milliseconds(text) {
+            return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        }
+        return (try? style.parse(text)) ?? (try? styleWithoutFraction.parse(text))
+    }
+
+    /// A time as whole milliseconds since 1970, the order key the store keeps beside each event.
+    public static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
 
     /// A coarse age for people: "30s", "4m", "2h5m", "3d".

@@ -35,7 +35,7 @@ extension EventRows {
     static func fillTopics(in connection: Connection) throws(StoreError) {
         try connection.forEachRow("SELECT \(columns) FROM events ORDER BY seq") { (row) throws(StoreError) in
             let stored = read(row)
-            let topic = EventTopic(stored.event)
+            let topic = PreparedEvent(stored.event).topic
             try connection.run("UPDATE events SET subject = ?2, actor = ?3, at_ms = ?4 WHERE seq = ?1",
                                [stored.seq, topic.subject, topic.actor, topic.atMS])
             return true

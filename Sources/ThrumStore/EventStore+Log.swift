@@ -51,7 +51,7 @@ extension EventStore {
                              operation: operation)
         }
         try LogIndex.advance(origins: [write.originDaemon], inserted: 1, in: connection)
-        try Projector.project([(event, prepared.topic)], in: connection)
+        try Projector.project([prepared], in: connection)
         return StoredEvent(seq: seq, event: event, receivedFrom: nil)
     }
 
@@ -92,7 +92,7 @@ extension EventStore {
                 let now = Timestamp.now()
                 var result = ApplyResult()
                 var refused = quarantined
-                var inserted: [(event: Event, topic: EventTopic)] = []
+                var inserted: [PreparedEvent] = []
                 let cutoff = retentionCutoffMS()
                 for prepared in events {
                     let event = prepared.event
@@ -113,7 +113,7 @@ extension EventStore {
                         break
                     }
                     if let seq = try EventRows.insert(prepared, receivedFrom: peer, receivedAt: now, in: connection) {
-                        inserted.append((event, prepared.topic))
+                        inserted.append(prepared)
                         result.applied.append(StoredEvent(seq: seq, event: event, receivedFrom: peer))
                     } else {
                         result.skipped += 1

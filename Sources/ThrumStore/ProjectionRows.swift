@@ -5,9 +5,9 @@ import ThrumCore
 enum ProjectionRows {
     /// The earliest create wins the ID; the text is a last-writer-wins register over that
     /// create and its author's edits; any delete by the author is a tombstone.
-    static func message(_ id: String, in connection: Connection) throws(StoreError) {
+    static func message(_ id: String, known: KnownPayloads, in connection: Connection) throws(StoreError) {
         let events = try TopicEvents.load(subject: id, types: [.messageCreate, .threadReply, .messageEdit, .messageDelete],
-                                          in: connection)
+                                          known: known, in: connection)
         guard let create = events.first(where: { $0.type == .messageCreate || $0.type == .threadReply }),
               let created = create.payload(MessageCreated.self) else {
             try connection.run("DELETE FROM messages WHERE message_id = ?1", [id])
@@ -46,9 +46,9 @@ enum ProjectionRows {
 
     /// The earliest start wins the ID; the end and the heartbeat are the latest of the
     /// session agent's own, whenever they arrived.
-    static func session(_ id: String, in connection: Connection) throws(StoreError) {
+    static func session(_ id: String, known: KnownPayloads, in connection: Connection) throws(StoreError) {
         let events = try TopicEvents.load(subject: id, types: [.sessionStart, .sessionEnd, .sessionHeartbeat],
-                                          in: connection)
+                                          known: known, in: connection)
         guard let start = events.first(where: { $0.type == .sessionStart }),
               let started = start.payload(SessionChange.self) else {
             try connection.run("DELETE FROM sessions WHERE session_id = ?1", [id])
@@ -102,8 +102,8 @@ enum ProjectionRows {
     }
 
     /// The earliest `thread.create` wins the ID.
-    static func thread(_ id: String, in connection: Connection) throws(StoreError) {
-        guard let create = try TopicEvents.load(subject: id, types: [.threadCreate], in: connection).first,
+    static func thread(_ id: String, known: KnownPayloads, in connection: Connection) throws(StoreError) {
+        guard let create = try TopicEvents.load(subject: id, types: [.threadCreate], known: known, in: connection).first,
               let created = create.payload(ThreadCreated.self) else {
             try connection.run("DELETE FROM threads WHERE thread_id = ?1", [id])
             return

@@ -12,12 +12,16 @@ enum Projector {
     /// Re-derives every row the inserted `events` bear on. Returns the agent names whose
     /// ownership changed.
     @discardableResult
-    static func project(_ events: [(event: Event, topic: EventTopic)], in connection: Connection) throws(StoreError) -> [String] {
+    static func project(_ events: [PreparedEvent], in connection: Connection) throws(StoreError) -> [String] {
         var agents: [String] = []
         var seenAgents = Set<String>()
         var keys = Set<ProjectionKey>()
-        for (event, topic) in events {
+        var known = KnownPayloads()
+        known.reserveCapacity(events.count)
+        for prepared in events {
+            let (event, topic) = (prepared.event, prepared.topic)
             guard let type = event.knownType, let subject = topic.subject, let actor = topic.actor else { continue }
+            if let payload = prepared.payload { known[event.eventID] = payload }
             if type == .agentRegister || type == .agentDeregister {
                 if seenAgents.insert(subject).inserted { agents.append(subject) }
             } else {
@@ -30,7 +34,7 @@ enum Projector {
             try keys.formUnion(keysActed(by: name, in: connection))
         }
         for key in keys {
-            try rederive(key, in: connection)
+            try rederive(key, known: known, in: connection)
         }
         return changed
     }
@@ -42,14 +46,15 @@ enum Projector {
         }.flatMap { $0 }
     }
 
-    static func rederive(_ key: ProjectionKey, in connection: Connection) throws(StoreError) {
+    /// `known` holds payloads already decoded for some of the events (the batch just inserted).
+    static func rederive(_ key: ProjectionKey, known: KnownPayloads = [:], in connection: Connection) throws(StoreError) {
         switch key {
-        case let .message(id): try ProjectionRows.message(id, in: connection)
-        case let .session(id): try ProjectionRows.session(id, in: connection)
+        case let .message(id): try ProjectionRows.message(id, known: known, in: connection)
+        case let .session(id): try ProjectionRows.session(id, known: known, in: connection)
         case let .group(name): try ProjectionRows.group(name, in: connection)
         case let .membership(group, agent): try ProjectionRows.membership(group: group, agent: agent, in: connection)
         case let .subscription(topic, agent): try ProjectionRows.subscription(topic: topic, agent: agent, in: connection)
-        case let .thread(id): try ProjectionRows.thread(id, in: connection)
+        case let .thread(id): try ProjectionRows.thread(id, known: known, in: connection)
         }
     }
 }

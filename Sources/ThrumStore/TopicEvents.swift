@@ -10,9 +10,17 @@ struct TopicEvent {
     let sequence: Int64
     let data: String
     let actor: String
+    /// The payload, when it was decoded already (an event of the batch being applied).
+    var known: EventPayload?
 
-    func payload<T: Decodable>(_ type: T.Type) -> T? { PayloadJSON.decode(type, from: data) }
+    func payload<T: Decodable>(_ type: T.Type) -> T? {
+        if let value = known?.value as? T { return value }
+        return PayloadJSON.decode(type, from: data)
+    }
 }
+
+/// Payloads decoded already, by `event_id`.
+typealias KnownPayloads = [String: EventPayload]
 
 /// Queries for the events that bear on one projection row, in the (timestamp, event_id) order
 /// every rule uses.
@@ -27,10 +35,12 @@ enum TopicEvents {
     /// The events about `subject` of the given types, optionally only one actor's, optionally
     /// only those with authority, oldest first.
     static func load(subject: String, types: [EventType], actor: String? = nil, authorizedOnly: Bool = true,
-                     in connection: Connection) throws(StoreError) -> [TopicEvent] {
+                     known: KnownPayloads = [:], in connection: Connection) throws(StoreError) -> [TopicEvent] {
         try connection.query(sql(types: types, authorizedOnly: authorizedOnly), [subject, actor]) { row in
-            TopicEvent(eventID: row.string(0), type: EventType(rawValue: row.string(1)), timestamp: row.string(2),
-                       originDaemon: row.string(3), sequence: row.int64(4), data: row.string(5), actor: row.string(6))
+            let eventID = row.string(0)
+            return TopicEvent(eventID: eventID, type: EventType(rawValue: row.string(1)), timestamp: row.string(2),
+                              originDaemon: row.string(3), sequence: row.int64(4), data: row.string(5),
+                              actor: row.string(6), known: known[eventID])
         }
     }
 
