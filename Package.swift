@@ -33,6 +33,9 @@ let package = Package(
             dependencies: ["ThrumSystem"],
             swiftSettings: strict),
         .target(
+            name: "ThrumControlAPI",
+            swiftSettings: strict),
+        .target(
             name: "ThrumStore",
             dependencies: ["ThrumCore", "CSQLite", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict),
@@ -68,7 +71,7 @@ let package = Package(
         .target(
             name: "ThrumDaemon",
             dependencies: [
-                "ThrumCore", "ThrumStore", "ThrumRPC", "ThrumSync", "ThrumTailscale", "ThrumSystem",
+                "ThrumControlAPI", "ThrumCore", "ThrumStore", "ThrumRPC", "ThrumSync", "ThrumTailscale", "ThrumSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -81,7 +84,7 @@ let package = Package(
         .target(
             name: "ThrumMCP",
             dependencies: [
-                "ThrumRPC", "ThrumCore", "ThrumDaemon", "ThrumStore",
+                "ThrumControlAPI", "ThrumRPC", "ThrumCore",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -89,7 +92,8 @@ let package = Package(
         .executableTarget(
             name: "thrum",
             dependencies: [
-                "ThrumMCP", "ThrumDaemon", "ThrumRPC", "ThrumCore", "ThrumStore", "ThrumSystem", "ThrumTailscale",
+                // ThrumDaemon only for `thrum daemon` (DaemonCommand.swift); every other command is a client.
+                "ThrumMCP", "ThrumDaemon", "ThrumControlAPI", "ThrumRPC", "ThrumCore", "ThrumSystem", "ThrumTailscale",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -118,11 +122,11 @@ let package = Package(
             "ThrumSync", "ThrumTestSupport", .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: strict),
         .testTarget(name: "ThrumMCPTests", dependencies: [
-            "ThrumMCP", "ThrumRPC", "ThrumDaemon", "ThrumStore", "ThrumCore", "ThrumTestSupport",
+            "ThrumMCP", "ThrumRPC", "ThrumCore", "ThrumTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .testTarget(name: "ThrumDaemonTests", dependencies: [
-            "ThrumDaemon", "ThrumRPC", "ThrumStore", "ThrumCore", "ThrumSystem", "ThrumTestSupport",
+            "ThrumDaemon", "ThrumControlAPI", "ThrumRPC", "ThrumStore", "ThrumCore", "ThrumSystem", "ThrumTestSupport",
         ], swiftSettings: strict),
     ]
 )

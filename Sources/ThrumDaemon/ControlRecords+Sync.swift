@@ -1,4 +1,4 @@
-import ThrumCore
+import ThrumControlAPI
 import ThrumSync
 
 // What the sync manager reports, as the control socket sends it: one mapping per record kind.

@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import ThrumControlAPI
 import ThrumCore
 import ThrumRPC
 import ThrumStore
