@@ -114,6 +114,7 @@ let package = Package(
         // What every test target shares: temporary folders, files, waiting, failures.
         .target(name: "ThrumTestSupport", path: "Tests/ThrumTestSupport", swiftSettings: strict),
         .testTarget(name: "ThrumSystemTests", dependencies: ["ThrumSystem", "ThrumTestSupport"], swiftSettings: strict),
+        .testTarget(name: "ThrumControlAPITests", dependencies: ["ThrumControlAPI"], swiftSettings: strict),
         .testTarget(name: "ThrumCoreTests", dependencies: ["ThrumCore", "ThrumTestSupport"], swiftSettings: strict),
         .testTarget(name: "ThrumStoreTests", dependencies: ["ThrumStore", "ThrumTestSupport"], swiftSettings: strict),
         .testTarget(name: "ThrumRPCTests", dependencies: ["ThrumRPC", "ThrumTestSupport"], swiftSettings: strict),
