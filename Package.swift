@@ -1,8 +1,19 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Module layout: README.md "Layout of the code". Arrows point one way only:
-// thrum -> ThrumMCP -> ThrumDaemon -> ThrumSync -> ThrumTailscale/ThrumRPC -> ThrumStore -> ThrumCore -> ThrumSystem.
+// Module layout: README.md "Layout of the code". Each target depends on exactly the modules it
+// imports, and a module never imports one above it:
+//   thrum           -> ThrumMCP, ThrumDaemon (only `thrum daemon` starts it), ThrumControlAPI, ThrumRPC,
+//                      ThrumTailscale, ThrumCore, ThrumSystem
+//   ThrumMCP        -> ThrumControlAPI, ThrumRPC, ThrumCore
+//   ThrumDaemon     -> ThrumControlAPI, ThrumSync, ThrumStore, ThrumRPC, ThrumTailscale, ThrumCore, ThrumSystem
+//   ThrumSync       -> ThrumStore, ThrumRPC, ThrumTailscale, ThrumCore, ThrumSystem
+//   ThrumStore      -> ThrumCore, CSQLite
+//   ThrumRPC        -> ThrumCore
+//   ThrumTailscale  -> ThrumCore
+//   ThrumCore       -> ThrumSystem
+//   ThrumSystem     -> CSodium, CSystemd
+//   ThrumControlAPI -> nothing: the control socket's contract, shared by the daemon and its clients
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
