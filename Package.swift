@@ -1,8 +1,19 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Module layout: README.md "Layout of the code". Arrows point one way only:
-// thrum -> ThrumMCP -> ThrumDaemon -> ThrumSync -> ThrumTailscale/ThrumRPC -> ThrumStore -> ThrumCore -> ThrumSystem.
+// Module layout: README.md "Layout of the code". Each target depends on exactly the modules it
+// imports, and a module never imports one above it:
+//   thrum           -> ThrumMCP, ThrumDaemon (only `thrum daemon` starts it), ThrumControlAPI, ThrumRPC,
+//                      ThrumTailscale, ThrumCore, ThrumSystem
+//   ThrumMCP        -> ThrumControlAPI, ThrumRPC, ThrumCore
+//   ThrumDaemon     -> ThrumControlAPI, ThrumSync, ThrumStore, ThrumRPC, ThrumTailscale, ThrumCore, ThrumSystem
+//   ThrumSync       -> ThrumStore, ThrumRPC, ThrumTailscale, ThrumCore, ThrumSystem
+//   ThrumStore      -> ThrumCore, CSQLite
+//   ThrumRPC        -> ThrumCore
+//   ThrumTailscale  -> ThrumCore
+//   ThrumCore       -> ThrumSystem
+//   ThrumSystem     -> CSodium, CSystemd
+//   ThrumControlAPI -> nothing: the control socket's contract, shared by the daemon and its clients
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
@@ -31,6 +42,9 @@ let package = Package(
         .target(
             name: "ThrumCore",
             dependencies: ["ThrumSystem"],
+            swiftSettings: strict),
+        .target(
+            name: "ThrumControlAPI",
             swiftSettings: strict),
         .target(
             name: "ThrumStore",
@@ -68,7 +82,7 @@ let package = Package(
         .target(
             name: "ThrumDaemon",
             dependencies: [
-                "ThrumCore", "ThrumStore", "ThrumRPC", "ThrumSync", "ThrumTailscale", "ThrumSystem",
+                "ThrumControlAPI", "ThrumCore", "ThrumStore", "ThrumRPC", "ThrumSync", "ThrumTailscale", "ThrumSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -81,7 +95,7 @@ let package = Package(
         .target(
             name: "ThrumMCP",
             dependencies: [
-                "ThrumRPC", "ThrumCore", "ThrumDaemon", "ThrumStore",
+                "ThrumControlAPI", "ThrumRPC", "ThrumCore",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -89,7 +103,8 @@ let package = Package(
         .executableTarget(
             name: "thrum",
             dependencies: [
-                "ThrumMCP", "ThrumDaemon", "ThrumRPC", "ThrumCore", "ThrumStore", "ThrumSystem", "ThrumTailscale",
+                // ThrumDaemon only for `thrum daemon` (DaemonCommand.swift); every other command is a client.
+                "ThrumMCP", "ThrumDaemon", "ThrumControlAPI", "ThrumRPC", "ThrumCore", "ThrumSystem", "ThrumTailscale",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -110,6 +125,7 @@ let package = Package(
         // What every test target shares: temporary folders, files, waiting, failures.
         .target(name: "ThrumTestSupport", path: "Tests/ThrumTestSupport", swiftSettings: strict),
         .testTarget(name: "ThrumSystemTests", dependencies: ["ThrumSystem", "ThrumTestSupport"], swiftSettings: strict),
+        .testTarget(name: "ThrumControlAPITests", dependencies: ["ThrumControlAPI"], swiftSettings: strict),
         .testTarget(name: "ThrumCoreTests", dependencies: ["ThrumCore", "ThrumTestSupport"], swiftSettings: strict),
         .testTarget(name: "ThrumStoreTests", dependencies: ["ThrumStore", "ThrumTestSupport"], swiftSettings: strict),
         .testTarget(name: "ThrumRPCTests", dependencies: ["ThrumRPC", "ThrumTestSupport"], swiftSettings: strict),
@@ -118,11 +134,11 @@ let package = Package(
             "ThrumSync", "ThrumTestSupport", .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: strict),
         .testTarget(name: "ThrumMCPTests", dependencies: [
-            "ThrumMCP", "ThrumRPC", "ThrumDaemon", "ThrumStore", "ThrumCore", "ThrumTestSupport",
+            "ThrumMCP", "ThrumRPC", "ThrumCore", "ThrumTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .testTarget(name: "ThrumDaemonTests", dependencies: [
-            "ThrumDaemon", "ThrumRPC", "ThrumStore", "ThrumCore", "ThrumSystem", "ThrumTestSupport",
+            "ThrumDaemon", "ThrumControlAPI", "ThrumRPC", "ThrumStore", "ThrumCore", "ThrumSystem", "ThrumTestSupport",
         ], swiftSettings: strict),
     ]
 )

@@ -1,3 +1,4 @@
+import ThrumControlAPI
 import ThrumCore
 import ThrumRPC
 import ThrumStore
@@ -38,16 +39,16 @@ extension ControlHandlers {
                 for message in messages { _ = try store.markRead(agent: agent, messageID: message.messageID) }
             }
         }
-        return MessageList(messages: messages)
+        return MessageList(messages: messages.map(MessageRecord.init))
     }
 
     func read(_ p: ControlParams.MessageRef) async throws -> MessageRecord {
         let agent = try await registeredAgent(p.agent)
         let message = try await existingMessage(p.messageID)
-        return try await daemon.store.write { store in
+        return MessageRecord(try await daemon.store.write { store in
             _ = try store.markRead(agent: agent, messageID: message.messageID)
             return try store.message(id: message.messageID, readBy: agent) ?? message
-        }
+        })
     }
 
     func edit(_ p: ControlParams.Edit) async throws -> ControlResults.Written {
@@ -79,12 +80,12 @@ extension ControlHandlers {
         let deadline = ContinuousClock.now + .milliseconds(min(p.timeoutMilliseconds, 86_400_000))
         while true {
             let seen = daemon.messages.generation
-            let next = try await daemon.store.write { store -> MessageRecord? in
+            let next = try await daemon.store.write { store -> MessageRow? in
                 guard let message = try store.oldestUnread(agent: agent) else { return nil }
                 _ = try store.markRead(agent: agent, messageID: message.messageID)
                 return try store.message(id: message.messageID, readBy: agent) ?? message
             }
-            if let next { return WaitResult(message: next, timedOut: false) }
+            if let next { return WaitResult(message: MessageRecord(next), timedOut: false) }
             let remaining = deadline - .now
             guard remaining > .zero, await daemon.messages.wait(since: seen, timeout: remaining) else {
                 return WaitResult(message: nil, timedOut: true)
@@ -103,7 +104,7 @@ extension ControlHandlers {
         throw RPCError.notFound("no agent or group named \"\(name)\"; see: thrum agent list, thrum group list")
     }
 
-    private func existingMessage(_ id: String) async throws -> MessageRecord {
+    private func existingMessage(_ id: String) async throws -> MessageRow {
         let id = try InputRules.identifier(id, prefix: "msg_", kind: "message")
         guard let message = try await reading({ try $0.message(id: id) }), !message.deleted else {
             throw RPCError.notFound("no message \(id); see: thrum inbox")

@@ -1,3 +1,4 @@
+import ThrumControlAPI
 import ThrumCore
 import ThrumRPC
 import ThrumStore
@@ -19,7 +20,7 @@ extension ControlHandlers {
     func status() async -> StatusResult {
         // Status must answer even when the store is unhappy, so a person can see why.
         let localDaemon = daemon.identity.daemonID
-        let counts: Result<(Int, Int64, Int, [AgentRecord], LogFootprint), any Error>
+        let counts: Result<(Int, Int64, Int, [AgentRow], LogFootprint), any Error>
         do {
             counts = .success(try await reading { store in
                 (try store.eventCount(), try store.latestSeq(), try store.agents().count,
@@ -41,7 +42,7 @@ extension ControlHandlers {
             result.oldestEvent = footprint.oldestEvent
             result.latestSeq = seq
             result.agentCount = agents
-            result.agentsOwnedElsewhere = lost
+            result.agentsOwnedElsewhere = lost.map(AgentRecord.init)
         case let .failure(error):
             result.storeProblem = "\(error)"
         }
@@ -95,12 +96,13 @@ extension ControlHandlers {
 
     func quarantine(_ p: ControlParams.Quarantine) async throws -> QuarantineList {
         let limit = p.limit.map { min(max($0, 1), 10_000) }
-        return QuarantineList(events: try await reading { try $0.quarantined(peer: p.peer, limit: limit) },
+        let events = try await reading { try $0.quarantined(peer: p.peer, limit: limit) }
+        return QuarantineList(events: events.map(QuarantineRecord.init),
                               dropped: daemon.store.writer.quarantineDropped)
     }
 
     func conflicts(_ p: ControlParams.Conflicts) async throws -> ConflictList {
         let limit = min(max(p.limit ?? 100, 1), 1000)
-        return ConflictList(conflicts: try await reading { try $0.conflicts(limit: limit) })
+        return ConflictList(conflicts: try await reading { try $0.conflicts(limit: limit) }.map(ConflictRecord.init))
     }
 }

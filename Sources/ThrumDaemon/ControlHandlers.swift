@@ -1,3 +1,4 @@
+import ThrumControlAPI
 import ThrumCore
 import ThrumRPC
 import ThrumStore
@@ -27,7 +28,7 @@ struct ControlHandlers {
         return agent.name
     }
 
-    private func registration(_ name: String) async throws -> AgentRecord {
+    private func registration(_ name: String) async throws -> AgentRow {
         let name = try InputRules.name(name, kind: "agent")
         guard let agent = try await reading({ try $0.agent(named: name) }), !agent.deregistered else {
             throw RPCError.notFound("agent \"\(name)\" is not registered; run: thrum agent register \(name)")
@@ -36,7 +37,7 @@ struct ControlHandlers {
     }
 
     /// An agent another daemon owns cannot act from here: its events would have no effect anywhere.
-    private func refuseIfOwnedElsewhere(_ agent: AgentRecord) throws(RPCError) {
+    private func refuseIfOwnedElsewhere(_ agent: AgentRow) throws(RPCError) {
         guard !agent.deregistered, agent.originDaemon != daemon.identity.daemonID else { return }
         throw RPCError.ownedElsewhere(
             "agent \"\(agent.name)\" belongs to daemon \(agent.originDaemon)\(agent.host.map { " on host \($0)" } ?? "") "
@@ -65,7 +66,7 @@ struct ControlHandlers {
     }
 
     func agents() async throws -> AgentList {
-        AgentList(agents: try await reading { try $0.agents() })
+        AgentList(agents: try await reading { try $0.agents() }.map(AgentRecord.init))
     }
 
     func startSession(_ p: ControlParams.SessionStart) async throws -> ControlResults.Written {
@@ -122,6 +123,6 @@ struct ControlHandlers {
     }
 
     func groups() async throws -> GroupList {
-        GroupList(groups: try await reading { try $0.groups() })
+        GroupList(groups: try await reading { try $0.groups() }.map(GroupRecord.init))
     }
 }

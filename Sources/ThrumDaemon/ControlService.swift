@@ -1,4 +1,5 @@
 import Logging
+import ThrumControlAPI
 import ThrumCore
 import ThrumRPC
 import ThrumStore

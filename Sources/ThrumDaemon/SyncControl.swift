@@ -1,4 +1,4 @@
-import ThrumCore
+import ThrumControlAPI
 import ThrumRPC
 
 /// What the daemon needs from Tailscale sync. The sync manager provides it

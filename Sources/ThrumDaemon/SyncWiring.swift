@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import ThrumControlAPI
 import ThrumCore
 import ThrumRPC
 import ThrumStore
@@ -49,22 +50,18 @@ struct SyncBridge: SyncControl {
             group.addTask { await manager.run() }
         }
     }
-    func summary() -> ControlResults.TailscaleSync { manager.summary() }
-    func peerSummaries() -> [ControlResults.PeerSummary] { manager.peerSummaries() }
-    func traffic() -> ControlResults.SyncTraffic {
-        let counts = manager.traffic.snapshot
-        return ControlResults.SyncTraffic(eventsReceived: counts.eventsReceived, pagesReceived: counts.pagesReceived,
-                                          notifiesSent: counts.notifiesSent, notifiesFailed: counts.notifiesFailed,
-                                          retryWaits: counts.retryWaits, peerInfosSent: counts.peerInfosSent)
+    func summary() -> ControlResults.TailscaleSync { ControlResults.TailscaleSync(manager.summary()) }
+    func peerSummaries() -> [ControlResults.PeerSummary] { manager.peerSummaries().map(ControlResults.PeerSummary.init) }
+    func traffic() -> ControlResults.SyncTraffic { ControlResults.SyncTraffic(manager.traffic.snapshot) }
+    func forceSync() async -> [ControlResults.PeerSyncOutcome] {
+        await manager.forceSync().map(ControlResults.PeerSyncOutcome.init)
     }
-    func forceSync() async -> [ControlResults.PeerSyncOutcome] { await manager.forceSync() }
     func localWriteHappened() { manager.localWriteHappened() }
     func listening(on description: String?) { manager.setListening(description) }
 
     func addPeer(address: String) async throws -> AddedPeer {
         do {
-            let peer = try await manager.addPeer(address: address)
-            return AddedPeer(daemonID: peer.daemonID, hostname: peer.hostname, address: peer.address, fingerprint: peer.fingerprint)
+            return AddedPeer(try await manager.addPeer(address: address))
         } catch {
             throw RPCError.application(error.description)
         }
@@ -72,9 +69,7 @@ struct SyncBridge: SyncControl {
 
     func removePeer(_ peer: String) throws -> RemovedPeers {
         do {
-            return RemovedPeers(removed: try manager.removePeer(peer).map {
-                AddedPeer(daemonID: $0.daemonID, hostname: $0.hostname, address: $0.address, fingerprint: $0.fingerprint)
-            })
+            return RemovedPeers(removed: try manager.removePeer(peer).map(AddedPeer.init))
         } catch .notFound(let message) {
             throw RPCError.notFound(message)
         } catch {

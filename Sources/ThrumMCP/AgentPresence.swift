@@ -1,6 +1,6 @@
 import Logging
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
 import ThrumRPC
 
 /// The agent this server acts as: registered, with a session, before its first

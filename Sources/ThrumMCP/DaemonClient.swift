@@ -1,3 +1,4 @@
+import ThrumControlAPI
 import ThrumCore
 import ThrumRPC
 

@@ -1,8 +1,7 @@
 import Logging
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
 import ThrumRPC
-import ThrumStore
 
 /// Runs each tool against the local daemon's control socket, as the agent.
 struct ThrumTools: Sendable {

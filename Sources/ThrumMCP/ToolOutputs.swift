@@ -1,7 +1,7 @@
-import ThrumStore
+import ThrumControlAPI
 
-// The structured results the MCP server makes itself; the other tools pass on
-// the daemon's own result types. Each tool's schema: ToolOutputSchemas.swift.
+// The structured results the MCP server makes itself; the other tools pass on the
+// control API's result types. Each tool's schema: ToolOutputSchemas.swift.
 
 /// The structured result of send_message.
 struct SentMessage: Encodable, Sendable {

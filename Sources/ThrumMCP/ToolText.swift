@@ -1,6 +1,5 @@
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
-import ThrumStore
 
 /// The text half of each tool result: what an agent (or a person reading the
 /// transcript) needs, without JSON. The structured half carries every field.

@@ -2,7 +2,7 @@ import ThrumCore
 
 /// An event in the log that has no effect because its origin had no authority for it: it acts
 /// as an agent another daemon owns (or nobody does), or edits or deletes another agent's message.
-public struct Conflict: Sendable, Equatable, Codable {
+public struct Conflict: Sendable, Equatable {
     public var seq: Int64
     public var eventID: String
     public var type: String
@@ -13,11 +13,6 @@ public struct Conflict: Sendable, Equatable, Codable {
     public var ownerDaemon: String?
     public var ownerHost: String?
     public var reason: String
-
-    enum CodingKeys: String, CodingKey {
-        case seq, eventID = "event_id", type, timestamp, originDaemon = "origin_daemon", agent
-        case ownerDaemon = "owner_daemon", ownerHost = "owner_host", reason
-    }
 }
 
 /// Finds conflicts with the same authority rule the projections use (`TopicEvents.hasAuthority`).
@@ -71,8 +66,8 @@ extension EventStore {
     }
 
     /// Agent names this daemon registered that another daemon owns: its own registrations lost.
-    public func agentsLost(by localDaemon: String) throws(StoreError) -> [AgentRecord] {
-        try withConnection { (connection) throws(StoreError) -> [AgentRecord] in
+    public func agentsLost(by localDaemon: String) throws(StoreError) -> [AgentRow] {
+        try withConnection { (connection) throws(StoreError) -> [AgentRow] in
             try connection.query("""
                 SELECT \(Self.agentColumns) FROM agents a
                 WHERE a.deregistered = 0 AND a.origin_daemon <> ?1

@@ -2,28 +2,28 @@ import ThrumCore
 
 extension EventStore {
     /// Registered agents that have not deregistered, by name.
-    public func agents() throws(StoreError) -> [AgentRecord] {
-        try withConnection { (connection) throws(StoreError) -> [AgentRecord] in
+    public func agents() throws(StoreError) -> [AgentRow] {
+        try withConnection { (connection) throws(StoreError) -> [AgentRow] in
             try connection.query("SELECT \(Self.agentColumns) FROM agents WHERE deregistered = 0 ORDER BY name",
                                  [], Self.readAgent)
         }
     }
 
     /// The agent by name, including a deregistered one (see `deregistered`).
-    public func agent(named name: String) throws(StoreError) -> AgentRecord? {
-        try withConnection { (connection) throws(StoreError) -> AgentRecord? in
+    public func agent(named name: String) throws(StoreError) -> AgentRow? {
+        try withConnection { (connection) throws(StoreError) -> AgentRow? in
             try connection.queryFirst("SELECT \(Self.agentColumns) FROM agents WHERE name = ?1", [name], Self.readAgent)
         }
     }
 
     /// The agent's most recently started session that has not ended.
-    public func activeSession(agent: String) throws(StoreError) -> SessionRecord? {
-        try withConnection { (connection) throws(StoreError) -> SessionRecord? in
+    public func activeSession(agent: String) throws(StoreError) -> SessionRow? {
+        try withConnection { (connection) throws(StoreError) -> SessionRow? in
             try connection.queryFirst("""
                 SELECT session_id, agent, intent, started_at, ended_at, last_heartbeat FROM sessions
                 WHERE agent = ?1 AND ended_at IS NULL ORDER BY started_at DESC, session_id DESC LIMIT 1
                 """, [agent]) { row in
-                SessionRecord(sessionID: row.string(0), agent: row.string(1), intent: row.optionalString(2),
+                SessionRow(sessionID: row.string(0), agent: row.string(1), intent: row.optionalString(2),
                               startedAt: row.string(3), endedAt: row.optionalString(4),
                               lastHeartbeat: row.optionalString(5))
             }
@@ -31,8 +31,8 @@ extension EventStore {
     }
 
     /// The message (deleted ones too), with `read` filled in when `agent` is given.
-    public func message(id: String, readBy agent: String? = nil) throws(StoreError) -> MessageRecord? {
-        try withConnection { (connection) throws(StoreError) -> MessageRecord? in
+    public func message(id: String, readBy agent: String? = nil) throws(StoreError) -> MessageRow? {
+        try withConnection { (connection) throws(StoreError) -> MessageRow? in
             try connection.queryFirst("""
                 SELECT \(Self.messageColumns),
                        EXISTS(SELECT 1 FROM message_reads r WHERE r.message_id = m.message_id AND r.agent = ?2)
@@ -55,8 +55,8 @@ extension EventStore {
         """
 
     /// The newest `limit` inbox messages, oldest first.
-    public func inbox(agent: String, unreadOnly: Bool, limit: Int) throws(StoreError) -> [MessageRecord] {
-        try withConnection { (connection) throws(StoreError) -> [MessageRecord] in
+    public func inbox(agent: String, unreadOnly: Bool, limit: Int) throws(StoreError) -> [MessageRow] {
+        try withConnection { (connection) throws(StoreError) -> [MessageRow] in
             let newestFirst = try connection.query("""
                 SELECT \(Self.messageColumns), r.message_id IS NOT NULL
                 \(Self.inboxFilter)
@@ -68,8 +68,8 @@ extension EventStore {
     }
 
     /// The oldest unread message for `agent`, what `thrum wait` hands out next.
-    public func oldestUnread(agent: String) throws(StoreError) -> MessageRecord? {
-        try withConnection { (connection) throws(StoreError) -> MessageRecord? in
+    public func oldestUnread(agent: String) throws(StoreError) -> MessageRow? {
+        try withConnection { (connection) throws(StoreError) -> MessageRow? in
             try connection.query("""
                 SELECT \(Self.messageColumns), r.message_id IS NOT NULL
                 \(Self.inboxFilter)
@@ -96,8 +96,8 @@ extension EventStore {
     }
 
     /// Every group with its members, by name.
-    public func groups() throws(StoreError) -> [GroupRecord] {
-        try withConnection { (connection) throws(StoreError) -> [GroupRecord] in
+    public func groups() throws(StoreError) -> [GroupRow] {
+        try withConnection { (connection) throws(StoreError) -> [GroupRow] in
             var members: [String: [String]] = [:]
             try connection.forEachRow("SELECT group_name, agent FROM group_members ORDER BY group_name, agent") { row in
                 members[row.string(0), default: []].append(row.string(1))
@@ -105,7 +105,7 @@ extension EventStore {
             }
             return try connection.query("SELECT name, created_by, created_at FROM \"groups\" ORDER BY name") { row in
                 let name = row.string(0)
-                return GroupRecord(name: name, createdBy: row.string(1), createdAt: row.string(2),
+                return GroupRow(name: name, createdBy: row.string(1), createdAt: row.string(2),
                                    members: members[name] ?? [])
             }
         }
@@ -121,8 +121,8 @@ extension EventStore {
 
     static let agentColumns = "name, role, host, origin_daemon, registered_at, deregistered"
 
-    static func readAgent(_ row: Row) -> AgentRecord {
-        AgentRecord(name: row.string(0), role: row.optionalString(1), host: row.optionalString(2),
+    static func readAgent(_ row: Row) -> AgentRow {
+        AgentRow(name: row.string(0), role: row.optionalString(1), host: row.optionalString(2),
                     originDaemon: row.string(3), registeredAt: row.string(4), deregistered: row.bool(5))
     }
 
@@ -132,8 +132,8 @@ extension EventStore {
         m.edited_at, m.deleted, m.origin_daemon
         """
 
-    private static func readMessage(_ row: Row, withReadFlag: Bool) -> MessageRecord {
-        MessageRecord(messageID: row.string(0), eventID: row.string(1), from: row.string(2), to: row.string(3),
+    private static func readMessage(_ row: Row, withReadFlag: Bool) -> MessageRow {
+        MessageRow(messageID: row.string(0), eventID: row.string(1), from: row.string(2), to: row.string(3),
                       text: row.string(4), threadID: row.optionalString(5), replyTo: row.optionalString(6),
                       createdAt: row.string(7), editedAt: row.optionalString(8), deleted: row.bool(9),
                       originDaemon: row.string(10), read: withReadFlag ? row.bool(11) : nil)

@@ -1,5 +1,5 @@
 /// An event a peer sent that failed validation, kept for the operator instead of applied.
-public struct QuarantinedEvent: Sendable, Equatable, Codable {
+public struct QuarantinedEvent: Sendable, Equatable {
     /// nil when the event could not be decoded far enough to read its ID.
     public var eventID: String?
     public var receivedAt: String
@@ -18,11 +18,6 @@ public struct QuarantinedEvent: Sendable, Equatable, Codable {
         self.reason = reason
         self.stage = stage
         self.eventJSON = eventJSON
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case eventID = "event_id", receivedAt = "received_at", fromDaemon = "from_daemon", reason, stage
-        case eventJSON = "event_json"
     }
 }
 

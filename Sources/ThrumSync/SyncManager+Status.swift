@@ -3,22 +3,22 @@ import ThrumCore
 
 extension SyncManager {
     /// The `tailscale_sync` object of `thrum health` / `thrum status`.
-    public func summary() -> ControlResults.TailscaleSync {
+    public func summary() -> SyncSummary {
         let peers = peerSummaries()
-        return ControlResults.TailscaleSync(
-            enabled: config.tailscaleEnabled, hostname: hostname, peerCount: peers.count, peers: peers,
+        return SyncSummary(
+            enabled: config.tailscaleEnabled, hostname: hostname, peers: peers,
             // RFC 3339 UTC timestamps of one format sort as text.
             lastSync: peers.compactMap(\.lastSync).max(), listening: listeningDescription,
             registryProblem: registry.registryProblem)
     }
 
     /// Every known peer with its last sync and backoff; "syncing" while a pull from it runs.
-    public func peerSummaries() -> [ControlResults.PeerSummary] {
+    public func peerSummaries() -> [PeerSyncState] {
         let now = Date()
         return registry.all().map { peer in
             let backingOff = backoff.state(of: peer.daemonID)
             let wait = backingOff.map { Int($0.remaining / .milliseconds(1)) }
-            return ControlResults.PeerSummary(
+            return PeerSyncState(
                 daemonID: peer.daemonID, hostname: peer.hostname, address: peer.address, lastSync: peer.lastSync,
                 status: flights?.isRunning(peer.daemonID) == true ? "syncing" : peer.status,
                 failures: backingOff?.entry.failures ?? 0,

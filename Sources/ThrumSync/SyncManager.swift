@@ -53,7 +53,7 @@ public final class SyncManager: Sendable {
 
     /// Set once in `init`; boxed only because they capture `self`, which exists
     /// after the other properties.
-    private let flightsBox = Mutex<SingleFlight<String, ControlResults.PeerSyncOutcome>?>(nil)
+    private let flightsBox = Mutex<SingleFlight<String, PullOutcome>?>(nil)
     private let notifierBox = Mutex<PushNotifier?>(nil)
 
     public init(config: ThrumConfig, identity: DaemonIdentity, store: StoreThreads, registry: PeerRegistry,
@@ -75,10 +75,10 @@ public final class SyncManager: Sendable {
         quarantineLogger[metadataKey: "component"] = "quarantine"
         client = SyncClient(store: store, localDaemon: identity.daemonID, validator: options.validator, traffic: traffic,
                             pageLimit: options.pageLimit, timeout: options.pullTimeout, logger: quarantineLogger)
-        let flights = SingleFlight<String, ControlResults.PeerSyncOutcome> { [weak self] daemonID in
+        let flights = SingleFlight<String, PullOutcome> { [weak self] daemonID in
             guard let self else {
-                return ControlResults.PeerSyncOutcome(peer: "", daemonID: daemonID, applied: 0, skipped: 0, quarantined: 0,
-                                                      error: SyncManagerError.shuttingDown.description)
+                return PullOutcome(peer: "", daemonID: daemonID, applied: 0, skipped: 0, quarantined: 0,
+                                   error: SyncManagerError.shuttingDown.description)
             }
             return await self.performPull(daemonID)
         }
@@ -89,7 +89,7 @@ public final class SyncManager: Sendable {
         notifierBox.withLock { $0 = notifier }
     }
 
-    var flights: SingleFlight<String, ControlResults.PeerSyncOutcome>? { flightsBox.withLock { $0 } }
+    var flights: SingleFlight<String, PullOutcome>? { flightsBox.withLock { $0 } }
     var notifier: PushNotifier? { notifierBox.withLock { $0 } }
     var isClosed: Bool { closed.load(ordering: .acquiring) }
 
@@ -120,19 +120,19 @@ public final class SyncManager: Sendable {
 
     /// Pulls from `peer` now (or joins the pull that will start next) and
     /// returns what that pull did.
-    public func pull(from peer: PeerRecord) async -> ControlResults.PeerSyncOutcome {
+    public func pull(from peer: PeerRecord) async -> PullOutcome {
         guard !isClosed, let flights else { return outcome(peer.daemonID, error: SyncManagerError.shuttingDown.description) }
         return await flights.run(peer.daemonID)
     }
 
     /// Pulls from every known peer at once; one outcome per peer.
-    public func forceSync() async -> [ControlResults.PeerSyncOutcome] {
+    public func forceSync() async -> [PullOutcome] {
         let peers = registry.all()
-        return await withTaskGroup(of: (Int, ControlResults.PeerSyncOutcome).self) { group in
+        return await withTaskGroup(of: (Int, PullOutcome).self) { group in
             for (index, peer) in peers.enumerated() {
                 group.addTask { (index, await self.pull(from: peer)) }
             }
-            var outcomes = [ControlResults.PeerSyncOutcome?](repeating: nil, count: peers.count)
+            var outcomes = [PullOutcome?](repeating: nil, count: peers.count)
             for await (index, outcome) in group { outcomes[index] = outcome }
             return outcomes.compactMap { $0 }
         }
@@ -141,14 +141,14 @@ public final class SyncManager: Sendable {
     /// Asks for a pull without waiting; `whenDone` sees its outcome unless the
     /// request joined one already owed.
     @discardableResult
-    func requestPull(_ daemonID: String, whenDone: (@Sendable (ControlResults.PeerSyncOutcome) -> Void)? = nil) -> Bool {
+    func requestPull(_ daemonID: String, whenDone: (@Sendable (PullOutcome) -> Void)? = nil) -> Bool {
         guard !isClosed, let flights else { return false }
         return flights.trigger(daemonID, whenDone: whenDone)
     }
 
     /// One pull, run by the single flight. Reads the peer afresh, so an address
     /// changed meanwhile is used.
-    private func performPull(_ daemonID: String) async -> ControlResults.PeerSyncOutcome {
+    private func performPull(_ daemonID: String) async -> PullOutcome {
         guard let peer = registry.peer(daemonID: daemonID) else {
             return outcome(daemonID, error: "\(daemonID) is not a known peer; add it with thrum tsync peers add HOST:PORT")
         }
@@ -164,9 +164,9 @@ public final class SyncManager: Sendable {
             self?.relay(applied, from: daemonID, peersOfSource: peersOfSource)
         }
         await recordResult(of: report, for: daemonID)
-        return ControlResults.PeerSyncOutcome(peer: peer.address, daemonID: daemonID, applied: report.applied,
-                                              skipped: report.skipped, quarantined: report.quarantined,
-                                              error: report.error?.description)
+        return PullOutcome(peer: peer.address, daemonID: daemonID, applied: report.applied,
+                           skipped: report.skipped, quarantined: report.quarantined,
+                           error: report.error?.description)
     }
 
     /// The manager's logger with `peer` metadata set.
@@ -201,9 +201,9 @@ public final class SyncManager: Sendable {
         notePull(report, from: daemonID)
     }
 
-    private func outcome(_ daemonID: String, address: String? = nil, error: String) -> ControlResults.PeerSyncOutcome {
-        ControlResults.PeerSyncOutcome(peer: address ?? registry.peer(daemonID: daemonID)?.address ?? "",
-                                       daemonID: daemonID, applied: 0, skipped: 0, quarantined: 0, error: error)
+    private func outcome(_ daemonID: String, address: String? = nil, error: String) -> PullOutcome {
+        PullOutcome(peer: address ?? registry.peer(daemonID: daemonID)?.address ?? "",
+                    daemonID: daemonID, applied: 0, skipped: 0, quarantined: 0, error: error)
     }
 
     // MARK: Push

@@ -1,6 +1,6 @@
 import ArgumentParser
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
 
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import ThrumControlAPI
 import ThrumCore
 import ThrumRPC
 import ThrumSystem

@@ -1,7 +1,6 @@
 import ArgumentParser
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
-import ThrumStore
 import ThrumSystem
 #if canImport(Glibc)
 import Glibc

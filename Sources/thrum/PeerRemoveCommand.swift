@@ -1,6 +1,6 @@
 import ArgumentParser
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
 
 extension TsyncCommand.Peers {
     struct Remove: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the daemon's state and Tailscale sync status.")

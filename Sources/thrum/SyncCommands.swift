@@ -1,8 +1,7 @@
 import ArgumentParser
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
 import ThrumRPC
-import ThrumStore
 import ThrumSystem
 import ThrumTailscale
 

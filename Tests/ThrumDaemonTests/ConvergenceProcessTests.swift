@@ -1,8 +1,8 @@
 import ThrumTestSupport
 import FoundationEssentials
 import Testing
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
 import ThrumStore
 #if canImport(Glibc)
 import Glibc

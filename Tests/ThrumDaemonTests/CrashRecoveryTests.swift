@@ -1,4 +1,5 @@
 import Testing
+import ThrumControlAPI
 import ThrumCore
 import ThrumRPC
 import ThrumStore

@@ -1,8 +1,8 @@
 import ThrumTestSupport
 import FoundationEssentials
 import Testing
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
 
 /// Discovery through the stand-in tailscaled's `status`: daemons listen on
 /// 127.0.0.2… (all loopback on Linux) on one shared port, and the map says

@@ -1,5 +1,6 @@
 import ThrumTestSupport
 import Testing
+import ThrumControlAPI
 import ThrumCore
 #if canImport(Glibc)
 import Glibc

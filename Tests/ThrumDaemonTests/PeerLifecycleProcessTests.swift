@@ -1,8 +1,8 @@
 import ThrumTestSupport
 import FoundationEssentials
 import Testing
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
 
 /// Peers come and go (DESIGN §6), through the CLI of real daemons.
 @Suite(.serialized)

@@ -1,7 +1,7 @@
 import FoundationEssentials
 import Testing
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
 import ThrumStore
 
 /// A real daemon pulling one batch in which good events are mixed with every

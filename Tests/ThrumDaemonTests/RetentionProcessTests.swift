@@ -1,8 +1,8 @@
 import ThrumTestSupport
 import FoundationEssentials
 import Testing
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
 import ThrumStore
 
 /// THRUM_RETENTION in a real daemon: an event already outside the window is never applied,

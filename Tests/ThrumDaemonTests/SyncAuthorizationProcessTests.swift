@@ -1,8 +1,8 @@
 import ThrumTestSupport
 import FoundationEssentials
 import Testing
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
 
 /// WhoIs authorization and rate limiting of a real daemon's sync port, with the
 /// stand-in tailscaled answering for several loopback source addresses.

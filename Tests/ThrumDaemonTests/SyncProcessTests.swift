@@ -1,8 +1,8 @@
 import ThrumTestSupport
 import FoundationEssentials
 import Testing
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
 import ThrumRPC
 import ThrumStore
 #if canImport(Glibc)

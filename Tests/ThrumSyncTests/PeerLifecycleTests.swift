@@ -49,7 +49,7 @@ import ThrumTailscale
             let gone = "d_gonegonegonegone"
             try b.registry.upsert(.fake(daemonID: gone, port: port))
             func periodicPass() async { await b.manager.pullStalePeers(olderThan: 0, logger: b.logs.logger()) }
-            func shown() throws -> ControlResults.PeerSummary { try #require(b.manager.peerSummaries().first) }
+            func shown() throws -> PeerSyncState { try #require(b.manager.peerSummaries().first) }
 
             await periodicPass()
             #expect(try shown().failures == 1)

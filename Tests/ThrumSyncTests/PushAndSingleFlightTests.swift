@@ -28,9 +28,9 @@ import ThrumStore
             try b.registry.upsert(peer)
 
             let outcomes = Task {
-                await withTaskGroup(of: ControlResults.PeerSyncOutcome.self) { group in
+                await withTaskGroup(of: PullOutcome.self) { group in
                     for _ in 0..<50 { group.addTask { await b.manager.pull(from: peer) } }
-                    var all: [ControlResults.PeerSyncOutcome] = []
+                    var all: [PullOutcome] = []
                     for await outcome in group { all.append(outcome) }
                     return all
                 }

@@ -1,7 +1,7 @@
 import ThrumTestSupport
 import FoundationEssentials
+import ThrumControlAPI
 import ThrumCore
-import ThrumDaemon
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,0 +1,100 @@
+// The params of the control socket's methods; the CodingKeys are the JSON names on the wire.
+
+public enum ControlParams {
+    public struct Agent: Codable, Sendable {
+        public var agent: String
+        public init(agent: String) { self.agent = agent }
+    }
+
+    public struct Register: Codable, Sendable {
+        public var agent: String
+        public var role: String?
+        public init(agent: String, role: String?) { self.agent = agent; self.role = role }
+    }
+
+    public struct SessionStart: Codable, Sendable {
+        public var agent: String
+        public var intent: String?
+        public init(agent: String, intent: String?) { self.agent = agent; self.intent = intent }
+    }
+
+    public struct Send: Codable, Sendable {
+        public var agent: String
+        public var to: String
+        public var text: String
+        public var threadID: String?
+        public init(agent: String, to: String, text: String, threadID: String?) {
+            self.agent = agent; self.to = to; self.text = text; self.threadID = threadID
+        }
+        enum CodingKeys: String, CodingKey { case agent, to, text, threadID = "thread_id" }
+    }
+
+    public struct Reply: Codable, Sendable {
+        public var agent: String
+        public var messageID: String
+        public var text: String
+        public init(agent: String, messageID: String, text: String) { self.agent = agent; self.messageID = messageID; self.text = text }
+        enum CodingKeys: String, CodingKey { case agent, messageID = "message_id", text }
+    }
+
+    public struct Inbox: Codable, Sendable {
+        public var agent: String
+        public var unreadOnly: Bool?
+        public var limit: Int?
+        public var markRead: Bool?
+        public init(agent: String, unreadOnly: Bool?, limit: Int?, markRead: Bool? = nil) {
+            self.agent = agent; self.unreadOnly = unreadOnly; self.limit = limit; self.markRead = markRead
+        }
+        enum CodingKeys: String, CodingKey { case agent, unreadOnly = "unread_only", limit, markRead = "mark_read" }
+    }
+
+    public struct MessageRef: Codable, Sendable {
+        public var agent: String
+        public var messageID: String
+        public init(agent: String, messageID: String) { self.agent = agent; self.messageID = messageID }
+        enum CodingKeys: String, CodingKey { case agent, messageID = "message_id" }
+    }
+
+    public struct Edit: Codable, Sendable {
+        public var agent: String
+        public var messageID: String
+        public var text: String
+        public init(agent: String, messageID: String, text: String) { self.agent = agent; self.messageID = messageID; self.text = text }
+        enum CodingKeys: String, CodingKey { case agent, messageID = "message_id", text }
+    }
+
+    public struct Wait: Codable, Sendable {
+        public var agent: String
+        public var timeoutMilliseconds: Int
+        public init(agent: String, timeoutMilliseconds: Int) { self.agent = agent; self.timeoutMilliseconds = timeoutMilliseconds }
+        enum CodingKeys: String, CodingKey { case agent, timeoutMilliseconds = "timeout_ms" }
+    }
+
+    public struct Group: Codable, Sendable {
+        public var agent: String
+        public var group: String
+        public init(agent: String, group: String) { self.agent = agent; self.group = group }
+    }
+
+    public struct Conflicts: Codable, Sendable {
+        public var limit: Int?
+        public init(limit: Int? = nil) { self.limit = limit }
+    }
+
+    public struct PeerAdd: Codable, Sendable {
+        public var address: String
+        public init(address: String) { self.address = address }
+    }
+
+    /// A peer's daemon ID or sync address.
+    public struct PeerRemove: Codable, Sendable {
+        public var peer: String
+        public init(peer: String) { self.peer = peer }
+    }
+
+    public struct Quarantine: Codable, Sendable {
+        public var peer: String?
+        public var limit: Int?
+        public init(peer: String?, limit: Int? = nil) { self.peer = peer; self.limit = limit }
+    }
+}
