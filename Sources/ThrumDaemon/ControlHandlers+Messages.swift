@@ -5,10 +5,13 @@ import ThrumStore
 
 extension ControlHandlers {
     func send(_ p: ControlParams.Send) async throws -> ControlResults.Written {
-        let agent = try await ownedAgent(p.agent)
-        let to = try await recipient(p.to)
+        let (agentName, recipientName) = (try InputRules.name(p.agent, kind: "agent"), try recipientName(p.to))
         let text = try InputRules.text(p.text, limit: daemon.config.maxMessageSize)
         if let thread = p.threadID { _ = try InputRules.identifier(thread, prefix: "", kind: "thread") }
+        // One read for both checks: each trip to the store's thread costs more than the lookup.
+        let (agent, to) = try await reading { store in
+            (try ownedAgent(agentName, in: store), try recipient(recipientName, in: store))
+        }
         let messageID = EventIDs.next(prefix: "msg_")
         let payload = MessageCreated(messageID: messageID, from: agent, to: to, text: text, threadID: p.threadID, replyTo: nil)
         let stored = try await write(.messageCreate, payload, agent: agent)
@@ -93,14 +96,19 @@ extension ControlHandlers {
         }
     }
 
-    private func recipient(_ to: String) async throws -> String {
+    /// The name in a recipient (`@NAME`), once it is a valid name.
+    private func recipientName(_ to: String) throws -> String {
         guard to.hasPrefix("@") else {
             throw RPCError.invalidParams("recipient \"\(to.prefix(80))\" must start with @: @AGENT, @GROUP or @everyone")
         }
-        let name = try InputRules.name(String(to.dropFirst()), kind: "recipient")
-        if name == "everyone" { return to }
-        if try await reading({ try $0.agent(named: name) }) != nil { return to }
-        if try await reading({ try $0.groups() }).contains(where: { $0.name == name }) { return to }
+        return try InputRules.name(String(to.dropFirst()), kind: "recipient")
+    }
+
+    /// `@name` when `name` is everyone, an agent or a group.
+    private func recipient(_ name: String, in store: EventStore) throws -> String {
+        if name == "everyone" { return "@" + name }
+        if try store.agent(named: name) != nil { return "@" + name }
+        if try store.groups().contains(where: { $0.name == name }) { return "@" + name }
         throw RPCError.notFound("no agent or group named \"\(name)\"; see: thrum agent list, thrum group list")
     }
 

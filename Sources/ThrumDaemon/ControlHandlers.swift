@@ -23,14 +23,24 @@ struct ControlHandlers {
     /// The acting agent: a registered name that this daemon owns (it registered it first, see
     /// DESIGN §5). Only the owner's events take effect, so any other daemon is refused here.
     func ownedAgent(_ name: String) async throws -> String {
-        let agent = try await registration(name)
+        let name = try InputRules.name(name, kind: "agent")
+        return try await reading { try ownedAgent(name, in: $0) }
+    }
+
+    /// `ownedAgent` for a valid name, read from `store` (for handlers that check several things in one read).
+    func ownedAgent(_ name: String, in store: EventStore) throws -> String {
+        let agent = try registration(name, in: store)
         try refuseIfOwnedElsewhere(agent)
         return agent.name
     }
 
     private func registration(_ name: String) async throws -> AgentRow {
         let name = try InputRules.name(name, kind: "agent")
-        guard let agent = try await reading({ try $0.agent(named: name) }), !agent.deregistered else {
+        return try await reading { try registration(name, in: $0) }
+    }
+
+    private func registration(_ name: String, in store: EventStore) throws -> AgentRow {
+        guard let agent = try store.agent(named: name), !agent.deregistered else {
             throw RPCError.notFound("agent \"\(name)\" is not registered; run: thrum agent register \(name)")
         }
         return agent
