@@ -31,6 +31,25 @@ public enum EventPayload: Sendable, Equatable {
         }
     }
 
+    /// The payload a local write builds, taken as it is instead of encoded and decoded again;
+    /// nil when `value` is not the payload of `type`.
+    public init?(type: EventType, value: some Sendable) {
+        switch (type, value) {
+        case let (.agentRegister, p as AgentRegistered): self = .agentRegistered(p)
+        case let (.agentDeregister, p as AgentDeregistered): self = .agentDeregistered(p)
+        case let (.sessionStart, p as SessionChange), let (.sessionEnd, p as SessionChange),
+             let (.sessionHeartbeat, p as SessionChange): self = .session(p)
+        case let (.messageCreate, p as MessageCreated), let (.threadReply, p as MessageCreated): self = .messageCreated(p)
+        case let (.messageEdit, p as MessageEdited): self = .messageEdited(p)
+        case let (.messageDelete, p as MessageDeleted): self = .messageDeleted(p)
+        case let (.groupCreate, p as GroupChange), let (.groupJoin, p as GroupChange),
+             let (.groupLeave, p as GroupChange): self = .group(p)
+        case let (.subscribe, p as SubscriptionChange), let (.unsubscribe, p as SubscriptionChange): self = .subscription(p)
+        case let (.threadCreate, p as ThreadCreated): self = .threadCreated(p)
+        default: return nil
+        }
+    }
+
     /// The projection row key the event bears on (agent name, message, session, group,
     /// topic or thread ID) and the agent it acts as.
     public var topic: (subject: String, actor: String) {

@@ -5,16 +5,18 @@ import ThrumStore
 
 extension ControlHandlers {
     func send(_ p: ControlParams.Send) async throws -> ControlResults.Written {
-        let (agentName, recipientName) = (try InputRules.name(p.agent, kind: "agent"), try recipientName(p.to))
+        let (agent, recipientName) = (try InputRules.name(p.agent, kind: "agent"), try recipientName(p.to))
         let text = try InputRules.text(p.text, limit: daemon.config.maxMessageSize)
         if let thread = p.threadID { _ = try InputRules.identifier(thread, prefix: "", kind: "thread") }
-        // One read for both checks: each trip to the store's thread costs more than the lookup.
-        let (agent, to) = try await reading { store in
-            (try ownedAgent(agentName, in: store), try recipient(recipientName, in: store))
-        }
         let messageID = EventIDs.next(prefix: "msg_")
-        let payload = MessageCreated(messageID: messageID, from: agent, to: to, text: text, threadID: p.threadID, replyTo: nil)
-        let stored = try await write(.messageCreate, payload, agent: agent)
+        let payload = MessageCreated(messageID: messageID, from: agent, to: "@" + recipientName, text: text,
+                                     threadID: p.threadID, replyTo: nil)
+        // The agent and the recipient are checked with the write, on the store's writer thread:
+        // each trip to a store thread and back costs more than the lookups themselves.
+        let stored = try await write(.messageCreate, payload, agent: agent) { store in
+            _ = try ownedAgent(agent, in: store)
+            _ = try recipient(recipientName, in: store)
+        }
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, messageID: messageID)
     }
 

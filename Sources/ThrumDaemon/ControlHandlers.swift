@@ -55,8 +55,9 @@ struct ControlHandlers {
                 + "Register another name here (thrum agent register NAME), or use the agent on that host")
     }
 
-    func write(_ type: EventType, _ payload: some Encodable, agent: String) async throws -> StoredEvent {
-        try await daemon.write(type, payload, by: "agent \(agent) (\(caller))")
+    func write(_ type: EventType, _ payload: some Encodable & Sendable, agent: String,
+               precondition: (@Sendable (EventStore) throws -> Void)? = nil) async throws -> StoredEvent {
+        try await daemon.write(type, payload, by: "agent \(agent) (\(caller))", precondition: precondition)
     }
 
     // MARK: agents and sessions

@@ -40,13 +40,17 @@ final class Daemon: Sendable {
 
     /// Appends one event of this daemon, signed, in one transaction with its
     /// projections; then wakes waiters and tells peers. `who` goes in the log line.
-    func write(_ type: EventType, _ payload: some Encodable, by who: String) async throws -> StoredEvent {
+    /// Writes one event; `precondition` (see `LocalWrite`) checks on the writer's thread what
+    /// must hold for it, so the caller needs no read of its own.
+    func write(_ type: EventType, _ payload: some Encodable & Sendable, by who: String,
+               precondition: (@Sendable (EventStore) throws -> Void)? = nil) async throws -> StoredEvent {
         let data = PayloadJSON.encode(payload)
         let identity = self.identity
         let started = ContinuousClock.now
         let stored: StoredEvent
         do {
-            stored = try await store.append(LocalWrite(originDaemon: identity.daemonID) { sequence in
+            stored = try await store.append(LocalWrite(originDaemon: identity.daemonID, precondition: precondition,
+                                                       payload: EventPayload(type: type, value: payload)) { sequence in
                 identity.makeEvent(type: type, data: data, sequence: sequence)
             })
         } catch {

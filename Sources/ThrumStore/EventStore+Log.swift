@@ -20,12 +20,13 @@ extension EventStore {
             return try connection.transaction { () throws(StoreError) -> [Result<StoredEvent, any Error>] in
                 var results: [Result<StoredEvent, any Error>] = []
                 for write in writes {
-                    try connection.execute("SAVEPOINT local_write")
+                    try connection.run("SAVEPOINT local_write")
                     do {
                         results.append(.success(try Self.append(write, in: connection)))
-                        try connection.execute("RELEASE local_write")
+                        try connection.run("RELEASE local_write")
                     } catch {
-                        try connection.execute("ROLLBACK TO local_write; RELEASE local_write")
+                        try connection.run("ROLLBACK TO local_write")
+                        try connection.run("RELEASE local_write")
                         results.append(.failure(error))
                     }
                 }
@@ -44,7 +45,7 @@ extension EventStore {
                                 + "expected \(write.originDaemon) sequence \(sequence); this is a bug in thrum",
                              operation: operation)
         }
-        let prepared = PreparedEvent(event)
+        let prepared = write.payload.map { PreparedEvent(event, payload: $0) } ?? PreparedEvent(event)
         guard let seq = try EventRows.insert(prepared, receivedFrom: nil, receivedAt: Timestamp.now(), in: connection) else {
             throw StoreError(kind: .invalidArgument,
                              message: "event \(event.eventID) is already in the log; this is a bug in thrum",

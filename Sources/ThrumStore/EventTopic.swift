@@ -25,8 +25,13 @@ public struct PreparedEvent: Sendable {
     let payload: EventPayload?
 
     public init(_ event: Event) {
+        self.init(event, payload: event.knownType.flatMap { EventPayload(type: $0, data: event.data) })
+    }
+
+    /// An event whose payload the caller already holds (a local write), or nil when `data` is not one.
+    init(_ event: Event, payload: EventPayload?) {
         self.event = event
-        payload = event.knownType.flatMap { EventPayload(type: $0, data: event.data) }
+        self.payload = payload
         topic = EventTopic(payload: payload, atMS: Timestamp.parse(event.timestamp).map(Timestamp.milliseconds) ?? 0)
     }
 

@@ -78,11 +78,23 @@ public final class StoreThreads: Sendable {
                 for entry in batch { entry.caller.resume(throwing: StoreError.stopped) }
                 continue
             }
+            // Preconditions read on this thread, in line with the writes: no trip to the reader
+            // and back per write, and no other local write can slip in between check and write.
+            let admitted = batch.filter { entry in
+                do {
+                    try entry.write.precondition?(writer)
+                    return true
+                } catch {
+                    entry.caller.resume(throwing: error)
+                    return false
+                }
+            }
+            if admitted.isEmpty { continue }
             do {
-                let results = try writer.appendLocal(batch.map(\.write))
-                for (entry, result) in zip(batch, results) { entry.caller.resume(with: result) }
+                let results = try writer.appendLocal(admitted.map(\.write))
+                for (entry, result) in zip(admitted, results) { entry.caller.resume(with: result) }
             } catch {
-                for entry in batch { entry.caller.resume(throwing: error) }
+                for entry in admitted { entry.caller.resume(throwing: error) }
             }
         }
     }

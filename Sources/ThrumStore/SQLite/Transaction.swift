@@ -10,10 +10,11 @@ extension Connection {
             throw StoreError(kind: .invalidArgument, message: "a transaction is already open; this is a bug in thrum",
                              operation: "starting a transaction")
         }
-        try execute("BEGIN IMMEDIATE")
+        // Prepared once and cached (`run`), not compiled again for every transaction.
+        try run("BEGIN IMMEDIATE")
         do {
             let result = try body()
-            try execute("COMMIT")
+            try run("COMMIT")
             return result
         } catch {
             rollback()
