@@ -1,7 +1,5 @@
 import Logging
 import Metrics
-import NIOCore
-import NIOPosix
 import ServiceLifecycle
 import ThrumCore
 import ThrumRPC
@@ -22,10 +20,6 @@ public enum DaemonMain {
     }
 
     public static func run(environment: [String: String]) async -> Int32 {
-        // Swift concurrency runs on NIO's event loops, so a request is handled on the thread that
-        // read it, with no switch to another pool and back. Every blocking call (SQLite, fsync,
-        // files, signature batches) already has threads of its own.
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let notifier = SystemdNotifier()
         let loaded: LoadedConfig
         do {
