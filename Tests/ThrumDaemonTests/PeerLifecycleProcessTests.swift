@@ -89,7 +89,10 @@ struct PeerLifecycleProcessTests {
             try reimaged.ok(["agent", "register", "on-the-new-runner"])
 
             try eventuallyBlocking("discovery replaces the old entry") { try Self.peersOnDisk(observer) == [after] }
-            #expect(observer.process?.stderr.contains("discovery: runner now answers as \(after) with a new key (re-imaged?); it replaces \(before) in the registry") == true)
+            // The new entry is on disk a moment before discovery logs what it replaced.
+            try eventuallyBlocking("discovery logs the replacement") {
+                observer.process?.stderr.contains("discovery: runner now answers as \(after) with a new key (re-imaged?); it replaces \(before) in the registry") == true
+            }
             try eventuallyBlocking("the observer syncs from the new runner") {
                 try observer.json(AgentList.self, ["agent", "list"]).agents.map(\.name) == ["on-the-new-runner"]
             }
