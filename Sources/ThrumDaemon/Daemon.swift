@@ -36,6 +36,7 @@ final class Daemon: Sendable {
         self.sync = sync
         self.metrics = metrics
         self.requestBudget = RequestByteBudget(limit: config.requestBufferBudget)
+        metrics.watchMessageWaiters { messages.waiting }
     }
 
     /// Appends one event of this daemon, signed, in one transaction with its

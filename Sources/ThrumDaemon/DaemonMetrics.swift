@@ -15,6 +15,7 @@ final class DaemonMetrics: Sendable {
         static let writeErrors = "thrum_write_errors_total"
         static let writeDuration = "thrum_write_duration_seconds"
         static let openConnections = "thrum_open_connections"
+        static let messageWaiters = "thrum_message_waiters"
     }
 
     static let help: [String: String] = [
@@ -23,6 +24,7 @@ final class DaemonMetrics: Sendable {
         Name.writeErrors: "Local writes that failed in the event store.",
         Name.writeDuration: "Time to append one local event, from the store call to its fsynced commit.",
         Name.openConnections: "Connections open now, by listener (control, sync, metrics).",
+        Name.messageWaiters: "Calls of message.wait (thrum wait) waiting for a message now.",
     ]
 
     /// A local write is one fsynced commit: from well under a millisecond to a slow disk's seconds.
@@ -81,6 +83,13 @@ final class DaemonMetrics: Sendable {
     /// Shows `count()` as the open connections of `listener` at each rendering.
     func watchConnections(of listener: String, _ count: @escaping @Sendable () -> Int) {
         let gauge = Meter(label: Name.openConnections, dimensions: [("listener", listener)], factory: factory)
+        gauge.set(count())
+        beforeRendering { gauge.set(count()) }
+    }
+
+    /// Shows `count()` as the calls of `message.wait` waiting now, at each rendering.
+    func watchMessageWaiters(_ count: @escaping @Sendable () -> Int) {
+        let gauge = Meter(label: Name.messageWaiters, factory: factory)
         gauge.set(count())
         beforeRendering { gauge.set(count()) }
     }

@@ -104,7 +104,7 @@ struct CLIEndToEndTests {
         try d.ok(["agent", "register", "bob"])
 
         let waiter = try d.spawn(["wait", "--timeout", "30s", "--json"], agent: "bob")
-        usleep(300_000)
+        try Self.eventuallyWaiting(1, d)
         #expect(waiter.isRunning, "wait must block while the inbox is empty")
         try d.ok(["send", "--to", "@bob", "wake up"], agent: "alice")
         #expect(try waiter.wait(timeout: .seconds(10)) == 0)
@@ -125,12 +125,12 @@ struct CLIEndToEndTests {
         try d.ok(["agent", "register", "alice"])
         try d.ok(["agent", "register", "bob"])
         let waiter = try d.spawn(["wait", "--timeout", "60s"], agent: "bob")
-        usleep(300_000)
+        try Self.eventuallyWaiting(1, d)
         waiter.signal(SIGKILL)
         try waiter.wait()
-        usleep(100_000)
+        // The daemon ends the dead client's wait; had it not, the wait would take the message below.
+        try Self.eventuallyWaiting(0, d)
         try d.ok(["send", "--to", "@bob", "are you there?"], agent: "alice")
-        usleep(200_000)
         let unread = try d.json(MessageList.self, ["inbox", "--unread"], agent: "bob")
         #expect(unread.messages.map(\.text) == ["are you there?"], "the dead waiter must not have marked it read")
     }
@@ -204,5 +204,12 @@ struct CLIEndToEndTests {
         let second = try d.cli(["daemon", "start"])
         #expect(second.code == 1)
         #expect(second.stderr.contains("already listening"))
+    }
+
+    /// Waits until the daemon reports `count` calls of `thrum wait` waiting (`thrum metrics`).
+    static func eventuallyWaiting(_ count: Double, _ d: DaemonFixture) throws {
+        try eventuallyBlocking("\(Int(count)) waiting call(s) of thrum wait") {
+            MetricsProcessTests.sample(try d.ok(["metrics"]), "thrum_message_waiters") == count
+        }
     }
 }
