@@ -8,8 +8,6 @@ enum ProjectionKey: Hashable {
     case session(String)
     case group(String)
     case membership(group: String, agent: String)
-    case subscription(topic: String, agent: String)
-    case thread(String)
 
     /// The rows an event of `type` about `subject`, acting as `actor`, bears on
     /// (agent ownership is handled apart, see `Ownership`).
@@ -20,8 +18,8 @@ enum ProjectionKey: Hashable {
         case .sessionStart, .sessionEnd, .sessionHeartbeat: return [.session(subject)]
         case .groupCreate: return [.group(subject), .membership(group: subject, agent: actor)]
         case .groupJoin, .groupLeave: return [.membership(group: subject, agent: actor)]
-        case .subscribe, .unsubscribe: return [.subscription(topic: subject, agent: actor)]
-        case .threadCreate: return [.thread(subject)]
+        // Logged and relayed, but no projection shows them (schema 4 dropped the unread tables).
+        case .subscribe, .unsubscribe, .threadCreate: return []
         }
     }
 }

@@ -88,30 +88,4 @@ enum ProjectionRows {
             try connection.run("DELETE FROM group_members WHERE group_name = ?1 AND agent = ?2", [group, agent])
         }
     }
-
-    /// A subscription is a last-writer-wins register over subscribe and unsubscribe.
-    static func subscription(topic: String, agent: String, in connection: Connection) throws(StoreError) {
-        let latest = try TopicEvents.load(subject: topic, types: [.subscribe, .unsubscribe], actor: agent,
-                                          in: connection).last
-        if let latest, latest.type == .subscribe {
-            try connection.run("INSERT INTO subscriptions (agent, topic) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-                               [agent, topic])
-        } else {
-            try connection.run("DELETE FROM subscriptions WHERE agent = ?1 AND topic = ?2", [agent, topic])
-        }
-    }
-
-    /// The earliest `thread.create` wins the ID.
-    static func thread(_ id: String, known: KnownPayloads, in connection: Connection) throws(StoreError) {
-        guard let create = try TopicEvents.load(subject: id, types: [.threadCreate], known: known, in: connection).first,
-              let created = create.payload(ThreadCreated.self) else {
-            try connection.run("DELETE FROM threads WHERE thread_id = ?1", [id])
-            return
-        }
-        try connection.run("""
-            INSERT INTO threads (thread_id, title, created_by, created_at) VALUES (?1, ?2, ?3, ?4)
-            ON CONFLICT(thread_id) DO UPDATE SET title = excluded.title, created_by = excluded.created_by,
-                created_at = excluded.created_at
-            """, [id, created.title, create.actor, create.timestamp])
-    }
 }

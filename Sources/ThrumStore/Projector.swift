@@ -53,8 +53,6 @@ enum Projector {
         case let .session(id): try ProjectionRows.session(id, known: known, in: connection)
         case let .group(name): try ProjectionRows.group(name, in: connection)
         case let .membership(group, agent): try ProjectionRows.membership(group: group, agent: agent, in: connection)
-        case let .subscription(topic, agent): try ProjectionRows.subscription(topic: topic, agent: agent, in: connection)
-        case let .thread(id): try ProjectionRows.thread(id, known: known, in: connection)
         }
     }
 }

@@ -142,6 +142,13 @@ enum Schema {
             -- Retention (THRUM_RETENTION) finds the oldest events by time, and status shows the oldest one.
             CREATE INDEX events_by_time ON events(at_ms);
             """),
+        Migration(version: 4, sql: """
+            -- Nothing ever read these two projections: no method lists subscriptions or threads.
+            -- Their events stay in the log, so a projection that someone reads can be derived
+            -- from it again by a later migration.
+            DROP TABLE subscriptions;
+            DROP TABLE threads;
+            """),
     ]
 
     /// The projection tables in a fixed order, with the columns that order their rows,
@@ -152,8 +159,6 @@ enum Schema {
         ("messages", "message_id"),
         ("\"groups\"", "name"),
         ("group_members", "group_name, agent"),
-        ("subscriptions", "agent, topic"),
-        ("threads", "thread_id"),
         ("agent_owners", "name, position"),
     ]
 }

@@ -44,7 +44,7 @@ struct UpgradeTests {
 
         #expect(EventStore.upgradeRewritesLog(path: oldPath), "the daemon can tell systemd a long start is coming")
         let upgraded = try EventStore(path: oldPath)
-        #expect(upgraded.appliedMigrations.map(\.version) == [2, 3])
+        #expect(upgraded.appliedMigrations.map(\.version) == [2, 3, 4])
         #expect(!EventStore.upgradeRewritesLog(path: oldPath))
         let mode = try upgraded.withConnection { (connection) throws(StoreError) -> String? in
             try connection.queryFirst("PRAGMA journal_mode") { $0.string(0) }
@@ -60,5 +60,31 @@ struct UpgradeTests {
         #expect(try upgraded.versionVector() == [a.id: 2, z.id: 2])
         upgraded.close()
         #expect(try EventStore(path: oldPath).appliedMigrations.isEmpty, "the repair runs once")
+    }
+
+    @Test("schema 4 drops the subscriptions and threads tables nothing read, and keeps their events")
+    func unreadProjectionsAreDropped() throws {
+        let directory = try TemporaryFolder()
+        defer { directory.remove() }
+        let path = directory.file("v3.db")
+        do {
+            let connection = try Connection(path: path)
+            try Migrations.migrate(connection, to: Array(Schema.migrations.prefix(3)))
+            try connection.run("INSERT INTO subscriptions (agent, topic) VALUES ('alice', 'builds')", [])
+            connection.close()
+        }
+        let store = try EventStore(path: path)
+        #expect(store.appliedMigrations.map(\.version) == [4])
+        let tables = try store.withConnection { (connection) throws(StoreError) -> [String] in
+            try connection.query("SELECT name FROM sqlite_master WHERE type = 'table'", []) { $0.string(0) }
+        }
+        #expect(!tables.contains("subscriptions") && !tables.contains("threads"))
+
+        let a = Origin()
+        let events = [a.event(.register("alice", role: "coder"), sequence: 1, second: 1),
+                      a.event(Change(.threadCreate, ThreadCreated(threadID: "t1", agent: "alice", title: "release")),
+                              sequence: 2, second: 2)]
+        _ = try store.applyBatch(events, quarantined: [], from: "d_peer", checkpoint: 2, localDaemon: "d_local")
+        #expect(try store.eventCount() == 2, "a thread.create is logged (and relayed) as before")
     }
 }
