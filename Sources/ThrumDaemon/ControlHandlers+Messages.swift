@@ -84,7 +84,7 @@ extension ControlHandlers {
         guard p.timeoutMilliseconds >= 0 else { throw RPCError.invalidParams("timeout_ms must be 0 or more") }
         let deadline = ContinuousClock.now + .milliseconds(min(p.timeoutMilliseconds, 86_400_000))
         while true {
-            let seen = daemon.messages.generation
+            let seen = daemon.messageArrivals.generation
             let next = try await daemon.store.write { store -> MessageRow? in
                 guard let message = try store.oldestUnread(agent: agent) else { return nil }
                 _ = try store.markRead(agent: agent, messageID: message.messageID)
@@ -92,7 +92,7 @@ extension ControlHandlers {
             }
             if let next { return WaitResult(message: MessageRecord(next), timedOut: false) }
             let remaining = deadline - .now
-            guard remaining > .zero, await daemon.messages.wait(since: seen, timeout: remaining) else {
+            guard remaining > .zero, await daemon.messageArrivals.wait(since: seen, timeout: remaining) else {
                 return WaitResult(message: nil, timedOut: true)
             }
         }

@@ -15,7 +15,7 @@ final class Daemon: Sendable {
     let startedAt: ContinuousClock.Instant
     let hostname: String
     /// Signalled after every commit that adds messages, local or synced.
-    let messages: ChangeSignal
+    let messageArrivals: ChangeSignal
     let sync: (any SyncControl)?
     /// What `/metrics` and `thrum metrics` show.
     let metrics: DaemonMetrics
@@ -25,8 +25,8 @@ final class Daemon: Sendable {
     let largeRequests = LargeRequestGate()
 
     init(config: ThrumConfig, identity: DaemonIdentity, store: StoreThreads, logger: Logger, hostname: String,
-         messages: ChangeSignal, sync: (any SyncControl)?, metrics: DaemonMetrics) {
-        self.messages = messages
+         messageArrivals: ChangeSignal, sync: (any SyncControl)?, metrics: DaemonMetrics) {
+        self.messageArrivals = messageArrivals
         self.config = config
         self.identity = identity
         self.store = store
@@ -36,7 +36,7 @@ final class Daemon: Sendable {
         self.sync = sync
         self.metrics = metrics
         self.requestBudget = RequestByteBudget(limit: config.requestBufferBudget)
-        metrics.watchMessageWaiters { messages.waiting }
+        metrics.watchMessageWaiters { messageArrivals.waiting }
     }
 
     /// Appends one event of this daemon, signed, in one transaction with its
@@ -62,7 +62,7 @@ final class Daemon: Sendable {
         var meta: Logger.Metadata = ["component": "control", "event_id": "\(stored.event.eventID)"]
         meta["seq"] = "\(stored.seq)"
         logger.info("control: \(type.rawValue) \(stored.event.eventID) written for \(who)", metadata: meta)
-        messages.signalIfMessages([stored])
+        messageArrivals.signalIfMessages([stored])
         sync?.localWriteHappened()
         return stored
     }

@@ -112,13 +112,13 @@ public enum DaemonMain {
             throw StartupError(message: "cannot open a reader of the event store \(config.databasePath): \(error)",
                                exitCode: ExitCode.failure, component: nil)
         }
-        let messages = ChangeSignal()
+        let messageArrivals = ChangeSignal()
         let sync = config.tailscaleEnabled
-            ? try SyncWiring.make(config: config, identity: identity, store: threads, logger: logger, messages: messages,
+            ? try SyncWiring.make(config: config, identity: identity, store: threads, logger: logger, messageArrivals: messageArrivals,
                                   metrics: metrics)
             : nil
         return Daemon(config: config, identity: identity, store: threads, logger: logger,
-                      hostname: config.tailscaleHostname ?? HostName.current(), messages: messages, sync: sync,
+                      hostname: config.tailscaleHostname ?? HostName.current(), messageArrivals: messageArrivals, sync: sync,
                       metrics: metrics)
     }
 }

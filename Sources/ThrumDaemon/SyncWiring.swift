@@ -11,7 +11,7 @@ import ThrumTailscale
 /// the sync port's service with its security gate.
 enum SyncWiring {
     static func make(config: ThrumConfig, identity: DaemonIdentity, store: StoreThreads, logger: Logger,
-                     messages: ChangeSignal, metrics: DaemonMetrics) throws -> (any SyncControl)? {
+                     messageArrivals: ChangeSignal, metrics: DaemonMetrics) throws -> (any SyncControl)? {
         let registry = PeerRegistry(path: config.peersPath)
         if let problem = registry.registryProblem {
             logger.error("sync: \(problem)", metadata: ["component": "sync"])
@@ -22,7 +22,7 @@ enum SyncWiring {
         let manager = SyncManager(config: config, identity: identity, store: store, registry: registry, logger: logger,
                                   options: options) { applied in
             metrics.applied(applied)
-            messages.signalIfMessages(applied)
+            messageArrivals.signalIfMessages(applied)
         }
         // Weak: the manager's onApplied already holds the metrics.
         metrics.beforeRendering { [weak manager] in manager?.showPeerMetrics() }

@@ -34,7 +34,7 @@ public struct MCPServer: Sendable {
         let writer = StdoutWriter(pool: pool, logger: logger)
         let daemon = DaemonClient(socketPath: socketPath)
         let presence = AgentPresence(agent: agent, daemon: daemon, logger: logger)
-        let inFlight = InFlightRequests(writer: writer)
+        let inFlight = MCPRequestTasks(writer: writer)
         var router = MessageRouter(
             tools: ThrumTools(daemon: daemon, presence: presence, logger: logger),
             writer: writer, inFlight: inFlight, logger: logger)

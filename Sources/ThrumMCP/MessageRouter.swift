@@ -10,14 +10,14 @@ import ThrumRPC
 struct MessageRouter {
     let tools: ThrumTools
     let writer: StdoutWriter
-    let inFlight: InFlightRequests
+    let inFlight: MCPRequestTasks
     let logger: Logger
     /// The protocol version agreed on by initialize; nil until then.
     private(set) var protocolVersion: String?
     /// For the requests that are only answered after initialize.
     private var negotiatedVersion: String { protocolVersion ?? MCPProtocol.newestVersion }
 
-    init(tools: ThrumTools, writer: StdoutWriter, inFlight: InFlightRequests, logger: Logger) {
+    init(tools: ThrumTools, writer: StdoutWriter, inFlight: MCPRequestTasks, logger: Logger) {
         self.tools = tools
         self.writer = writer
         self.inFlight = inFlight

@@ -16,8 +16,8 @@ struct ConnectionLoop<Service: RPCService>: Sendable {
 
     func run(_ wrapped: NIOAsyncChannel<ByteBuffer, ByteBuffer>, channel: Channel) async {
         let peer = await Self.identify(channel)
-        let inFlight = InFlightRequest()
-        channel.closeFuture.whenComplete { _ in inFlight.connectionClosed() }
+        let hangup = HangupCancellation()
+        channel.closeFuture.whenComplete { _ in hangup.connectionClosed() }
         do {
             try await wrapped.executeThenClose { inbound, outbound in
                 if let refusal = await service.admit(peer) {
@@ -31,7 +31,7 @@ struct ConnectionLoop<Service: RPCService>: Sendable {
                         let text = line.getBytes(at: line.readerIndex, length: line.readableBytes) ?? []
                         defer { bytes.answered(text.count + 1) }
                         if text.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
-                        if let response = await answer(text, peer: peer, inFlight: inFlight) {
+                        if let response = await answer(text, peer: peer, hangup: hangup) {
                             try await outbound.write(ByteBuffer(bytes: response))
                         }
                     }
@@ -58,7 +58,7 @@ struct ConnectionLoop<Service: RPCService>: Sendable {
     }
 
     /// The response line for one request line, or nil for a notification.
-    func answer(_ line: [UInt8], peer: RPCPeer, inFlight: InFlightRequest) async -> [UInt8]? {
+    func answer(_ line: [UInt8], peer: RPCPeer, hangup: HangupCancellation) async -> [UInt8]? {
         let parsed = line.count > limits.perConnectionAllowance
             ? await limits.largeRequests.run { RPCRequest.parse(line: line) }
             : RPCRequest.parse(line: line)
@@ -66,7 +66,7 @@ struct ConnectionLoop<Service: RPCService>: Sendable {
         case let .failure(rejection):
             return RPCWire.error(id: rejection.id, rejection.error)
         case let .success(request):
-            let reply = await inFlight.run { await service.handle(request, from: peer) }
+            let reply = await hangup.run { await service.handle(request, from: peer) }
             guard let id = request.id else { return nil }
             switch reply {
             case let .error(error):
@@ -105,7 +105,7 @@ struct PeerCredentials: Sendable {
 /// The request a connection is working on, cancelled when the client goes
 /// away: a `message.wait` whose caller hung up must not go on and consume a
 /// message nobody will receive.
-final class InFlightRequest: Sendable {
+final class HangupCancellation: Sendable {
     private struct State {
         var closed = false
         var task: Task<RPCReply, Never>?

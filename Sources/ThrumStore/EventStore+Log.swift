@@ -78,7 +78,7 @@ extension EventStore {
     /// the peer's checkpoint to `checkpoint` with status "idle". A crash at any instant leaves the
     /// events and the checkpoint consistent with each other.
     public func applyBatch(_ events: [Event], quarantined: [QuarantinedEvent], from peer: String,
-                           checkpoint: Int64, localDaemon: String) throws(StoreError) -> ApplyResult {
+                           checkpoint: Int64, localDaemon: String) throws(StoreError) -> BatchApplied {
         try applyBatch(prepared: events.map(PreparedEvent.init), quarantined: quarantined, from: peer,
                        checkpoint: checkpoint, localDaemon: localDaemon)
     }
@@ -86,12 +86,12 @@ extension EventStore {
     /// `applyBatch` for events whose topics were worked out beforehand, off the store's
     /// thread (sync does it on every core while it verifies signatures).
     public func applyBatch(prepared events: [PreparedEvent], quarantined: [QuarantinedEvent], from peer: String,
-                           checkpoint: Int64, localDaemon: String) throws(StoreError) -> ApplyResult {
-        let result = try withConnection { (connection) throws(StoreError) -> ApplyResult in
+                           checkpoint: Int64, localDaemon: String) throws(StoreError) -> BatchApplied {
+        let result = try withConnection { (connection) throws(StoreError) -> BatchApplied in
             defer { noteCommit(in: connection) }
-            return try connection.transaction { () throws(StoreError) -> ApplyResult in
+            return try connection.transaction { () throws(StoreError) -> BatchApplied in
                 let now = Timestamp.now()
-                var result = ApplyResult()
+                var result = BatchApplied()
                 var refused = quarantined
                 var inserted: [PreparedEvent] = []
                 let cutoff = retentionCutoffMS()

@@ -16,7 +16,7 @@ public struct StoredEvent: Sendable, Equatable {
 }
 
 /// What `applyBatch` did with a pulled batch.
-public struct ApplyResult: Sendable, Equatable {
+public struct BatchApplied: Sendable, Equatable {
     /// The events that were new, in the order they were inserted.
     public var applied: [StoredEvent]
     /// Events already in the log (by `event_id`), left alone.

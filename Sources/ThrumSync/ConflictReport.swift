@@ -9,7 +9,7 @@ struct ConflictReport {
     let localDaemon: String
     let logger: Logger
 
-    func log(_ result: ApplyResult, from peerID: String) async {
+    func log(_ result: BatchApplied, from peerID: String) async {
         var logger = logger
         logger[metadataKey: "component"] = "conflict"
         // Agent names and IDs come from peers' events: made printable before they reach a log line.

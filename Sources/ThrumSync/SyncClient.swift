@@ -254,7 +254,7 @@ public struct SyncClient: Sendable {
     /// validation verdict; refused events go to the quarantine in the same step, so
     /// the checkpoint moves past them.
     private func apply(_ page: PulledPage, verdicts: [Result<PreparedEvent, ValidationFailure>],
-                       from peerID: String) async throws(SyncPullError) -> ApplyResult {
+                       from peerID: String) async throws(SyncPullError) -> BatchApplied {
         var accepted: [PreparedEvent] = []
         var refused: [QuarantinedEvent] = []
         accepted.reserveCapacity(page.events.count)
@@ -270,7 +270,7 @@ public struct SyncClient: Sendable {
                                                 eventJSON: String(decoding: raw, as: UTF8.self)))
             }
         }
-        let result: ApplyResult
+        let result: BatchApplied
         do {
             let localDaemon = self.localDaemon
             result = try await store.write { [accepted, refused] store in

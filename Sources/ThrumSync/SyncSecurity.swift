@@ -14,7 +14,7 @@ public final class SyncSecurity: Sendable {
     let authorizer: PeerAuthorizer
     let cache: WhoIsCache
     let limiter: RateLimiter?
-    let inFlight: InFlightLimit
+    let requestCap: SyncRequestCap
     let whois: @Sendable (String, Int) async throws(LocalAPIError) -> WhoIs?
     let metrics: SyncMetrics
     let logger: Logger
@@ -26,7 +26,7 @@ public final class SyncSecurity: Sendable {
         authorizer = PeerAuthorizer(policy: policy)
         self.cache = cache
         limiter = rateLimit.map { RateLimiter(ratePerSecond: $0.perSecond, burst: $0.burst) }
-        inFlight = InFlightLimit(capacity: maxInFlight)
+        requestCap = SyncRequestCap(capacity: maxInFlight)
         self.whois = whois
         self.metrics = metrics
         var logger = logger
@@ -46,7 +46,7 @@ public final class SyncSecurity: Sendable {
     public var gate: SyncGate {
         SyncGate(admission: { [self] peer in await admit(peer) },
                  requestGate: { [self] peer, _ in await gateRequest(from: peer) },
-                 requestDone: { [self] _ in inFlight.leave() },
+                 requestDone: { [self] _ in requestCap.leave() },
                  peerName: { [cache] peer in
                      // The host the [sync_auth] line named; the request was just authorized, so it is cached.
                      guard case let .tcp(ip, _) = peer.origin, let decision = cache.decision(for: ip) else {
@@ -74,7 +74,7 @@ public final class SyncSecurity: Sendable {
                               message: "rate limited: too many sync requests from \(decision.host); retry after \(milliseconds) ms",
                               retryAfterMilliseconds: milliseconds)
         }
-        guard inFlight.enter() else {
+        guard requestCap.enter() else {
             metrics.refused(listener: "sync", code: RPCError.overloadedCode, reason: "queue_full")
             logger.warning("[sync_auth] sync port overloaded: refusing a request from \(decision.host) (THRUM_SECURITY_MAX_QUEUE_DEPTH reached)")
             return .retryable(code: RPCError.overloadedCode, message: "overloaded: too many sync requests in flight; retry later",

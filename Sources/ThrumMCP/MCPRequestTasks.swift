@@ -3,7 +3,7 @@ import ThrumRPC
 
 /// The requests being answered, each by its own task, keyed by request ID so
 /// `notifications/cancelled` can stop one, and shutdown can wait for them.
-final class InFlightRequests: Sendable {
+final class MCPRequestTasks: Sendable {
     private struct Entry: Sendable {
         let token: UInt64
         let task: Task<Void, Never>

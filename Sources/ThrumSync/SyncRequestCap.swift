@@ -2,7 +2,7 @@ import Synchronization
 
 /// Counts the requests being served on the sync port, all peers together,
 /// and refuses to start one more past `capacity` (the 503 of DESIGN §7).
-final class InFlightLimit: Sendable {
+final class SyncRequestCap: Sendable {
     private let capacity: Int
     private let count = Atomic<Int>(0)
 
