@@ -8,8 +8,9 @@ import ThrumStore
 import Glibc
 #endif
 
+extension DaemonProcessTests {
 /// The CLI against a real daemon process in a temporary folder.
-@Suite(.serialized)
+@Suite
 struct CLIEndToEndTests {
     @Test func agentsExchangeMessagesAndReplies() throws {
         let d = DaemonFixture(name: "cli")
@@ -212,4 +213,5 @@ struct CLIEndToEndTests {
             MetricsProcessTests.sample(try d.ok(["metrics"]), "thrum_message_waiters") == count
         }
     }
+}
 }

@@ -2,8 +2,9 @@ import FoundationEssentials
 import Testing
 import ThrumRPC
 
+extension DaemonProcessTests {
 /// Whatever a client sends, the daemon answers with a JSON-RPC error and keeps serving.
-@Suite(.serialized)
+@Suite
 struct ControlSocketTests {
     func errorOf(_ line: String?) throws -> AnswerLine.Body { try AnswerLine.errorOf(line) }
 
@@ -66,4 +67,5 @@ struct ControlSocketTests {
         for (i, s) in sockets.enumerated() { s.send(#"{"jsonrpc":"2.0","id":\#(i),"method":"health"}"# + "\n") }
         for s in sockets { #expect(s.readLine()?.contains("\"status\":\"ok\"") == true) }
     }
+}
 }

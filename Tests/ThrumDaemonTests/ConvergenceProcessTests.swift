@@ -8,10 +8,11 @@ import ThrumStore
 import Glibc
 #endif
 
+extension DaemonProcessTests {
 /// Issue 9 at process level: three daemons, a partition during which two of them register the
 /// same agent name and act as it, then healing. Every daemon ends with the same agents, groups
 /// and messages, and the daemon that lost the name is told.
-@Suite(.serialized)
+@Suite
 struct ConvergenceProcessTests {
     /// What a daemon shows of the shared state, without its local read marks.
     struct View: Equatable, CustomStringConvertible {
@@ -111,4 +112,5 @@ struct ConvergenceProcessTests {
         #expect(peers.map(\.address) == [honest.address], "the honest daemon's entry stays where it was")
         #expect(b.process?.stderr.contains("[sync_auth] DENIED peer at \(impostor.address): failed the key proof") == true)
     }
+}
 }

@@ -7,8 +7,9 @@ import ThrumStore
 import Glibc
 #endif
 
+extension DaemonProcessTests {
 /// SIGKILL in the middle of a stream of writes loses nothing that was acknowledged.
-@Suite(.serialized)
+@Suite
 struct CrashRecoveryTests {
     @Test(arguments: 0..<8)
     func killedMidWriteKeepsEveryAcknowledgedEvent(round: Int) async throws {
@@ -54,6 +55,7 @@ struct CrashRecoveryTests {
         let next = try d.ok(["send", "--to", "@bob", "after restart"], agent: "alice")
         #expect(next.hasPrefix("msg_"))
     }
+}
 }
 
 final class AcknowledgedWrites: @unchecked Sendable {

@@ -4,11 +4,12 @@ import Testing
 import ThrumControlAPI
 import ThrumCore
 
+extension DaemonProcessTests {
 /// Discovery through the stand-in tailscaled's `status`: daemons listen on
 /// 127.0.0.2… (all loopback on Linux) on one shared port, and the map says
 /// which are online and tagged. MagicDNS names of the map do not resolve here,
 /// so discovery reaches them at their Tailscale IPs, as on a tailnet without MagicDNS.
-@Suite(.serialized)
+@Suite
 struct DiscoveryProcessTests {
     typealias Node = TailnetStandIn.Node
 
@@ -60,4 +61,5 @@ struct DiscoveryProcessTests {
         try observer.ok(["tsync", "force"])
         #expect(try observer.json(AgentList.self, ["agent", "list"]).agents.map(\.name) == ["from-alpha"])
     }
+}
 }

@@ -2,9 +2,10 @@ import FoundationEssentials
 import Testing
 import ThrumRPC
 
+extension DaemonProcessTests {
 /// The control socket's bounds (DESIGN §7): nesting depth, request ids,
 /// connections and buffered bytes. Whatever one client does, the others are served.
-@Suite(.serialized)
+@Suite
 struct HostileControlInputTests {
     func answer(_ line: String?) throws -> AnswerLine { try AnswerLine.decode(line) }
 
@@ -70,4 +71,5 @@ struct HostileControlInputTests {
         s.send(#"{"jsonrpc":"2.0","id":2,"method":"health"}"# + "\n")
         #expect(s.readLine()?.contains("\"status\":\"ok\"") == true)
     }
+}
 }

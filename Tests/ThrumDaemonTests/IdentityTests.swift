@@ -6,7 +6,8 @@ import ThrumCore
 import Glibc
 #endif
 
-@Suite(.serialized)
+extension DaemonProcessTests {
+@Suite
 struct IdentityTests {
     @Test func firstStartWritesAPrivateKeyThatOpenSSLReads() throws {
         let d = DaemonFixture(name: "id")
@@ -52,4 +53,5 @@ struct IdentityTests {
         #expect(refused.stderr.contains(keyPath))
         #expect(try TestFiles.read(keyPath) == "not a key\n", "the daemon never overwrites an existing key")
     }
+}
 }

@@ -1,8 +1,9 @@
 import ThrumTestSupport
 import Testing
 
+extension DaemonProcessTests {
 /// `/metrics`, `/healthz` and `thrum metrics` on a real daemon process.
-@Suite(.serialized)
+@Suite
 struct MetricsProcessTests {
     /// The value of the sample whose name and labels are `key`, e.g. `thrum_log_events{origin="local"}`.
     static func sample(_ text: String, _ key: String) -> Double? {
@@ -70,4 +71,5 @@ struct MetricsProcessTests {
         #expect(bad.stderr.contains(#"THRUM_METRICS_LISTEN=":9464""#))
         #expect(bad.stderr.contains("HOST:PORT"))
     }
+}
 }

@@ -4,8 +4,9 @@ import Testing
 import ThrumControlAPI
 import ThrumCore
 
+extension DaemonProcessTests {
 /// Peers come and go (DESIGN §6), through the CLI of real daemons.
-@Suite(.serialized)
+@Suite
 struct PeerLifecycleProcessTests {
     struct PeersFile: Decodable {
         struct Peer: Decodable {
@@ -98,4 +99,5 @@ struct PeerLifecycleProcessTests {
             }
         }
     }
+}
 }

@@ -4,10 +4,11 @@ import ThrumControlAPI
 import ThrumCore
 import ThrumStore
 
+extension DaemonProcessTests {
 /// A real daemon pulling one batch in which good events are mixed with every
 /// kind of bad one (DESIGN §7): the bad are quarantined at the right stage,
 /// the good applied, and nothing bad reaches a projection.
-@Suite(.serialized)
+@Suite
 struct QuarantineProcessTests {
     static func message(_ text: String, id: Int) -> String {
         PayloadJSON.encode(MessageCreated(messageID: "msg_crafted\(id)", from: "crafty", to: "@reader", text: text,
@@ -108,4 +109,5 @@ struct QuarantineProcessTests {
         let table = try b.ok(["quarantine", "list"])
         #expect(table.contains("STAGE") && table.contains("signature verification failed"))
     }
+}
 }

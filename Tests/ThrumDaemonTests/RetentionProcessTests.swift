@@ -5,10 +5,11 @@ import ThrumControlAPI
 import ThrumCore
 import ThrumStore
 
+extension DaemonProcessTests {
 /// THRUM_RETENTION in a real daemon: an event already outside the window is never applied,
 /// one that ages out while the daemon runs is removed by the periodic pass (logged), and
 /// `thrum status` shows the log's size and its oldest event.
-@Suite(.serialized)
+@Suite
 struct RetentionProcessTests {
     static func message(_ text: String, id: Int) -> String {
         PayloadJSON.encode(MessageCreated(messageID: "msg_kept\(id)", from: "crafty", to: "@reader", text: text,
@@ -53,4 +54,5 @@ struct RetentionProcessTests {
         #expect(text.contains("on disk, oldest event \(monthAgo)"))
         #expect(text.contains("; kept for 6s"))
     }
+}
 }

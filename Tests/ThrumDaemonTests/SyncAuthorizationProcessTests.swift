@@ -4,9 +4,10 @@ import Testing
 import ThrumControlAPI
 import ThrumCore
 
+extension DaemonProcessTests {
 /// WhoIs authorization and rate limiting of a real daemon's sync port, with the
 /// stand-in tailscaled answering for several loopback source addresses.
-@Suite(.serialized)
+@Suite
 struct SyncAuthorizationProcessTests {
     typealias Node = TailnetStandIn.Node
 
@@ -116,4 +117,5 @@ struct SyncAuthorizationProcessTests {
         #expect(try cluster.health("g").eventCount == cluster.health("s").eventCount)
         #expect(try cluster.health("g").syncTraffic?.retryWaits == 0, "the well-behaved peer was never told to wait")
     }
+}
 }

@@ -9,8 +9,9 @@ import ThrumStore
 import Glibc
 #endif
 
+extension DaemonProcessTests {
 /// Daemons in separate processes with real SQLite files, syncing over loopback.
-@Suite(.serialized)
+@Suite
 struct SyncProcessTests {
     @Test func aMessagePropagatesByPushWithoutPeriodicSync() throws {
         let cluster = SyncCluster()
@@ -232,4 +233,5 @@ struct SyncProcessTests {
         }
         return ids
     }
+}
 }
