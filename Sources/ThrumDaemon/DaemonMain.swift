@@ -38,9 +38,9 @@ public enum DaemonMain {
         MetricsSystem.bootstrap(metrics.factory)
         do {
             let daemon = try await open(config: config, logger: logger, notifier: notifier, metrics: metrics)
-            let service = DaemonService(daemon: daemon, notifier: notifier)
+            let services = try await DaemonServices.make(daemon: daemon, notifier: notifier)
             let group = ServiceGroup(configuration: .init(
-                services: [.init(service: service)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
             try await group.run()

@@ -12,14 +12,14 @@ enum Listeners {
     static func control(daemon: Daemon, inherited: [InheritedSocket]) async throws -> LineRPCServer {
         let service = ControlService(daemon: daemon)
         if let socket = inherited.first(where: { $0.name == "control" }) {
-            return try await LineRPCServer.start(on: .inherited(fd: socket.fd, name: socket.name), service: service,
-                                                 limits: daemon.controlLimits, logger: daemon.logger)
+            return try await LineRPCServer.bind(on: .inherited(fd: socket.fd, name: socket.name), service: service,
+                                                limits: daemon.controlLimits, label: "control", logger: daemon.logger)
         }
         let path = daemon.config.socketPath
         try prepareSocketPath(path)
         do {
-            return try await LineRPCServer.start(on: .unixPath(path, mode: 0o660), service: service,
-                                                 limits: daemon.controlLimits, logger: daemon.logger)
+            return try await LineRPCServer.bind(on: .unixPath(path, mode: 0o660), service: service,
+                                                limits: daemon.controlLimits, label: "control", logger: daemon.logger)
         } catch {
             throw StartupError(message: "cannot listen on the control socket \(path): \(error)", exitCode: DaemonMain.ExitCode.failure, component: "control")
         }
@@ -36,8 +36,8 @@ enum Listeners {
             target = .tcp(host: "0.0.0.0", port: config.tailscalePort, device: config.tailscaleInterface)
         }
         do {
-            let server = try await LineRPCServer.start(on: target, service: manager.rpcService,
-                                                       limits: daemon.syncLimits, logger: daemon.logger)
+            let server = try await LineRPCServer.bind(on: target, service: manager.rpcService,
+                                                      limits: daemon.syncLimits, label: "sync", logger: daemon.logger)
             manager.listening(on: "\(target)")
             daemon.logger.info("sync: listening on \(target)", metadata: ["component": "sync"])
             return server

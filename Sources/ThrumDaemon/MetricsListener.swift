@@ -1,7 +1,6 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import Synchronization
 import ThrumCore
 import ThrumRPC
 
@@ -127,23 +126,5 @@ final class MetricsListener: Sendable {
             .body(.byteBuffer(ByteBuffer(bytes: response.body))),
             .end(nil),
         ])
-    }
-}
-
-/// Connections the metrics listener serves now; counted where they are accepted, on the
-/// event loops, so the cap holds however fast they arrive.
-final class OpenConnections: Sendable {
-    private let value = Atomic<Int>(0)
-
-    var count: Int { value.load(ordering: .relaxed) }
-
-    func enter(cap: Int) -> Bool {
-        if value.wrappingAdd(1, ordering: .relaxed).newValue <= cap { return true }
-        leave()
-        return false
-    }
-
-    func leave() {
-        value.wrappingSubtract(1, ordering: .relaxed)
     }
 }

@@ -40,7 +40,7 @@ final class CapWarning: Sendable {
 
     init(interval: Duration = .seconds(10)) { self.interval = interval }
 
-    func refused(_ listener: String, cap: Int, logger: Logger) {
+    func refused(_ label: String, at target: ListenTarget, cap: Int, logger: Logger) {
         let now = ContinuousClock.now
         let report = state.withLock { s -> Int? in
             s.refused += 1
@@ -49,7 +49,28 @@ final class CapWarning: Sendable {
             return s.refused
         }
         guard let report else { return }
-        logger.warning("\(listener): \(cap) connections open, the most THRUM_MAX_CONNECTIONS allows; refusing new connections (\(report) refused since the last report)",
-                       metadata: ["component": "rpc"])
+        logger.warning("\(label): \(cap) connections open on \(target), the most THRUM_MAX_CONNECTIONS allows; refusing new connections (\(report) refused since the last report)")
+    }
+}
+
+/// Connections a listener serves now, counted where they are accepted (on the
+/// event loops), so a cap holds however fast they arrive.
+public final class OpenConnections: Sendable {
+    private let value = Atomic<Int>(0)
+
+    public init() {}
+
+    public var count: Int { value.load(ordering: .relaxed) }
+
+    /// Counts one more connection and returns true, or returns false when `cap` are open already.
+    public func enter(cap: Int) -> Bool {
+        if value.wrappingAdd(1, ordering: .relaxed).newValue <= cap { return true }
+        leave()
+        return false
+    }
+
+    /// A connection counted by `enter` has closed.
+    public func leave() {
+        value.wrappingSubtract(1, ordering: .relaxed)
     }
 }

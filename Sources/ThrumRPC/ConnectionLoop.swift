@@ -12,14 +12,21 @@ struct ConnectionLoop<Service: RPCService>: Sendable {
     let limits: ServerLimits
     /// This connection's share of the listener's request byte budget.
     let bytes: ConnectionBytes
+    /// The listener's name in log lines ("control", "sync").
+    let label: String
     let logger: Logger
 
-    func run(_ wrapped: NIOAsyncChannel<ByteBuffer, ByteBuffer>, channel: Channel) async {
+    /// Serves until the client hangs up, the connection fails, or the task is
+    /// cancelled. A client that hangs up cancels the request it is waiting for
+    /// (`HangupCancellation`): a `message.wait` whose caller is gone must not go
+    /// on and consume a message nobody will receive.
+    func run(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        let channel = connection.channel
         let peer = await Self.identify(channel)
         let hangup = HangupCancellation()
         channel.closeFuture.whenComplete { _ in hangup.connectionClosed() }
         do {
-            try await wrapped.executeThenClose { inbound, outbound in
+            try await connection.executeThenClose { inbound, outbound in
                 if let refusal = await service.admit(peer) {
                     try await outbound.write(ByteBuffer(bytes: RPCWire.error(id: nil, refusal)))
                     try await Self.lingerAfterRefusal(inbound, channel: channel)
@@ -36,14 +43,14 @@ struct ConnectionLoop<Service: RPCService>: Sendable {
                         }
                     }
                 } catch is ByteToMessageDecoderError.PayloadTooLargeError {
-                    logger.warning("request line from \(peer) longer than \(limits.maxLineBytes) bytes; connection closed")
+                    logger.warning("\(label): request line from \(peer) longer than \(limits.maxLineBytes) bytes; connection closed")
                     let error = RPCError.invalidRequest("request line longer than \(limits.maxLineBytes) bytes; connection closed")
                     try await outbound.write(ByteBuffer(bytes: RPCWire.error(id: nil, error)))
                 }
             }
         } catch {
             // The peer went away or the connection was closed at shutdown; nothing to answer.
-            logger.debug("connection from \(peer) ended: \(error)")
+            logger.debug("\(label): connection from \(peer) ended: \(error)")
         }
     }
 

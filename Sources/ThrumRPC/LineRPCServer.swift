@@ -1,24 +1,41 @@
 import Logging
 import NIOCore
 import NIOPosix
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// JSON-RPC 2.0, one object per line, over a stream socket (DESIGN §6). Each
-/// connection is served in order by its own task; connections run concurrently.
+/// JSON-RPC 2.0, one object per line, over a stream socket (DESIGN §6), served the
+/// way SwiftNIO's async examples serve connections: the listening socket is an
+/// `NIOAsyncChannel` whose inbound stream yields accepted connections, and `run()`
+/// serves each as a child task of one discarding task group. A connection's
+/// requests are answered in order; connections run concurrently.
 public final class LineRPCServer: Sendable {
+    typealias Connection = NIOAsyncChannel<ByteBuffer, ByteBuffer>
+
+    /// A connection admitted under the cap, with its share of the request byte budget.
+    struct Accepted: Sendable {
+        let connection: Connection
+        let bytes: ConnectionBytes
+    }
+
     public let target: ListenTarget
     /// The address actually bound (useful with port 0), when known.
     public let localAddress: SocketAddress?
-    private let serverChannel: Channel
-    private let connections: ConnectionTracker
+    /// Accepted connections; nil for one refused past the cap (already answered, closing).
+    private let listener: NIOAsyncChannel<Accepted?, Never>
+    private let open: OpenConnections
+    private let serve: @Sendable (Accepted) async -> Void
 
-    public static func start(on target: ListenTarget, service: some RPCService, limits: ServerLimits = ServerLimits(),
-                             group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                             logger: Logger) async throws -> LineRPCServer {
-        let tracker = ConnectionTracker()
+    /// Opens the listening socket; nothing is served until `run()`. Connections
+    /// that arrive meanwhile wait in the socket's backlog.
+    /// - Parameter label: names the listener in log lines ("control", "sync").
+    public static func bind(on target: ListenTarget, service: some RPCService, limits: ServerLimits = ServerLimits(),
+                            label: String = "rpc",
+                            group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                            logger: Logger) async throws -> LineRPCServer {
+        let logger = logger.labelled(label)
+        let open = OpenConnections()
         let capWarning = CapWarning()
         let refusal = RPCWire.error(id: nil, RPCError(
             code: RPCError.overloadedCode,
@@ -26,102 +43,85 @@ public final class LineRPCServer: Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    guard tracker.count < limits.maxConnections else {
-                        limits.connectionRefused()
-                        capWarning.refused("\(target)", cap: limits.maxConnections, logger: logger)
-                        try channel.pipeline.syncOperations.addHandler(RefuseConnection(line: refusal))
-                        return
-                    }
+        let listener = try await target.bind(bootstrap) { channel in
+            channel.eventLoop.makeCompletedFuture { () throws -> Accepted? in
+                // Counted here, on the event loop, so the cap holds however fast connections arrive.
+                guard open.enter(cap: limits.maxConnections) else {
+                    limits.connectionRefused()
+                    capWarning.refused(label, at: target, cap: limits.maxConnections, logger: logger)
+                    try channel.pipeline.syncOperations.addHandler(RefuseConnection(line: refusal))
+                    return nil
+                }
+                do {
                     let bytes = ConnectionBytes(budget: limits.budget)
                     try channel.pipeline.syncOperations.addHandler(
                         BudgetedReads(bytes: bytes, allowance: limits.perConnectionAllowance))
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(RequestLineDecoder(), maximumBufferSize: limits.maxLineBytes))
-                    let wrapped = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                    let connection = try Connection(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: 2)))
-                    tracker.serve(wrapped, channel: channel) {
-                        await ConnectionLoop(service: service, limits: limits, bytes: bytes, logger: logger)
-                            .run(wrapped, channel: channel)
-                    }
+                    return Accepted(connection: connection, bytes: bytes)
+                } catch {
+                    open.leave()
+                    throw error
                 }
             }
-        let channel: Channel
-        switch target {
-        case let .unixPath(path, mode):
-            channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
-            guard chmod(path, mode_t(mode)) == 0 else {
-                try? await channel.close()
-                throw ListenError("cannot set mode \(String(mode, radix: 8)) on \(path): \(String(cString: strerror(errno)))")
-            }
-        case let .tcp(host, port, device?):
-            let fd = try DeviceBoundSocket.make(host: host, port: port, device: device)
-            channel = try await bootstrap.withBoundSocket(fd).get()
-        case let .tcp(host, port, nil):
-            channel = try await bootstrap.bind(host: host, port: port).get()
-        case let .inherited(fd, _):
-            channel = try await bootstrap.withBoundSocket(fd).get()
         }
-        return LineRPCServer(target: target, localAddress: channel.localAddress, serverChannel: channel, connections: tracker)
+        return LineRPCServer(target: target, listener: listener, open: open) { accepted in
+            await ConnectionLoop(service: service, limits: limits, bytes: accepted.bytes, label: label, logger: logger)
+                .run(accepted.connection)
+        }
     }
 
-    private init(target: ListenTarget, localAddress: SocketAddress?, serverChannel: Channel, connections: ConnectionTracker) {
+    private init(target: ListenTarget, listener: NIOAsyncChannel<Accepted?, Never>, open: OpenConnections,
+                 serve: @escaping @Sendable (Accepted) async -> Void) {
         self.target = target
-        self.localAddress = localAddress
-        self.serverChannel = serverChannel
-        self.connections = connections
+        self.localAddress = listener.channel.localAddress
+        self.listener = listener
+        self.open = open
+        self.serve = serve
     }
 
     /// Connections being served now.
-    public var openConnections: Int { connections.count }
+    public var openConnections: Int { open.count }
 
-    /// Stops accepting, lets requests in flight finish (long waits are
-    /// cancelled), then closes every connection. A unix socket file is removed.
-    public func shutdown(grace: Duration = .seconds(5)) async {
-        try? await serverChannel.close()
-        await connections.drain(grace: grace)
-        if case let .unixPath(path, _) = target { unlink(path) }
+    /// Serves connections until the calling task is cancelled. Then it stops
+    /// accepting, cancels the requests in flight (a long `message.wait` ends at
+    /// once), waits for every connection to close, and removes a unix socket file.
+    /// Throws only when the listening socket fails while serving.
+    public func run() async throws {
+        defer { if case let .unixPath(path, _) = target { unlink(path) } }
+        let open = self.open
+        let serve = self.serve
+        do {
+            try await withThrowingDiscardingTaskGroup { group in
+                // The listening socket is closed when the loop ends; the children are
+                // cancelled then, and the group returns once every one has returned.
+                defer { group.cancelAll() }
+                try await listener.executeThenClose { inbound in
+                    for try await accepted in inbound {
+                        guard let accepted else { continue }
+                        group.addTask {
+                            defer { open.leave() }
+                            await serve(accepted)
+                        }
+                    }
+                }
+            }
+        } catch {
+            // Stopping by cancellation is the normal end, however the stream reported it.
+            if Task.isCancelled { return }
+            throw error
+        }
     }
 }
 
-/// Tracks each connection's task so shutdown can cancel and await them.
-final class ConnectionTracker: Sendable {
-    private struct Entry: Sendable {
-        let channel: Channel
-        let task: Task<Void, Never>
-    }
-
-    private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
-    private let closed = Mutex(false)
-
-    var count: Int { entries.withLock { $0.count } }
-
-    func serve(_ wrapped: NIOAsyncChannel<ByteBuffer, ByteBuffer>, channel: Channel,
-               _ body: @escaping @Sendable () async -> Void) {
-        let key = ObjectIdentifier(channel)
-        if closed.withLock({ $0 }) {
-            channel.close(promise: nil)
-            return
-        }
-        let task = Task {
-            await body()
-            _ = self.entries.withLock { $0.removeValue(forKey: key) }
-        }
-        entries.withLock { $0[key] = Entry(channel: channel, task: task) }
-    }
-
-    func drain(grace: Duration) async {
-        closed.withLock { $0 = true }
-        let current = entries.withLock { Array($0.values) }
-        for entry in current { entry.task.cancel() }
-        let deadline = ContinuousClock.now + grace
-        while count > 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        for entry in entries.withLock({ Array($0.values) }) {
-            try? await entry.channel.close()
-        }
+extension Logger {
+    /// This logger with `component` set to a listener's name.
+    func labelled(_ label: String) -> Logger {
+        var logger = self
+        logger[metadataKey: "component"] = "\(label)"
+        return logger
     }
 }

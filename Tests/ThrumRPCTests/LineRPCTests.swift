@@ -1,7 +1,9 @@
 import Logging
 import NIOCore
+import Synchronization
 import Testing
 import ThrumRPC
+import ThrumTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,8 +41,9 @@ struct EchoService: RPCService {
 
     @Test func aCallRoundTripsOverAUnixSocketWithPeerCredentials() async throws {
         let path = socketPath()
-        let server = try await LineRPCServer.start(on: .unixPath(path, mode: 0o600), service: EchoService(), logger: logger)
-        defer { Task { await server.shutdown() } }
+        let server = try await LineRPCServer.bind(on: .unixPath(path, mode: 0o600), service: EchoService(), logger: logger)
+        let serving = Running { try await server.run() }
+        defer { Task { await serving.stop() } }
         let echoed = try await LineRPCClient.call(.unixPath(path), "echo", EchoService.Text(text: "héllo\nworld"), as: EchoService.Text.self)
         #expect(echoed.text == "héllo\nworld")
         let peer = try await LineRPCClient.call(.unixPath(path), "peer", NoParams(), as: EchoService.Text.self)
@@ -48,8 +51,9 @@ struct EchoService: RPCService {
     }
 
     @Test func tcpPeersAreIdentifiedByAddress() async throws {
-        let server = try await LineRPCServer.start(on: .tcp(host: "127.0.0.1", port: 0, device: nil), service: EchoService(), logger: logger)
-        defer { Task { await server.shutdown() } }
+        let server = try await LineRPCServer.bind(on: .tcp(host: "127.0.0.1", port: 0, device: nil), service: EchoService(), logger: logger)
+        let serving = Running { try await server.run() }
+        defer { Task { await serving.stop() } }
         let port = try #require(server.localAddress?.port)
         let peer = try await LineRPCClient.call(.tcp(host: "127.0.0.1", port: port), "peer", NoParams(), as: EchoService.Text.self)
         #expect(peer.text.hasPrefix("127.0.0.1:"))
@@ -57,8 +61,9 @@ struct EchoService: RPCService {
 
     @Test func serverErrorsReachTheCaller() async throws {
         let path = socketPath()
-        let server = try await LineRPCServer.start(on: .unixPath(path, mode: 0o600), service: EchoService(), logger: logger)
-        defer { Task { await server.shutdown() } }
+        let server = try await LineRPCServer.bind(on: .unixPath(path, mode: 0o600), service: EchoService(), logger: logger)
+        let serving = Running { try await server.run() }
+        defer { Task { await serving.stop() } }
         await #expect {
             _ = try await LineRPCClient.call(.unixPath(path), "nope", NoParams(), as: EchoService.Text.self)
         } throws: { error in
@@ -137,8 +142,9 @@ struct EchoService: RPCService {
 
     @Test func aSlowAnswerTimesOut() async throws {
         let path = socketPath()
-        let server = try await LineRPCServer.start(on: .unixPath(path, mode: 0o600), service: EchoService(), logger: logger)
-        defer { Task { await server.shutdown() } }
+        let server = try await LineRPCServer.bind(on: .unixPath(path, mode: 0o600), service: EchoService(), logger: logger)
+        let serving = Running { try await server.run() }
+        defer { Task { await serving.stop() } }
         await #expect {
             _ = try await LineRPCClient.call(.unixPath(path), "slow", EchoService.Delay(ms: 5000), as: EchoService.Text.self,
                                              timeout: .milliseconds(200))
@@ -151,8 +157,9 @@ struct EchoService: RPCService {
     @Test func aRefusedPeerGetsTheReasonAndNothingElse() async throws {
         let path = socketPath()
         let refusal = RPCError(code: RPCError.unauthorizedCode, message: "not allowed")
-        let server = try await LineRPCServer.start(on: .unixPath(path, mode: 0o600), service: EchoService(refuse: refusal), logger: logger)
-        defer { Task { await server.shutdown() } }
+        let server = try await LineRPCServer.bind(on: .unixPath(path, mode: 0o600), service: EchoService(refuse: refusal), logger: logger)
+        let serving = Running { try await server.run() }
+        defer { Task { await serving.stop() } }
         await #expect {
             _ = try await LineRPCClient.call(.unixPath(path), "echo", EchoService.Text(text: "x"), as: EchoService.Text.self)
         } throws: { error in
@@ -161,20 +168,94 @@ struct EchoService: RPCService {
         }
     }
 
-    @Test func shutdownCancelsWaitsAndRemovesTheSocketFile() async throws {
+    @Test func stoppingCancelsWaitsAndRemovesTheSocketFile() async throws {
         let path = socketPath()
-        let server = try await LineRPCServer.start(on: .unixPath(path, mode: 0o640), service: EchoService(), logger: logger)
+        let server = try await LineRPCServer.bind(on: .unixPath(path, mode: 0o640), service: EchoService(), logger: logger)
+        let serving = Running { try await server.run() }
         var st = stat()
         #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o640)
         let slow = Task {
             try await LineRPCClient.call(.unixPath(path), "slow", EchoService.Delay(ms: 30_000), as: EchoService.Text.self)
         }
-        try await Task.sleep(for: .milliseconds(200))
-        await server.shutdown(grace: .seconds(60))
-        // The 30 s wait was cancelled by the shutdown (answered "cancelled", or
-        // its connection closed), not waited out.
+        try await eventually("the slow call is being served") { server.openConnections == 1 }
+        let started = ContinuousClock.now
+        await serving.stop()
+        // The 30 s wait was cancelled by the stop (answered "cancelled", or its
+        // connection closed), not waited out, and every connection is closed.
+        #expect(ContinuousClock.now - started < .seconds(20))
         let outcome = try? await slow.value
         #expect(outcome == nil || outcome?.text == "cancelled")
+        #expect(server.openConnections == 0)
         #expect(access(path, F_OK) != 0)
     }
+
+    @Test func connectionsPastTheCapAreRefusedUntilOneCloses() async throws {
+        let path = socketPath()
+        let server = try await LineRPCServer.bind(on: .unixPath(path, mode: 0o600), service: EchoService(),
+                                                  limits: ServerLimits(maxConnections: 1), logger: logger)
+        let serving = Running { try await server.run() }
+        defer { Task { await serving.stop() } }
+        // One connection holds the only place with a slow request...
+        let holder = Task {
+            try await LineRPCClient.call(.unixPath(path), "slow", EchoService.Delay(ms: 1000), as: EchoService.Text.self)
+        }
+        try await eventually("the first connection is being served") { server.openConnections == 1 }
+        // ...so the next one is answered 503 and closed.
+        await #expect {
+            _ = try await LineRPCClient.call(.unixPath(path), "echo", EchoService.Text(text: "x"), as: EchoService.Text.self)
+        } throws: { error in
+            guard case let .server(rpc)? = error as? RPCClientError else { return false }
+            return rpc.code == RPCError.overloadedCode && rpc.message.contains("THRUM_MAX_CONNECTIONS")
+        }
+        #expect(try await holder.value.text == "done")
+        // Once it has closed, its place is free again.
+        try await eventually("the first connection is closed") { server.openConnections == 0 }
+        let echoed = try await LineRPCClient.call(.unixPath(path), "echo", EchoService.Text(text: "again"), as: EchoService.Text.self)
+        #expect(echoed.text == "again")
+    }
+
+    @Test func aClientThatHangsUpHasItsRequestCancelled() async throws {
+        let path = socketPath()
+        let seen = HangupProbe()
+        let server = try await LineRPCServer.bind(on: .unixPath(path, mode: 0o600), service: seen, logger: logger)
+        let serving = Running { try await server.run() }
+        defer { Task { await serving.stop() } }
+        // A client sends a request and hangs up without waiting for the answer.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            for (i, b) in path.utf8.enumerated() { raw[i] = b }
+        }
+        let connected = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(connected == 0)
+        let line = Array(#"{"jsonrpc":"2.0","id":1,"method":"wait"}"#.utf8) + [0x0a]
+        #expect(line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == line.count)
+        try await eventually("the request is being handled") { seen.started.isRaised }
+        close(fd)
+        // The handler waits 60 s unless cancelled: it must be cancelled once the connection is gone.
+        try await eventually("the request of the client that hung up is cancelled") { seen.cancelled.isRaised }
+    }
+}
+
+/// A service whose one method waits a minute, and says when it started and when it was cancelled.
+struct HangupProbe: RPCService {
+    let started = Flag()
+    let cancelled = Flag()
+
+    func handle(_ request: RPCRequest, from peer: RPCPeer) async -> RPCReply {
+        started.raise()
+        try? await Task.sleep(for: .seconds(60))
+        if Task.isCancelled { cancelled.raise() }
+        return .result(EchoService.Text(text: "done"))
+    }
+}
+
+/// A one-way switch a test can look at.
+final class Flag: Sendable {
+    private let raised = Mutex(false)
+    var isRaised: Bool { raised.withLock { $0 } }
+    func raise() { raised.withLock { $0 = true } }
 }

@@ -31,12 +31,13 @@ import ThrumStore
     func pull(answering page: JSONValue) async throws -> (PullReport, EventStore, TemporaryFolder) {
         let folder = try TemporaryFolder()
         let store = try EventStore(path: folder.path + "/thrum.db")
-        let server = try await LineRPCServer.start(on: .tcp(host: "127.0.0.1", port: 0, device: nil),
-                                                   service: HostilePeer(page: page), logger: Logger(label: "test"))
+        let server = try await LineRPCServer.bind(on: .tcp(host: "127.0.0.1", port: 0, device: nil),
+                                                  service: HostilePeer(page: page), logger: Logger(label: "test"))
+        let serving = Running { try await server.run() }
         let port = try #require(server.localAddress?.port)
         let threads = try StoreThreads(store: store)
         let report = await SyncClient(store: threads, localDaemon: "d_local").pull(from: .tcp(host: "127.0.0.1", port: port), peerID: HostilePeer.identity.daemonID)
-        await server.shutdown()
+        await serving.stop()
         await threads.shutdown()
         // The daemon's connections are closed with its threads; the test reads the file afresh.
         return (report, try EventStore(path: folder.path + "/thrum.db"), folder)

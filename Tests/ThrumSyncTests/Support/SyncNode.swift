@@ -21,6 +21,8 @@ final class SyncNode: Sendable {
     let registry: PeerRegistry
     let manager: SyncManager
     let server: LineRPCServer
+    /// The sync server's accept loop, until `stop()`.
+    let serving: Running
     let logs: CapturedLogs
     /// Every event the manager reported as applied.
     let appliedEvents = Mutex<[StoredEvent]>([])
@@ -34,6 +36,7 @@ final class SyncNode: Sendable {
         self.folder = folder; self.identity = identity; self.threads = threads; self.store = threads.writer
         self.registry = registry
         self.manager = manager; self.server = server; self.logs = logs
+        serving = Running { try await server.run() }
     }
 
     static func start(options: SyncManager.Options = SyncManager.Options(), gate: SyncGate = .allowAll,
@@ -50,9 +53,9 @@ final class SyncNode: Sendable {
         let box = AppliedBox()
         let manager = SyncManager(config: config, identity: identity, store: threads, registry: registry,
                                   logger: logs.logger(), options: options) { events in box.append(events) }
-        let server = try await LineRPCServer.start(on: .tcp(host: "127.0.0.1", port: 0, device: nil),
-                                                   service: manager.makeSyncServer(gate: gate, byteBudget: byteBudget),
-                                                   logger: logs.logger())
+        let server = try await LineRPCServer.bind(on: .tcp(host: "127.0.0.1", port: 0, device: nil),
+                                                  service: manager.makeSyncServer(gate: gate, byteBudget: byteBudget),
+                                                  logger: logs.logger())
         let node = SyncNode(folder: folder, identity: identity, threads: threads, registry: registry, manager: manager,
                             server: server, logs: logs)
         box.node.withLock { $0.node = node }
@@ -92,7 +95,7 @@ final class SyncNode: Sendable {
 
     func stop() async {
         await manager.shutdown()
-        await server.shutdown(grace: .seconds(1))
+        await serving.stop()
         await threads.shutdown()
         folder.remove()
     }
@@ -138,7 +141,7 @@ final class Latch: Sendable {
 final class FakePeer: RPCService {
     let counts = Mutex<[String: Int]>([:])
     let answer: @Sendable (RPCRequest) async -> RPCReply
-    private let serverBox = Mutex<LineRPCServer?>(nil)
+    private let serving = Mutex<Running?>(nil)
 
     init(answer: @escaping @Sendable (RPCRequest) async -> RPCReply) {
         self.answer = answer
@@ -152,14 +155,14 @@ final class FakePeer: RPCService {
     func count(_ method: String) -> Int { counts.withLock { $0[method] ?? 0 } }
 
     func start() async throws -> Int {
-        let server = try await LineRPCServer.start(on: .tcp(host: "127.0.0.1", port: 0, device: nil), service: self,
-                                                   logger: Logger(label: "fake", factory: { _ in SwiftLogNoOpLogHandler() }))
-        serverBox.withLock { $0 = server }
+        let server = try await LineRPCServer.bind(on: .tcp(host: "127.0.0.1", port: 0, device: nil), service: self,
+                                                  logger: Logger(label: "fake", factory: { _ in SwiftLogNoOpLogHandler() }))
+        serving.withLock { $0 = Running { try await server.run() } }
         return server.localAddress?.port ?? 0
     }
 
     func stop() async {
-        await serverBox.withLock { $0 }?.shutdown(grace: .milliseconds(200))
+        await serving.withLock { $0 }?.stop()
     }
 }
 
