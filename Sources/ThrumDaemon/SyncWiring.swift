@@ -1,5 +1,4 @@
 import Logging
-import Synchronization
 import ThrumControlAPI
 import ThrumCore
 import ThrumRPC

@@ -43,6 +43,7 @@ final class PushNotifier: Sendable {
     /// What to announce, read when a notify is sent (so it carries the newest seq).
     private let announcement: @Sendable () async -> NotifyParams?
     /// Told whether each send reached its peer (nil error) or not; backoff and its log lines live there.
+    /// Not told of sends that end after `shutdown()` began: they say nothing about the peer.
     private let sent: @Sendable (Target, (any Error)?) -> Void
 
     init(quietGap: Duration, timeout: Duration, traffic: SyncTraffic, logger: Logger,
@@ -73,6 +74,8 @@ final class PushNotifier: Sendable {
             }
         }
     }
+
+    private var isClosed: Bool { state.withLock { $0.closed } }
 
     /// True when no notify is being sent or owed.
     var isIdle: Bool { state.withLock { $0.peers.isEmpty } }
@@ -119,11 +122,11 @@ final class PushNotifier: Sendable {
                 try await connection.call(SyncMethod.notify.rawValue, params, as: NotifyResult.self, timeout: timeout)
             }
             traffic.notifySent(to: target.daemonID, failed: false)
-            sent(target, nil)
+            if !isClosed { sent(target, nil) }
         } catch {
             traffic.notifySent(to: target.daemonID, failed: true)
             logger.debug("sync.notify: cannot notify \(target.daemonID) at \(target.endpoint): \(error)")
-            sent(target, error)
+            if !isClosed { sent(target, error) }
         }
     }
 }

@@ -1,11 +1,13 @@
 import Synchronization
 
-/// At most one run of `operation` per key at a time. A request that arrives
+/// At most one run of an operation per key at a time. A request that arrives
 /// while a run is going on does not start another: it is served by exactly one
 /// more run after the current one, however many requests arrive meanwhile
 /// (the run must start after the request, so it sees what the request was about).
+/// Each request names the operation; a flight runs the one its first request named.
 final class SingleFlight<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     typealias Waiter = @Sendable (Value) -> Void
+    typealias Operation = @Sendable (Key) async -> Value
 
     private struct Flight {
         /// Served by the run going on now.
@@ -16,16 +18,13 @@ final class SingleFlight<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     private let flights = Mutex<[Key: Flight]>([:])
-    private let operation: @Sendable (Key) async -> Value
 
-    init(operation: @escaping @Sendable (Key) async -> Value) {
-        self.operation = operation
-    }
+    init() {}
 
     /// Waits for a run that starts no earlier than this call and returns its value.
-    func run(_ key: Key) async -> Value {
+    func run(_ key: Key, _ operation: @escaping Operation) async -> Value {
         await withCheckedContinuation { continuation in
-            request(key) { continuation.resume(returning: $0) }
+            request(key, operation) { continuation.resume(returning: $0) }
         }
     }
 
@@ -33,8 +32,8 @@ final class SingleFlight<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// joined a run that was already owed (then `whenDone` is not kept: whoever
     /// asked first will see the result).
     @discardableResult
-    func trigger(_ key: Key, whenDone: Waiter? = nil) -> Bool {
-        request(key, whenDone, joinQuietly: true)
+    func trigger(_ key: Key, whenDone: Waiter? = nil, _ operation: @escaping Operation) -> Bool {
+        request(key, operation, whenDone, joinQuietly: true)
     }
 
     /// True while a run for `key` is going on.
@@ -60,11 +59,11 @@ final class SingleFlight<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     @discardableResult
-    private func request(_ key: Key, _ waiter: Waiter?, joinQuietly: Bool = false) -> Bool {
+    private func request(_ key: Key, _ operation: @escaping Operation, _ waiter: Waiter?, joinQuietly: Bool = false) -> Bool {
         flights.withLock { flights in
             guard var flight = flights[key] else {
                 var flight = Flight(current: waiter.map { [$0] } ?? [], pending: nil)
-                flight.task = Task { await self.fly(key) }
+                flight.task = Task { await self.fly(key, operation) }
                 flights[key] = flight
                 return true
             }
@@ -78,7 +77,7 @@ final class SingleFlight<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
-    private func fly(_ key: Key) async {
+    private func fly(_ key: Key, _ operation: Operation) async {
         while true {
             let value = await operation(key)
             let (served, again) = flights.withLock { flights -> ([Waiter], Bool) in

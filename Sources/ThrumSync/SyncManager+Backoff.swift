@@ -1,7 +1,15 @@
 import Logging
 import ThrumCore
 
-extension SyncManager {
+/// Whether each peer answers, as pulls and notifies find out: an unreachable
+/// peer backs off (PeerBackoff), and going down and coming back is logged once
+/// each. Built before the notifier and the pulls, which report to it.
+struct PeerReachability: Sendable {
+    let backoff: PeerBackoff
+    let registry: PeerRegistry
+    /// The manager's logger; each line adds the peer.
+    let logger: Logger
+
     /// The peers periodic passes and push notifies contact: every known peer but
     /// those backing off. `thrum tsync force` still tries all of them.
     func peersToContact() -> [PeerRecord] {
@@ -11,7 +19,7 @@ extension SyncManager {
     /// A notify's result (PushNotifier). One cut short by shutdown says nothing about the peer,
     /// and an answer says nothing about who answered: it does not end an identity change.
     func notifySent(to target: PushNotifier.Target, error: (any Error)?) {
-        guard !isClosed, !(error is CancellationError) else { return }
+        guard !(error is CancellationError) else { return }
         if let error {
             failed(target.daemonID, at: "\(target.endpoint)", "cannot notify it: \(error)")
         } else if !answersAsAnotherDaemon(target.daemonID) {
@@ -48,6 +56,12 @@ extension SyncManager {
         backoff.state(of: daemonID)?.entry.identityChanged == true
     }
 
+    private func logger(forPeer daemonID: String) -> Logger {
+        var logger = logger
+        logger[metadataKey: "peer"] = "\(daemonID)"
+        return logger
+    }
+
     private func failed(_ daemonID: String, at address: String, _ reason: String, identityChanged: Bool = false) {
         let change = backoff.failed(daemonID, identityChanged: identityChanged)
         let logger = logger(forPeer: daemonID)
@@ -65,6 +79,11 @@ extension SyncManager {
             logger(forPeer: daemonID).info("sync: peer \(daemonID) at \(address) is reachable again (\(how) after \(failures) failed attempt\(failures == 1 ? "" : "s"))")
         }
     }
+}
+
+extension SyncManager {
+    func peersToContact() -> [PeerRecord] { reachability.peersToContact() }
+    func answersAsAnotherDaemon(_ daemonID: String) -> Bool { reachability.answersAsAnotherDaemon(daemonID) }
 }
 
 extension SyncPullError {

@@ -12,7 +12,7 @@ extension SyncManager {
         let expiry = config.peerExpiry
         guard expiry > 0 else { return [] }
         let failing = Set(registry.all().map(\.daemonID).filter {
-            backoff.state(of: $0) != nil && flights?.isRunning($0) != true
+            backoff.state(of: $0) != nil && !flights.isRunning($0)
         })
         let dropped: [PeerRecord]
         do {

@@ -11,7 +11,7 @@ import ThrumStore
 /// events to C; two healed partitions hear through the daemons that link them.
 extension SyncManager {
     func relay(_ applied: [StoredEvent], from source: String, peersOfSource: Set<String>?) {
-        guard !applied.isEmpty, !isClosed, let notifier else { return }
+        guard !applied.isEmpty, !isClosed else { return }
         let origins = Set(applied.map(\.event.originDaemon))
         let known = peerVectors.withLock { $0 }
         let targets = peersToContact().filter { peer in

@@ -20,7 +20,7 @@ extension SyncManager {
             let wait = backingOff.map { Int($0.remaining / .milliseconds(1)) }
             return PeerSyncState(
                 daemonID: peer.daemonID, hostname: peer.hostname, address: peer.address, lastSync: peer.lastSync,
-                status: flights?.isRunning(peer.daemonID) == true ? "syncing" : peer.status,
+                status: flights.isRunning(peer.daemonID) ? "syncing" : peer.status,
                 failures: backingOff?.entry.failures ?? 0,
                 retryAt: wait.map { Timestamp.format(now.addingTimeInterval(Double($0) / 1000)) }, retryInMilliseconds: wait)
         }

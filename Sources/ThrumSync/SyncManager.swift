@@ -46,15 +46,16 @@ public final class SyncManager: Sendable {
     let hostname: String
     let client: SyncClient
     let backoff: PeerBackoff
+    /// Backoff bookkeeping of pulls and notifies, with its log lines.
+    let reachability: PeerReachability
     private let listening = Mutex<String?>(nil)
     /// Each peer's version vector as its last notify said: whom a relay can skip.
     let peerVectors = Mutex<[String: VersionVector]>([:])
     private let closed = Atomic<Bool>(false)
 
-    /// Set once in `init`; boxed only because they capture `self`, which exists
-    /// after the other properties.
-    private let flightsBox = Mutex<SingleFlight<String, PullOutcome>?>(nil)
-    private let notifierBox = Mutex<PushNotifier?>(nil)
+    /// One pull per peer at a time; each request names `performPull` as the work.
+    let flights = SingleFlight<String, PullOutcome>()
+    let notifier: PushNotifier
 
     public init(config: ThrumConfig, identity: DaemonIdentity, store: StoreThreads, registry: PeerRegistry,
                 logger: Logger, options: Options = Options(),
@@ -75,22 +76,17 @@ public final class SyncManager: Sendable {
         quarantineLogger[metadataKey: "component"] = "quarantine"
         client = SyncClient(store: store, localDaemon: identity.daemonID, validator: options.validator, traffic: traffic,
                             pageLimit: options.pageLimit, timeout: options.pullTimeout, logger: quarantineLogger)
-        let flights = SingleFlight<String, PullOutcome> { [weak self] daemonID in
-            guard let self else {
-                return PullOutcome(peer: "", daemonID: daemonID, applied: 0, skipped: 0, quarantined: 0,
-                                   error: SyncManagerError.shuttingDown.description)
-            }
-            return await self.performPull(daemonID)
-        }
-        flightsBox.withLock { $0 = flights }
-        let notifier = PushNotifier(quietGap: options.notifyQuietGap, timeout: options.notifyTimeout, traffic: traffic,
-                                    logger: logger, announcement: { [weak self] in await self?.announcement() },
-                                    sent: { [weak self] target, error in self?.notifySent(to: target, error: error) })
-        notifierBox.withLock { $0 = notifier }
+        // Built in dependency order: what the notifier reports to and announces exists before it.
+        let reachability = PeerReachability(backoff: backoff, registry: registry, logger: logger)
+        self.reachability = reachability
+        notifier = PushNotifier(quietGap: options.notifyQuietGap, timeout: options.notifyTimeout, traffic: traffic,
+                                logger: logger,
+                                announcement: { [store, identity, logger] in
+                                    await Self.announcement(of: identity, in: store, logger: logger)
+                                },
+                                sent: { target, error in reachability.notifySent(to: target, error: error) })
     }
 
-    var flights: SingleFlight<String, PullOutcome>? { flightsBox.withLock { $0 } }
-    var notifier: PushNotifier? { notifierBox.withLock { $0 } }
     var isClosed: Bool { closed.load(ordering: .acquiring) }
 
     /// The service for the sync port's `LineRPCServer`; `gate` is where
@@ -121,8 +117,8 @@ public final class SyncManager: Sendable {
     /// Pulls from `peer` now (or joins the pull that will start next) and
     /// returns what that pull did.
     public func pull(from peer: PeerRecord) async -> PullOutcome {
-        guard !isClosed, let flights else { return outcome(peer.daemonID, error: SyncManagerError.shuttingDown.description) }
-        return await flights.run(peer.daemonID)
+        guard !isClosed else { return outcome(peer.daemonID, error: SyncManagerError.shuttingDown.description) }
+        return await flights.run(peer.daemonID) { await self.performPull($0) }
     }
 
     /// Pulls from every known peer at once; one outcome per peer.
@@ -142,8 +138,8 @@ public final class SyncManager: Sendable {
     /// request joined one already owed.
     @discardableResult
     func requestPull(_ daemonID: String, whenDone: (@Sendable (PullOutcome) -> Void)? = nil) -> Bool {
-        guard !isClosed, let flights else { return false }
-        return flights.trigger(daemonID, whenDone: whenDone)
+        guard !isClosed else { return false }
+        return flights.trigger(daemonID, whenDone: whenDone) { await self.performPull($0) }
     }
 
     /// One pull, run by the single flight. Reads the peer afresh, so an address
@@ -198,7 +194,7 @@ public final class SyncManager: Sendable {
         }
         // Counted once the peer's record is written, so a scrape that sees the pull sees its time.
         options.metrics.pullFinished(from: daemonID, failed: report.error != nil)
-        notePull(report, from: daemonID)
+        reachability.notePull(report, from: daemonID)
     }
 
     private func outcome(_ daemonID: String, address: String? = nil, error: String) -> PullOutcome {
@@ -211,7 +207,7 @@ public final class SyncManager: Sendable {
     /// Call after every local write: each known peer gets a (debounced)
     /// `sync.notify`. Returns at once; never waits for the network.
     public func localWriteHappened() {
-        guard !isClosed, let notifier else { return }
+        guard !isClosed else { return }
         notifier.localWrite(to: peersToContact().compactMap(pushTarget))
     }
 
@@ -222,7 +218,7 @@ public final class SyncManager: Sendable {
     }
 
     /// This daemon's notify: its newest seq, event count and version vector.
-    private func announcement() async -> NotifyParams? {
+    private static func announcement(of identity: DaemonIdentity, in store: StoreThreads, logger: Logger) async -> NotifyParams? {
         do {
             let have = try await store.read { try $0.versionVector() }
             return NotifyParams(daemonID: identity.daemonID, latestSeq: store.latestSeq, eventCount: store.eventCount, have: have)
@@ -239,7 +235,7 @@ public final class SyncManager: Sendable {
             logger.debug("sync.notify from \(params.daemonID) at \(peer), which is not a known peer; ignored (add it with thrum tsync peers add)")
             return .ok
         }
-        heardFrom(params.daemonID)
+        reachability.heardFrom(params.daemonID)
         if let theirs = params.have {
             // Nothing to fetch unless it holds something we lack (an unreadable vector means pull).
             remember(theirs, of: params.daemonID)
@@ -267,7 +263,7 @@ public final class SyncManager: Sendable {
     /// Stops pushing and pulling: cancels what is going on and waits for it.
     public func shutdown() async {
         closed.store(true, ordering: .releasing)
-        await notifier?.shutdown()
-        await flights?.cancelAndDrain()
+        await notifier.shutdown()
+        await flights.cancelAndDrain()
     }
 }

@@ -24,8 +24,8 @@ import ThrumStore
     static func settle(_ nodes: [SyncNode], count: Int) async throws {
         try await eventually("every node holds \(count) events and is quiet") {
             try nodes.allSatisfy { node in
-                try node.store.eventCount() == count && node.manager.notifier?.isIdle != false
-                    && !nodes.contains { node.manager.flights?.isRunning($0.daemonID) == true }
+                try node.store.eventCount() == count && node.manager.notifier.isIdle
+                    && !nodes.contains { node.manager.flights.isRunning($0.daemonID) }
             }
         }
     }

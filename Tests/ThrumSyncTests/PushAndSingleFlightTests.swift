@@ -36,7 +36,7 @@ import ThrumStore
                 }
             }
             // The first pull is held inside A; the other 49 requests pile up behind it.
-            try await eventually("49 requests wait") { b.manager.flights?.pendingCount(a.daemonID) == 49 }
+            try await eventually("49 requests wait") { b.manager.flights.pendingCount(a.daemonID) == 49 }
             firstPull.open()
             let results = await outcomes.value
 
@@ -56,7 +56,7 @@ import ThrumStore
             try a.write(1)
 
             for _ in 0..<1000 { a.manager.localWriteHappened() }
-            try await eventually("the notifies are sent") { a.manager.notifier?.isIdle == true }
+            try await eventually("the notifies are sent") { a.manager.notifier.isIdle }
 
             let received = fake.count(SyncMethod.notify.rawValue)
             #expect(received >= 1)
@@ -85,10 +85,10 @@ import ThrumStore
             // and without opening more connections to the stuck peer.
             for _ in 0..<1000 { a.manager.localWriteHappened() }
             #expect(fake.count(SyncMethod.notify.rawValue) == 1)
-            #expect(a.manager.notifier?.isIdle == false)
+            #expect(!a.manager.notifier.isIdle)
 
             release.open()
-            try await eventually("the notifies are done") { a.manager.notifier?.isIdle == true }
+            try await eventually("the notifies are done") { a.manager.notifier.isIdle }
             #expect(fake.count(SyncMethod.notify.rawValue) <= 3)
         }
     }
@@ -100,7 +100,7 @@ import ThrumStore
             try a.registry.upsert(.fake(daemonID: "d_deadpeer0000000", port: deadPort))
 
             for _ in 0..<1000 { a.manager.localWriteHappened() }
-            try await eventually("the notifier gives up") { a.manager.notifier?.isIdle == true }
+            try await eventually("the notifier gives up") { a.manager.notifier.isIdle }
             let counts = a.manager.traffic.snapshot
             #expect(counts.notifiesSent == 0)
             #expect(counts.notifiesFailed >= 1 && counts.notifiesFailed <= 5)

@@ -107,7 +107,7 @@ import ThrumStore
             try a.write(1)
             a.manager.localWriteHappened()
             // Longer than the notify timeout above: a notify slowed by a loaded machine still ends first.
-            try await eventually("both notifies are done", within: .seconds(90)) { a.manager.notifier?.isIdle == true }
+            try await eventually("both notifies are done", within: .seconds(90)) { a.manager.notifier.isIdle }
 
             #expect(metrics.value(Name.notifiesSent, ["peer": "d_fakepeer0000000", "result": "ok"]) == 1)
             #expect(metrics.value(Name.notifiesSent, ["peer": "d_deadpeer0000000", "result": "failed"]) == 1)
