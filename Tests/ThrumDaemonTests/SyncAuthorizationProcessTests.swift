@@ -117,5 +117,23 @@ struct SyncAuthorizationProcessTests {
         #expect(try cluster.health("g").eventCount == cluster.health("s").eventCount)
         #expect(try cluster.health("g").syncTraffic?.retryWaits == 0, "the well-behaved peer was never told to wait")
     }
+
+    /// The sync port's connection log lines name the sync listener, not the control socket.
+    @Test func syncPortConnectionsAreLoggedAsSync() throws {
+        let cluster = SyncCluster()
+        defer { cluster.cleanup() }
+        try cluster.tailnet().update([Node(hostname: "good-host", ips: ["127.0.0.1"], online: false)])
+        let s = try cluster.add("s")
+        try s.start()
+        let client = try LineSocket(to: "127.0.0.1", port: try #require(cluster.ports["s"]))
+        // Far longer than the sync port's 64 KiB line limit: logged, and the connection closed.
+        _ = client.send(String(repeating: "x", count: 1 << 20) + "\n")
+        try eventuallyBlocking("the sync port logs the long line") {
+            (s.process?.stderr ?? "").contains("sync: request line from 127.0.0.1:")
+        }
+        let line = (s.process?.stderr ?? "").split(separator: "\n").first { $0.contains("request line from 127.0.0.1:") }
+        #expect(line?.contains("component=sync") == true, "\(line ?? "")")
+        #expect(line?.contains("control") == false, "\(line ?? "")")
+    }
 }
 }
