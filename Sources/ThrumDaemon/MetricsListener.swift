@@ -18,14 +18,18 @@ final class MetricsListener: Sendable {
 
     let target: HostPort
     let localAddress: SocketAddress?
-    private let server: NIOAsyncChannel<Connection?, Never>
+    /// Accepted connections under the cap, wrapped by their serving task (AcceptedChannels says why).
+    private let server: NIOAsyncChannel<Channel?, Never>
     private let open: OpenConnections
+    private let accepted: AcceptedChannels
     private let metrics: DaemonMetrics
 
-    private init(target: HostPort, server: NIOAsyncChannel<Connection?, Never>, open: OpenConnections, metrics: DaemonMetrics) {
+    private init(target: HostPort, server: NIOAsyncChannel<Channel?, Never>, open: OpenConnections,
+                 accepted: AcceptedChannels, metrics: DaemonMetrics) {
         self.target = target
         self.server = server
         self.open = open
+        self.accepted = accepted
         self.metrics = metrics
         localAddress = server.channel.localAddress
     }
@@ -33,6 +37,7 @@ final class MetricsListener: Sendable {
     static func bind(_ target: HostPort, metrics: DaemonMetrics,
                      group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> MetricsListener {
         let open = OpenConnections()
+        let accepted = AcceptedChannels()
         let refusal = Array("""
             HTTP/1.1 503 Service Unavailable\r
             content-type: text/plain; charset=utf-8\r
@@ -47,7 +52,7 @@ final class MetricsListener: Sendable {
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: target.host, port: target.port) { channel in
-                channel.eventLoop.makeCompletedFuture { () throws -> Connection? in
+                channel.eventLoop.makeCompletedFuture { () throws -> Channel? in
                     guard open.enter(cap: maxConnections) else {
                         metrics.sync.refused(listener: "metrics", code: 503, reason: "connection_cap")
                         try channel.pipeline.syncOperations.addHandler(RefuseConnection(line: refusal))
@@ -57,14 +62,18 @@ final class MetricsListener: Sendable {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                             withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
                         try channel.pipeline.syncOperations.addHandler(RequestHeadDeadline(timeout: headTimeout))
-                        return try Connection(wrappingChannelSynchronously: channel)
+                        guard try accepted.hold(channel) else {
+                            open.leave()
+                            return nil
+                        }
+                        return channel
                     } catch {
                         open.leave()
                         throw error
                     }
                 }
             }
-        let listener = MetricsListener(target: target, server: server, open: open, metrics: metrics)
+        let listener = MetricsListener(target: target, server: server, open: open, accepted: accepted, metrics: metrics)
         metrics.watchConnections(of: "metrics") { open.count }
         return listener
     }
@@ -80,13 +89,17 @@ final class MetricsListener: Sendable {
     /// Accepts and serves connections until the calling task is cancelled.
     func run() async {
         let open = self.open
+        let waiting = self.accepted
         let metrics = self.metrics
+        // Connections accepted as the listener stopped, which no child took up, are closed.
+        defer { open.leave(waiting.stop()) }
         try? await withThrowingDiscardingTaskGroup { group in
             try await server.executeThenClose { inbound in
-                for try await connection in inbound {
-                    guard let connection else { continue }
+                for try await channel in inbound {
+                    guard let channel else { continue }
                     group.addTask {
                         defer { open.leave() }
+                        guard let connection: Connection = await waiting.take(channel) else { return }
                         await Self.serve(connection, metrics: metrics)
                     }
                 }

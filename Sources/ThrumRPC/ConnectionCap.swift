@@ -69,8 +69,8 @@ public final class OpenConnections: Sendable {
         return false
     }
 
-    /// A connection counted by `enter` has closed.
-    public func leave() {
-        value.wrappingSubtract(1, ordering: .relaxed)
+    /// `count` connections counted by `enter` have closed.
+    public func leave(_ count: Int = 1) {
+        value.wrappingSubtract(count, ordering: .relaxed)
     }
 }

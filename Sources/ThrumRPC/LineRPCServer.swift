@@ -13,9 +13,10 @@ import Glibc
 public final class LineRPCServer: Sendable {
     typealias Connection = NIOAsyncChannel<ByteBuffer, ByteBuffer>
 
-    /// A connection admitted under the cap, with its share of the request byte budget.
+    /// A connection admitted under the cap, with its share of the request byte budget;
+    /// wrapped as a `Connection` by its serving task (AcceptedChannels says why).
     struct Accepted: Sendable {
-        let connection: Connection
+        let channel: Channel
         let bytes: ConnectionBytes
     }
 
@@ -25,7 +26,8 @@ public final class LineRPCServer: Sendable {
     /// Accepted connections; nil for one refused past the cap (already answered, closing).
     private let listener: NIOAsyncChannel<Accepted?, Never>
     private let open: OpenConnections
-    private let serve: @Sendable (Accepted) async -> Void
+    private let accepted: AcceptedChannels
+    private let serve: @Sendable (Connection, ConnectionBytes) async -> Void
 
     /// Opens the listening socket; nothing is served until `run()`. Connections
     /// that arrive meanwhile wait in the socket's backlog.
@@ -36,6 +38,7 @@ public final class LineRPCServer: Sendable {
                             logger: Logger) async throws -> LineRPCServer {
         let logger = logger.labelled(label)
         let open = OpenConnections()
+        let accepted = AcceptedChannels()
         let capWarning = CapWarning()
         let refusal = RPCWire.error(id: nil, RPCError(
             code: RPCError.overloadedCode,
@@ -58,28 +61,30 @@ public final class LineRPCServer: Sendable {
                         BudgetedReads(bytes: bytes, allowance: limits.perConnectionAllowance))
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(RequestLineDecoder(), maximumBufferSize: limits.maxLineBytes))
-                    let connection = try Connection(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: 2)))
-                    return Accepted(connection: connection, bytes: bytes)
+                    guard try accepted.hold(channel) else {
+                        open.leave()
+                        return nil
+                    }
+                    return Accepted(channel: channel, bytes: bytes)
                 } catch {
                     open.leave()
                     throw error
                 }
             }
         }
-        return LineRPCServer(target: target, listener: listener, open: open) { accepted in
-            await ConnectionLoop(service: service, limits: limits, bytes: accepted.bytes, label: label, logger: logger)
-                .run(accepted.connection)
+        return LineRPCServer(target: target, listener: listener, open: open, accepted: accepted) { connection, bytes in
+            await ConnectionLoop(service: service, limits: limits, bytes: bytes, label: label, logger: logger)
+                .run(connection)
         }
     }
 
     private init(target: ListenTarget, listener: NIOAsyncChannel<Accepted?, Never>, open: OpenConnections,
-                 serve: @escaping @Sendable (Accepted) async -> Void) {
+                 accepted: AcceptedChannels, serve: @escaping @Sendable (Connection, ConnectionBytes) async -> Void) {
         self.target = target
         self.localAddress = listener.channel.localAddress
         self.listener = listener
         self.open = open
+        self.accepted = accepted
         self.serve = serve
     }
 
@@ -92,7 +97,10 @@ public final class LineRPCServer: Sendable {
     /// Throws only when the listening socket fails while serving.
     public func run() async throws {
         defer { if case let .unixPath(path, _) = target { unlink(path) } }
+        // Connections accepted as the listener stopped, which no child took up, are closed.
+        defer { open.leave(accepted.stop()) }
         let open = self.open
+        let waiting = self.accepted
         let serve = self.serve
         do {
             try await withThrowingDiscardingTaskGroup { group in
@@ -104,7 +112,10 @@ public final class LineRPCServer: Sendable {
                         guard let accepted else { continue }
                         group.addTask {
                             defer { open.leave() }
-                            await serve(accepted)
+                            let configuration = Connection.Configuration(
+                                backPressureStrategy: .init(lowWatermark: 1, highWatermark: 2))
+                            guard let connection = await waiting.take(accepted.channel, configuration: configuration) else { return }
+                            await serve(connection, accepted.bytes)
                         }
                     }
                 }
