@@ -30,7 +30,7 @@ extension ControlResults.SyncTraffic {
 extension ControlResults.PeerSyncOutcome {
     init(_ outcome: PullOutcome) {
         self.init(peer: outcome.peer, daemonID: outcome.daemonID, applied: outcome.applied, skipped: outcome.skipped,
-                  quarantined: outcome.quarantined, error: outcome.error)
+                  quarantined: outcome.quarantined, error: outcome.error?.description)
     }
 }
 

@@ -15,6 +15,10 @@ public enum SyncPullError: Error, Sendable, CustomStringConvertible {
     case store(String)
     /// The peer's answer breaks the protocol (e.g. `next_seq` going backwards).
     case protocolViolation(String)
+    /// The peer's registered address does not parse.
+    case badAddress(String)
+    /// No peer with this daemon ID is registered (any more).
+    case unknownPeer(String)
     /// The daemon is shutting down.
     case cancelled
 
@@ -25,28 +29,13 @@ public enum SyncPullError: Error, Sendable, CustomStringConvertible {
             return "\(address) now answers as \(found), not \(expected); re-add the peer with thrum tsync peers add \(address)"
         case let .keyProof(address, expected, reason):
             return "[sync_auth] \(address) failed the key proof, so it is not pulled from as \(expected): it \(reason)"
-        case let .peer(reason): return reason
+        case let .peer(reason), let .badAddress(reason): return reason
+        case let .unknownPeer(daemonID): return "\(daemonID) is not a known peer; add it with thrum tsync peers add HOST:PORT"
         case let .store(reason): return "cannot write to the event log: \(reason)"
         case let .protocolViolation(reason): return "peer broke the sync protocol: \(reason)"
         case .cancelled: return "stopped: the daemon is shutting down"
         }
     }
-}
-
-/// What one pull from a peer did.
-public struct PullReport: Sendable {
-    public var applied = 0
-    public var skipped = 0
-    public var quarantined = 0
-    /// Events that came over the wire, whatever became of them.
-    public var received = 0
-    /// The checkpoint after the pull.
-    public var checkpoint: Int64 = 0
-    /// The peer's own peers, as its last page said (nil when it did not say).
-    public var peersOfPeer: Set<String>?
-    /// Set when the pull stopped before the peer had nothing more; what was
-    /// applied before it stays applied.
-    public var error: SyncPullError?
 }
 
 /// Pulls a peer's log from this daemon's checkpoint for it (DESIGN §6): page
@@ -81,8 +70,8 @@ public struct SyncClient: Sendable {
     /// `onApplied` gets each page's newly applied events once they are committed, with the
     /// peer's own peers as that page said.
     public func pull(from endpoint: RPCEndpoint, peerID: String,
-                     onApplied: @Sendable ([StoredEvent], Set<String>?) -> Void = { _, _ in }) async -> PullReport {
-        var report = PullReport()
+                     onApplied: @Sendable ([StoredEvent], Set<String>?) -> Void = { _, _ in }) async -> PullOutcome {
+        var report = PullOutcome(peer: "\(endpoint)", daemonID: peerID)
         guard !Task.isCancelled else {
             report.error = .cancelled
             return report
@@ -119,7 +108,7 @@ public struct SyncClient: Sendable {
     }
 
     private func pullPages(_ connection: LineRPCConnection, endpoint: RPCEndpoint, peerID: String,
-                           report: inout PullReport, onApplied: @Sendable ([StoredEvent], Set<String>?) -> Void) async throws {
+                           report: inout PullOutcome, onApplied: @Sendable ([StoredEvent], Set<String>?) -> Void) async throws {
         let timeout = self.timeout
         // A pull starts with the key proof unless the peer proved its key at this address
         // lately, so an address taken over by another node can neither feed events as this

@@ -29,7 +29,7 @@ struct PeerReachability: Sendable {
 
     /// A pull's result: the peer is reachable, or backs off. A failure of this
     /// daemon's own store is not the peer's fault and only logged.
-    func notePull(_ report: PullReport, from daemonID: String) {
+    func notePull(_ report: PullOutcome, from daemonID: String) {
         // A peer removed while its pull ran is nobody's concern any more.
         guard let address = registry.peer(daemonID: daemonID)?.address else { return }
         switch report.error {

@@ -117,7 +117,7 @@ public final class SyncManager: Sendable {
     /// Pulls from `peer` now (or joins the pull that will start next) and
     /// returns what that pull did.
     public func pull(from peer: PeerRecord) async -> PullOutcome {
-        guard !isClosed else { return outcome(peer.daemonID, error: SyncManagerError.shuttingDown.description) }
+        guard !isClosed else { return PullOutcome(peer: peer.address, daemonID: peer.daemonID, error: .cancelled) }
         return await flights.run(peer.daemonID) { await self.performPull($0) }
     }
 
@@ -146,23 +146,23 @@ public final class SyncManager: Sendable {
     /// changed meanwhile is used.
     private func performPull(_ daemonID: String) async -> PullOutcome {
         guard let peer = registry.peer(daemonID: daemonID) else {
-            return outcome(daemonID, error: "\(daemonID) is not a known peer; add it with thrum tsync peers add HOST:PORT")
+            return PullOutcome(peer: "", daemonID: daemonID, error: .unknownPeer(daemonID))
         }
         let endpoint: RPCEndpoint
         do {
             endpoint = try PeerAddress(parsing: peer.address, defaultPort: config.tailscalePort).endpoint
         } catch {
-            return outcome(daemonID, address: peer.address, error: "\(error)")
+            return PullOutcome(peer: peer.address, daemonID: daemonID, error: .badAddress("\(error)"))
         }
         let onApplied = self.onApplied
-        let report = await client.pull(from: endpoint, peerID: daemonID) { [weak self] applied, peersOfSource in
+        var outcome = await client.pull(from: endpoint, peerID: daemonID) { [weak self] applied, peersOfSource in
             onApplied(applied)
             self?.relay(applied, from: daemonID, peersOfSource: peersOfSource)
         }
-        await recordResult(of: report, for: daemonID)
-        return PullOutcome(peer: peer.address, daemonID: daemonID, applied: report.applied,
-                           skipped: report.skipped, quarantined: report.quarantined,
-                           error: report.error?.description)
+        // As registered: the endpoint may spell it with the default port added.
+        outcome.peer = peer.address
+        await recordResult(of: outcome)
+        return outcome
     }
 
     /// The manager's logger with `peer` metadata set.
@@ -172,7 +172,8 @@ public final class SyncManager: Sendable {
         return logger
     }
 
-    private func recordResult(of report: PullReport, for daemonID: String) async {
+    private func recordResult(of report: PullOutcome) async {
+        let daemonID = report.daemonID
         // A pull cut short by shutdown says nothing about the peer: keep its last status.
         if case .cancelled? = report.error { return }
         let logger = logger(forPeer: daemonID)
@@ -195,11 +196,6 @@ public final class SyncManager: Sendable {
         // Counted once the peer's record is written, so a scrape that sees the pull sees its time.
         options.metrics.pullFinished(from: daemonID, failed: report.error != nil)
         reachability.notePull(report, from: daemonID)
-    }
-
-    private func outcome(_ daemonID: String, address: String? = nil, error: String) -> PullOutcome {
-        PullOutcome(peer: address ?? registry.peer(daemonID: daemonID)?.address ?? "",
-                    daemonID: daemonID, applied: 0, skipped: 0, quarantined: 0, error: error)
     }
 
     // MARK: Push

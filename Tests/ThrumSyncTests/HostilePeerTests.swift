@@ -28,7 +28,7 @@ import ThrumStore
         }
     }
 
-    func pull(answering page: JSONValue) async throws -> (PullReport, EventStore, TemporaryFolder) {
+    func pull(answering page: JSONValue) async throws -> (PullOutcome, EventStore, TemporaryFolder) {
         let folder = try TemporaryFolder()
         let store = try EventStore(path: folder.path + "/thrum.db")
         let server = try await LineRPCServer.bind(on: .tcp(host: "127.0.0.1", port: 0, device: nil),

@@ -69,7 +69,7 @@ import ThrumTailscale
 
             // A forced sync is someone asking: it tries the peer anyway.
             let forced = try #require(await b.manager.forceSync().first)
-            #expect(forced.error?.contains("cannot connect to 127.0.0.1:\(port)") == true)
+            #expect(forced.error?.description.contains("cannot connect to 127.0.0.1:\(port)") == true)
             #expect(try shown().failures == 3)
             #expect(try shown().retryInMilliseconds == 4000)
 
@@ -229,7 +229,7 @@ import ThrumTailscale
             // A known address that answers as registered is not asked again.
             #expect(await discovery.discoverOnce().isEmpty)
             let pulled = try #require(await b.manager.forceSync().first)
-            #expect(pulled.error?.contains("now answers as \(reimaged.daemonID), not \(before.daemonID)") == true)
+            #expect(pulled.error?.description.contains("now answers as \(reimaged.daemonID), not \(before.daemonID)") == true)
             // A notify the new daemon answers proves nothing about who it is.
             clock.advance(by: .seconds(1))
             b.manager.localWriteHappened()

@@ -86,7 +86,7 @@ import ThrumRPC
             let port = try nodes.closedPort()
             try b.registry.upsert(.fake(daemonID: "d_gonegonegonegone", port: port))
             let outcome = try #require(await b.manager.forceSync().first)
-            #expect(outcome.error?.contains("cannot connect to 127.0.0.1:\(port)") == true)
+            #expect(outcome.error?.description.contains("cannot connect to 127.0.0.1:\(port)") == true)
             #expect(b.manager.peerSummaries().first?.status.hasPrefix("error: ") == true)
             #expect(b.manager.peerSummaries().first?.lastSync == nil)
         }

@@ -118,7 +118,7 @@ final class Tally: Sendable {
             let port = try await nodes.start(fake)
             try b.registry.upsert(.fake(daemonID: identity.daemonID, port: port))
             let outcome = await b.manager.pull(from: .fake(daemonID: identity.daemonID, port: port))
-            #expect(outcome.error?.contains("busy (code 429)") == true)
+            #expect(outcome.error?.description.contains("busy (code 429)") == true)
             #expect(fake.count("sync.pull") == SyncClient.maxRetryWaits + 1, "a bounded number of tries, not a hammering loop")
         }
     }
