@@ -12,32 +12,86 @@ extension EventStore {
     }
 
     /// Appends several local writes in one transaction, so one fsync covers them all (group
-    /// commit). Each write is its own savepoint: one that fails is rolled back alone and gets
-    /// its error, the others are written. When this returns, every success is on disk.
+    /// commit). A write that fails fails alone: the others are written. When this returns,
+    /// every success is on disk.
+    ///
+    /// The batch is first written as one piece: no savepoint per write, and the log index and
+    /// projections brought up to date once for all of it. A write rarely fails there (its
+    /// checks ran before the batch); when one does, that transaction is rolled back and the
+    /// batch written again with a savepoint per write, so only the failing one is undone.
     public func appendLocal(_ writes: [LocalWrite]) throws -> [Result<StoredEvent, any Error>] {
         try withConnection { (connection) throws(StoreError) -> [Result<StoredEvent, any Error>] in
             defer { noteCommit(in: connection) }
-            return try connection.transaction { () throws(StoreError) -> [Result<StoredEvent, any Error>] in
-                var results: [Result<StoredEvent, any Error>] = []
-                for write in writes {
-                    try connection.run("SAVEPOINT local_write")
+            var failedWrite: (any Error)?
+            do throws(StoreError) {
+                let stored = try connection.transaction { () throws(StoreError) -> [StoredEvent] in
                     do {
-                        results.append(.success(try Self.append(write, in: connection)))
-                        try connection.run("RELEASE local_write")
+                        return try Self.appendTogether(writes, in: connection)
                     } catch {
-                        try connection.run("ROLLBACK TO local_write")
-                        try connection.run("RELEASE local_write")
-                        results.append(.failure(error))
+                        failedWrite = error
+                        throw StoreError(kind: .invalidArgument, message: "\(error)", operation: "appending local events")
                     }
                 }
-                return results
+                return stored.map { .success($0) }
+            } catch {
+                // BEGIN or COMMIT failed: no write of the batch is on disk.
+                guard let failedWrite else { throw error }
+                if writes.count == 1 { return [.failure(failedWrite)] }
             }
+            return try Self.appendEachAlone(writes, in: connection)
         }
     }
 
-    private static func append(_ write: LocalWrite, in connection: Connection) throws -> StoredEvent {
+    /// The batch as one piece; throws at the first write that fails.
+    private static func appendTogether(_ writes: [LocalWrite], in connection: Connection) throws -> [StoredEvent] {
+        var nextSequence: [String: Int64] = [:]
+        var prepared: [PreparedEvent] = []
+        var stored: [StoredEvent] = []
+        for write in writes {
+            let sequence = try nextSequence[write.originDaemon] ?? nextLocalSequence(write.originDaemon, in: connection)
+            let (event, seq) = try insert(write, sequence: sequence, in: connection)
+            nextSequence[write.originDaemon] = sequence + 1
+            prepared.append(event)
+            stored.append(StoredEvent(seq: seq, event: event.event, receivedFrom: nil))
+        }
+        try LogIndex.advance(origins: Set(nextSequence.keys), inserted: stored.count, in: connection)
+        try Projector.project(prepared, in: connection)
+        return stored
+    }
+
+    /// The batch with a savepoint per write: one that fails is rolled back alone and gets its error.
+    private static func appendEachAlone(_ writes: [LocalWrite],
+                                        in connection: Connection) throws(StoreError) -> [Result<StoredEvent, any Error>] {
+        try connection.transaction { () throws(StoreError) -> [Result<StoredEvent, any Error>] in
+            var results: [Result<StoredEvent, any Error>] = []
+            for write in writes {
+                try connection.run("SAVEPOINT local_write")
+                do {
+                    let (event, seq) = try insert(write, sequence: try nextLocalSequence(write.originDaemon, in: connection),
+                                                  in: connection)
+                    try LogIndex.advance(origins: [write.originDaemon], inserted: 1, in: connection)
+                    try Projector.project([event], in: connection)
+                    results.append(.success(StoredEvent(seq: seq, event: event.event, receivedFrom: nil)))
+                    try connection.run("RELEASE local_write")
+                } catch {
+                    try connection.run("ROLLBACK TO local_write")
+                    try connection.run("RELEASE local_write")
+                    results.append(.failure(error))
+                }
+            }
+            return results
+        }
+    }
+
+    /// Builds (and signs) `write`'s event for `sequence` and inserts it; returns it with its `seq`.
+    private static func insert(_ write: LocalWrite, sequence: Int64, in connection: Connection) throws -> (PreparedEvent, Int64) {
         let operation = "appending a local event"
-        let sequence = try nextLocalSequence(write.originDaemon, in: connection)
+        guard sequence <= EventLimits.maxSequence else {
+            throw StoreError(kind: .invalidArgument,
+                             message: "this daemon's next sequence number, \(sequence), is past the limit of \(EventLimits.maxSequence); "
+                                + "the log is damaged: move thrum.db aside and let the daemon catch up from its peers",
+                             operation: operation)
+        }
         let event = try write.make(sequence)
         guard event.originDaemon == write.originDaemon, event.sequence == sequence else {
             throw StoreError(kind: .invalidArgument,
@@ -51,9 +105,7 @@ extension EventStore {
                              message: "event \(event.eventID) is already in the log; this is a bug in thrum",
                              operation: operation)
         }
-        try LogIndex.advance(origins: [write.originDaemon], inserted: 1, in: connection)
-        try Projector.project([prepared], in: connection)
-        return StoredEvent(seq: seq, event: event, receivedFrom: nil)
+        return (prepared, seq)
     }
 
     /// The sequence after the last one this daemon wrote itself. Only local writes count

@@ -40,7 +40,7 @@ struct StoreThreadsTests {
             return all
         }
         #expect((try? outcomes[13]?.get()) == nil)
-        #expect((outcomes[13].map { if case let .failure(error) = $0 { error as? Refused } else { nil } } ?? nil) == Refused(index: 13))
+        #expect(outcomes[13]?.failureAs(Refused.self) == Refused(index: 13))
         let written = outcomes.filter { $0.key != 13 }.compactMap { try? $0.value.get() }
         #expect(written.count == 63)
         #expect(written.map(\.event.sequence).sorted() == Array(2...64))
@@ -54,6 +54,43 @@ struct StoreThreadsTests {
         #expect(try await threads.read { try $0.message(id: "m63")?.text } == "63")
         #expect(try await threads.read { try $0.message(id: "m13") } == nil)
         await threads.shutdown()
+    }
+
+    @Test("a batch of local writes is numbered without a gap, counted and projected; a failure in it undoes only itself")
+    func aBatchWithAFailureKeepsTheOthers() throws {
+        let directory = try TemporaryFolder()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.file("thrum.db"))
+        let origin = Origin()
+        func message(_ index: Int, failing: Bool = false) -> LocalWrite {
+            LocalWrite(originDaemon: origin.id) { sequence in
+                if failing { throw Refused(index: index) }
+                return origin.event(.messageCreate, MessageCreated(messageID: "m\(index)", from: "alice", to: "@bob",
+                                                                   text: "\(index)", threadID: nil, replyTo: nil),
+                                    sequence: sequence)
+            }
+        }
+        let register = LocalWrite(originDaemon: origin.id) { sequence in
+            origin.event(.agentRegister, AgentRegistered(agent: "alice", role: nil, host: "h"), sequence: sequence)
+        }
+        // All succeed: written as one piece.
+        let whole = try store.appendLocal([register, message(0), message(1)])
+        #expect(whole.compactMap { try? $0.get().event.sequence } == [1, 2, 3])
+        // One fails: written again a write at a time, and only that one is missing.
+        let mixed = try store.appendLocal([message(2), message(3, failing: true), message(4)])
+        #expect((try? mixed[0].get().event.sequence) == 4)
+        #expect(mixed[1].failureAs(Refused.self) == Refused(index: 3))
+        #expect((try? mixed[2].get().event.sequence) == 5)
+        // A lone write that fails gets its own error, unchanged.
+        let alone = try store.appendLocal([message(5, failing: true)])
+        #expect(alone[0].failureAs(Refused.self) == Refused(index: 5))
+
+        #expect(try store.eventCount() == 5)
+        #expect(try store.versionVector()[origin.id] == 5)
+        // The register's ownership is in place before the messages are projected in the same batch.
+        #expect(try store.message(id: "m0")?.text == "0")
+        #expect(try store.message(id: "m4")?.text == "4")
+        #expect(try store.message(id: "m3") == nil)
     }
 
     @Test("after shutdown a write is refused with a message, not lost silently")
@@ -79,5 +116,13 @@ struct StoreThreadsTests {
             try await threads.read { try $0.markRead(agent: "bob", messageID: "m1") }
         }
         await threads.shutdown()
+    }
+}
+
+extension Result {
+    /// The error, when it is a `T`.
+    func failureAs<T: Error>(_ type: T.Type) -> T? {
+        if case let .failure(error) = self { return error as? T }
+        return nil
     }
 }
