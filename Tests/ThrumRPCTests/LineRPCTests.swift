@@ -224,7 +224,10 @@ struct EchoService: RPCService {
             let clients = try (0..<64).map { _ in try connectUnix(path) }
             try await eventually("connections are being accepted") { server.openConnections > 0 }
             await serving.stop()
-            #expect(server.openConnections == 0, "round \(round)")
+            // A connection the listener accepted just before it closed can still be in its child
+            // initializer on another event loop when run() returns: it is counted there, finds the
+            // listener stopped, is closed and uncounted. So the count reaches 0 soon, if not at once.
+            try await eventually("round \(round): every connection uncounted") { server.openConnections == 0 }
             // Closed by the server: end of stream (or a reset), never the 10 s read timeout.
             // The reads block, so they run off the cooperative pool.
             let outcomes = Mutex<[String]>([])
