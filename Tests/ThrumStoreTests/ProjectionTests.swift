@@ -27,6 +27,21 @@ struct ProjectionTests {
         #expect(try store.agent(named: "bob")?.role == "tester")
     }
 
+    @Test("a pulled page's messages are projected whatever their IDs hold")
+    func aPageOfMessagesWithHostileIDs() throws {
+        let directory = try TemporaryFolder()
+        defer { directory.remove() }
+        let store = try EventStore(path: directory.file("thrum.db"))
+        let origin = Origin()
+        // IDs are whatever a peer sent: each row is still found by its ID, edits included.
+        let ids = ["m\u{0}nul", "m\"quote\\", "m\u{2028}sep", "m😀", "m\u{301}combining", "plain"]
+        let events = origin.events([.register("alice")] + ids.enumerated().map { index, id in
+            .send(id, from: "alice", to: "@bob", "text \(index)")
+        } + [.edit(ids[0], by: "alice", "edited nul"), .edit(ids[3], by: "alice", "edited emoji")])
+        _ = try store.applyBatch(events, quarantined: [], from: "d_peer", checkpoint: Int64(events.count), localDaemon: "d_local")
+        #expect(try ids.map { try store.message(id: $0)?.text } == ["edited nul", "text 1", "text 2", "edited emoji", "text 4", "text 5"])
+    }
+
     @Test("a session is active from start to end")
     func sessions() throws {
         let directory = try TemporaryFolder()
