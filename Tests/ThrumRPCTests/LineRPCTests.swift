@@ -221,7 +221,7 @@ struct EchoService: RPCService {
             let path = socketPath()
             let server = try await LineRPCServer.bind(on: .unixPath(path, mode: 0o600), service: EchoService(), logger: logger)
             let serving = Running { try await server.run() }
-            let clients = try (0..<64).map { _ in try connectUnix(path) }
+            let clients = try (0..<64).map { _ in try LineSocket(path: path) }
             try await eventually("connections are being accepted") { server.openConnections > 0 }
             await serving.stop()
             // A connection the listener accepted just before it closed can still be in its child
@@ -231,17 +231,18 @@ struct EchoService: RPCService {
             // Closed by the server: end of stream (or a reset), never the 10 s read timeout.
             // The reads block, so they run off the cooperative pool.
             let outcomes = Mutex<[String]>([])
+            let descriptors = clients.map(\.fd)
             try await offThePool {
-                for fd in clients {
+                for fd in descriptors {
                     var byte: UInt8 = 0
                     let got = read(fd, &byte, 1)
                     let failure = errno
-                    close(fd)
                     if got != 0 && !(got < 0 && failure == ECONNRESET) {
                         outcomes.withLock { $0.append("read gave \(got), errno \(failure)") }
                     }
                 }
             }
+            withExtendedLifetime(clients) {}
             #expect(outcomes.withLock { $0 }.isEmpty, "round \(round)")
         }
     }
@@ -253,34 +254,13 @@ struct EchoService: RPCService {
         let serving = Running { try await server.run() }
         defer { Task { await serving.stop() } }
         // A client sends a request and hangs up without waiting for the answer.
-        let fd = try connectUnix(path)
-        let line = Array(#"{"jsonrpc":"2.0","id":1,"method":"wait"}"#.utf8) + [0x0a]
-        #expect(line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == line.count)
+        let client = try LineSocket(path: path)
+        #expect(client.send(#"{"jsonrpc":"2.0","id":1,"method":"wait"}"# + "\n"))
         try await eventually("the request is being handled") { seen.started.isRaised }
-        close(fd)
+        client.hangUp()
         // The handler waits 60 s unless cancelled: it must be cancelled once the connection is gone.
         try await eventually("the request of the client that hung up is cancelled") { seen.cancelled.isRaised }
     }
-}
-
-/// A blocking client socket connected to the unix socket at `path`, reads timing out after 10 s.
-func connectUnix(_ path: String) throws -> Int32 {
-    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    var addr = sockaddr_un()
-    addr.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-        for (i, b) in path.utf8.enumerated() { raw[i] = b }
-    }
-    let connected = withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    }
-    guard connected == 0 else {
-        close(fd)
-        throw TestFailure("cannot connect to \(path)")
-    }
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    return fd
 }
 
 /// A service whose one method waits a minute, and says when it started and when it was cancelled.

@@ -1,3 +1,4 @@
+import ThrumTestSupport
 import FoundationEssentials
 
 /// Requests and answers of the sync port, as the authorization tests read them.

@@ -1,4 +1,3 @@
-import ThrumTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,12 +5,12 @@ import Glibc
 /// A plain line client on a unix or TCP socket that sends whatever bytes a test wants: what a
 /// well-behaved client never would (control socket), or as several tailnet peers at once by
 /// picking its source address (127.0.0.2, … are all loopback on Linux) for the stand-in WhoIs.
-final class LineSocket {
-    let fd: Int32
+public final class LineSocket {
+    public let fd: Int32
     private var buffered: [UInt8] = []
 
     /// Connects to the unix socket at `path`.
-    convenience init(path: String) throws {
+    public convenience init(path: String) throws {
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -21,7 +20,7 @@ final class LineSocket {
     }
 
     /// Connects to `host:port` over TCP, from `source` when given.
-    convenience init(to host: String, port: Int, from source: String? = nil) throws {
+    public convenience init(to host: String, port: Int, from source: String? = nil) throws {
         try self.init(family: AF_INET, address: Self.address(host, port: port), what: "\(host):\(port)", source: source)
     }
 
@@ -55,11 +54,11 @@ final class LineSocket {
     }
 
     /// Ends the connection (the descriptor is closed by deinit).
-    func hangUp() { shutdown(fd, Int32(SHUT_RDWR)) }
+    public func hangUp() { shutdown(fd, Int32(SHUT_RDWR)) }
 
     /// Sends everything; false if the peer closed first.
     @discardableResult
-    func send(_ bytes: [UInt8]) -> Bool {
+    public func send(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -70,10 +69,10 @@ final class LineSocket {
     }
 
     @discardableResult
-    func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+    public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
     /// Sends without blocking until the peer stops taking bytes (or closed); returns how many it took.
-    func sendWhileTaken(_ bytes: [UInt8]) -> Int {
+    public func sendWhileTaken(_ bytes: [UInt8]) -> Int {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
@@ -85,7 +84,7 @@ final class LineSocket {
 
     /// One line without its newline; at close, what came before it; nil on a close with
     /// nothing pending, or a timeout.
-    func readLine() -> String? {
+    public func readLine() -> String? {
         while true {
             if let newline = buffered.firstIndex(of: 0x0a) {
                 let line = String(decoding: buffered[..<newline], as: UTF8.self)
