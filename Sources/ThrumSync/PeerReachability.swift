@@ -39,7 +39,7 @@ struct PeerReachability: Sendable {
             return
         case let error?:
             if case .store = error {
-                logger(forPeer: daemonID).warning("sync: pull from \(daemonID) stopped: \(error) (applied=\(report.applied) before that)")
+                logger.aboutPeer(daemonID).warning("sync: pull from \(daemonID) stopped: \(error) (applied=\(report.applied) before that)")
                 return
             }
             failed(daemonID, at: address, "\(error)", identityChanged: error.isIdentityChange)
@@ -56,15 +56,9 @@ struct PeerReachability: Sendable {
         backoff.state(of: daemonID)?.entry.identityChanged == true
     }
 
-    private func logger(forPeer daemonID: String) -> Logger {
-        var logger = logger
-        logger[metadataKey: "peer"] = "\(daemonID)"
-        return logger
-    }
-
     private func failed(_ daemonID: String, at address: String, _ reason: String, identityChanged: Bool = false) {
         let change = backoff.failed(daemonID, identityChanged: identityChanged)
-        let logger = logger(forPeer: daemonID)
+        let logger = self.logger.aboutPeer(daemonID)
         guard let state = backoff.state(of: daemonID) else { return }
         let wait = GoDuration.format(state.remaining)
         if change == .becameUnreachable {
@@ -76,7 +70,7 @@ struct PeerReachability: Sendable {
 
     private func answered(_ daemonID: String, at address: String, how: String = "answered") {
         if case let .cameBack(failures) = backoff.succeeded(daemonID) {
-            logger(forPeer: daemonID).info("sync: peer \(daemonID) at \(address) is reachable again (\(how) after \(failures) failed attempt\(failures == 1 ? "" : "s"))")
+            logger.aboutPeer(daemonID).info("sync: peer \(daemonID) at \(address) is reachable again (\(how) after \(failures) failed attempt\(failures == 1 ? "" : "s"))")
         }
     }
 }

@@ -54,7 +54,7 @@ extension SyncManager {
         options.metrics.decided(.keyProof, allowed: true)
         authLogger.info("[sync_auth] peer \(derived) at \(address) proved its key (fingerprint \(record.fingerprint))",
                         metadata: ["peer": "\(derived)"])
-        logger(forPeer: derived).info("sync: peer \(derived) (\(record.hostname)) at \(address) \(existing == nil ? "added" : "updated"), source=\(record.source.rawValue), fingerprint \(record.fingerprint)")
+        logger.aboutPeer(derived).info("sync: peer \(derived) (\(record.hostname)) at \(address) \(existing == nil ? "added" : "updated"), source=\(record.source.rawValue), fingerprint \(record.fingerprint)")
         requestPull(derived)
         return record
     }

@@ -16,7 +16,7 @@ extension SyncManager {
         for peer in removed {
             let comesBack = peer.source == .discovered
                 ? "; discovery adds it again while it is online in the tailnet with a required tag" : ""
-            logger(forPeer: peer.daemonID).notice("sync: peer \(peer.daemonID) (\(peer.hostname)) at \(peer.address) removed by thrum tsync peers remove\(comesBack)")
+            logger.aboutPeer(peer.daemonID).notice("sync: peer \(peer.daemonID) (\(peer.hostname)) at \(peer.address) removed by thrum tsync peers remove\(comesBack)")
         }
         return removed
     }

@@ -165,18 +165,11 @@ public final class SyncManager: Sendable {
         return outcome
     }
 
-    /// The manager's logger with `peer` metadata set.
-    func logger(forPeer daemonID: String) -> Logger {
-        var logger = logger
-        logger[metadataKey: "peer"] = "\(daemonID)"
-        return logger
-    }
-
     private func recordResult(of report: PullOutcome) async {
         let daemonID = report.daemonID
         // A pull cut short by shutdown says nothing about the peer: keep its last status.
         if case .cancelled? = report.error { return }
-        let logger = logger(forPeer: daemonID)
+        let logger = self.logger.aboutPeer(daemonID)
         let registry = self.registry
         do {
             // peers.json is written and fsynced after every pull: on the store's writer thread.
@@ -226,7 +219,7 @@ public final class SyncManager: Sendable {
 
     /// A peer says it has new events: pull from it unless we already have them.
     func notified(_ params: NotifyParams, by peer: RPCPeer) async -> NotifyResult.Status {
-        let logger = logger(forPeer: params.daemonID)
+        let logger = self.logger.aboutPeer(params.daemonID)
         guard params.daemonID != identity.daemonID, registry.peer(daemonID: params.daemonID) != nil else {
             logger.debug("sync.notify from \(params.daemonID) at \(peer), which is not a known peer; ignored (add it with thrum tsync peers add)")
             return .ok
