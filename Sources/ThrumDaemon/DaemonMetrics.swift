@@ -82,14 +82,15 @@ final class DaemonMetrics: Sendable {
 
     /// Shows `count()` as the open connections of `listener` at each rendering.
     func watchConnections(of listener: String, _ count: @escaping @Sendable () -> Int) {
-        let gauge = Meter(label: Name.openConnections, dimensions: [("listener", listener)], factory: factory)
-        gauge.set(count())
-        beforeRendering { gauge.set(count()) }
+        watch(Meter(label: Name.openConnections, dimensions: [("listener", listener)], factory: factory), count)
     }
 
     /// Shows `count()` as the calls of `message.wait` waiting now, at each rendering.
     func watchMessageWaiters(_ count: @escaping @Sendable () -> Int) {
-        let gauge = Meter(label: Name.messageWaiters, factory: factory)
+        watch(Meter(label: Name.messageWaiters, factory: factory), count)
+    }
+
+    private func watch(_ gauge: Meter, _ count: @escaping @Sendable () -> Int) {
         gauge.set(count())
         beforeRendering { gauge.set(count()) }
     }

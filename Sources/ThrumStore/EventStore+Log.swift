@@ -28,6 +28,7 @@ extension EventStore {
                     do {
                         return try Self.appendTogether(writes, in: connection)
                     } catch {
+                        // Thrown only to roll the transaction back; the write's own error is kept.
                         failedWrite = error
                         throw StoreError(kind: .invalidArgument, message: "\(error)", operation: "appending local events")
                     }
