@@ -107,11 +107,12 @@ public enum DaemonMain {
         }
         let threads: StoreThreads
         do {
-            threads = try StoreThreads(store: store)
+            threads = try StoreThreads(store: store) { writes in metrics.committed(writes: writes) }
         } catch {
             throw StartupError(message: "cannot open a reader of the event store \(config.databasePath): \(error)",
                                exitCode: ExitCode.failure, component: nil)
         }
+        metrics.watchWaitingWrites { threads.waitingWrites }
         let messageArrivals = ChangeSignal()
         let sync = config.tailscaleEnabled
             ? try SyncWiring.make(config: config, identity: identity, store: threads, logger: logger, messageArrivals: messageArrivals,

@@ -14,6 +14,8 @@ final class DaemonMetrics: Sendable {
         static let writes = "thrum_writes_total"
         static let writeErrors = "thrum_write_errors_total"
         static let writeDuration = "thrum_write_duration_seconds"
+        static let writeCommits = "thrum_write_commits_total"
+        static let writesWaiting = "thrum_writes_waiting"
         static let openConnections = "thrum_open_connections"
         static let messageWaiters = "thrum_message_waiters"
     }
@@ -23,6 +25,8 @@ final class DaemonMetrics: Sendable {
         Name.writes: "Events this daemon wrote (appended, signed and fsynced) for local agents.",
         Name.writeErrors: "Local writes that failed in the event store.",
         Name.writeDuration: "Time to append one local event, from the store call to its fsynced commit.",
+        Name.writeCommits: "Commits (one fsync each) that held local writes; thrum_writes_total over it is how many writes a commit held.",
+        Name.writesWaiting: "Local writes waiting for the store's writer thread now.",
         Name.openConnections: "Connections open now, by listener (control, sync, metrics).",
         Name.messageWaiters: "Calls of message.wait (thrum wait) waiting for a message now.",
     ]
@@ -42,6 +46,7 @@ final class DaemonMetrics: Sendable {
     private let writes: Metrics.Counter
     private let writeErrors: Metrics.Counter
     private let writeDuration: Metrics.Timer
+    private let writeCommits: Metrics.Counter
     /// Gauges read from their source when the metrics are rendered.
     private let refreshers = Mutex<[@Sendable () -> Void]>([])
 
@@ -56,6 +61,7 @@ final class DaemonMetrics: Sendable {
         writes = Metrics.Counter(label: Name.writes, factory: factory)
         writeErrors = Metrics.Counter(label: Name.writeErrors, factory: factory)
         writeDuration = Metrics.Timer(label: Name.writeDuration, factory: factory)
+        writeCommits = Metrics.Counter(label: Name.writeCommits, factory: factory)
     }
 
     /// The log as the store holds it at start; later writes and pulls move it from there.
@@ -68,6 +74,12 @@ final class DaemonMetrics: Sendable {
         writes.increment()
         writeDuration.record(duration: duration)
         localEvents.increment()
+    }
+
+    /// One commit of local writes, holding `writes` of them (more than one when writes queued
+    /// while the writer was busy: group commit).
+    func committed(writes: Int) {
+        if writes > 0 { writeCommits.increment() }
     }
 
     func writeFailed() {
@@ -88,6 +100,11 @@ final class DaemonMetrics: Sendable {
     /// Shows `count()` as the calls of `message.wait` waiting now, at each rendering.
     func watchMessageWaiters(_ count: @escaping @Sendable () -> Int) {
         watch(Meter(label: Name.messageWaiters, factory: factory), count)
+    }
+
+    /// Shows `count()` as the local writes waiting for the writer thread, at each rendering.
+    func watchWaitingWrites(_ count: @escaping @Sendable () -> Int) {
+        watch(Meter(label: Name.writesWaiting, factory: factory), count)
     }
 
     private func watch(_ gauge: Meter, _ count: @escaping @Sendable () -> Int) {

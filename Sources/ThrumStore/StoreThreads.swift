@@ -14,12 +14,15 @@ public final class StoreThreads: Sendable {
     private let writerThread = NIOThreadPool(numberOfThreads: 1)
     private let readerThread = NIOThreadPool(numberOfThreads: 1)
     private let queued = Mutex(QueuedWrites())
+    private let onCommit: (@Sendable (_ writes: Int) -> Void)?
 
     /// The newest `seq` as of the last commit, read without a trip to the store's threads
     /// (every `sync.peer_info` and `health` asks for it).
     public var latestSeq: Int64 { writer.committed.latestSeq }
     /// The number of events in the log as of the last commit, read the same way.
     public var eventCount: Int { writer.committed.eventCount }
+    /// Local writes queued for the writer thread now, not yet in a commit.
+    public var waitingWrites: Int { queued.withLock { $0.writes.count } }
 
     private struct QueuedWrites {
         var writes: [(write: LocalWrite, caller: CheckedContinuation<StoredEvent, any Error>)] = []
@@ -27,10 +30,12 @@ public final class StoreThreads: Sendable {
         var draining = false
     }
 
-    /// Starts the threads for `store` and opens its reader connection.
-    public init(store: EventStore) throws(StoreError) {
+    /// Starts the threads for `store` and opens its reader connection. `onCommit` is told, on
+    /// the writer thread, how many local writes each commit of them held.
+    public init(store: EventStore, onCommit: (@Sendable (_ writes: Int) -> Void)? = nil) throws(StoreError) {
         writer = store
         reader = try EventStore(readerOf: store)
+        self.onCommit = onCommit
         writerThread.start()
         readerThread.start()
     }
@@ -92,6 +97,7 @@ public final class StoreThreads: Sendable {
             if admitted.isEmpty { continue }
             do {
                 let results = try writer.appendLocal(admitted.map(\.write))
+                onCommit?(results.count { if case .success = $0 { true } else { false } })
                 for (entry, result) in zip(admitted, results) { entry.caller.resume(with: result) }
             } catch {
                 for entry in admitted { entry.caller.resume(throwing: error) }

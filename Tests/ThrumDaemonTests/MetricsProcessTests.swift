@@ -35,12 +35,16 @@ struct MetricsProcessTests {
         let before = try d.ok(["metrics"])
         #expect(Self.sample(before, "thrum_writes_total") == 0)
         #expect(Self.sample(before, "thrum_write_duration_seconds_count") == 0)
+        #expect(Self.sample(before, "thrum_write_commits_total") == 0)
 
         try d.ok(["agent", "register", "alice"])
         try d.ok(["send", "--to", "@alice", "note to self"], agent: "alice")
         let after = try d.ok(["metrics"])
         #expect(Self.sample(after, "thrum_writes_total") == 2)
         #expect(Self.sample(after, "thrum_write_duration_seconds_count") == 2)
+        // One write at a time: a commit each.
+        #expect(Self.sample(after, "thrum_write_commits_total") == 2)
+        #expect(Self.sample(after, "thrum_writes_waiting") == 0)
         #expect(Self.sample(after, #"thrum_log_events{origin="local"}"#) == 2)
         #expect(Self.sample(after, #"thrum_log_events{origin="relayed"}"#) == 0)
 

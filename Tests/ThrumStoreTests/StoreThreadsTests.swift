@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import ThrumTestSupport
 import FoundationEssentials
 import Testing
@@ -91,6 +93,46 @@ struct StoreThreadsTests {
         #expect(try store.message(id: "m0")?.text == "0")
         #expect(try store.message(id: "m4")?.text == "4")
         #expect(try store.message(id: "m3") == nil)
+    }
+
+    @Test("writes that queue while the writer is busy are committed together, and each caller then has its event")
+    func writesQueuedBehindABusyWriterShareOneCommit() async throws {
+        let directory = try TemporaryFolder()
+        defer { directory.remove() }
+        let commits = Mutex<[Int]>([])
+        let threads = try StoreThreads(store: try EventStore(path: directory.file("thrum.db"))) { writes in
+            commits.withLock { $0.append(writes) }
+        }
+        let origin = Origin()
+        func write(_ index: Int) -> LocalWrite {
+            LocalWrite(originDaemon: origin.id) { sequence in
+                origin.event(.messageCreate, MessageCreated(messageID: "m\(index)", from: "alice", to: "@bob",
+                                                           text: "\(index)", threadID: nil, replyTo: nil),
+                             sequence: sequence)
+            }
+        }
+        _ = try await threads.append(write(0))
+        // Hold the writer thread, queue five writes behind it, then let it go.
+        let gate = DispatchSemaphore(value: 0)
+        let held = Atomic(false)
+        let holding = Task {
+            try await threads.write { _ in
+                held.store(true, ordering: .releasing)
+                gate.wait()
+            }
+        }
+        try await eventually("the writer thread held") { held.load(ordering: .acquiring) }
+        let callers = (1...5).map { index in Task { try await threads.append(write(index)) } }
+        try await eventually("five writes waiting for the writer") { threads.waitingWrites == 5 }
+        gate.signal()
+        try await holding.value
+        var sequences: [Int64] = []
+        for caller in callers { sequences.append(try await caller.value.event.sequence) }
+        #expect(sequences.sorted() == [2, 3, 4, 5, 6])
+        #expect(commits.withLock { $0 } == [1, 5])
+        #expect(threads.waitingWrites == 0)
+        #expect(try await threads.read { try $0.eventCount() } == 6)
+        await threads.shutdown()
     }
 
     @Test("after shutdown a write is refused with a message, not lost silently")

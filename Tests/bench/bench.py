@@ -81,6 +81,16 @@ class Daemon:
     def client(self):
         return Client(path=self.socket)
 
+    def metric(self, name):
+        """A label-less sample from `thrum metrics`."""
+        for line in self.cli("metrics").splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+        raise RuntimeError(f"no {name} in thrum metrics")
+
+    def writes_and_commits(self):
+        return self.metric("thrum_writes_total"), self.metric("thrum_write_commits_total")
+
     def peak_rss_mib(self):
         with open(f"/proc/{self.process.pid}/status") as f:
             for line in f:
@@ -160,11 +170,15 @@ def bench_local(root):
     seconds = pipelined_sends(c, LOCAL_SENDS, "alice", "@bob")
     report(f"{LOCAL_SENDS} sends from one client (signed, fsynced)", LOCAL_SENDS / seconds, "events/s")
     c.close()
-    one = concurrent_writers(d, 1)
-    report("writes/s, 1 writer waiting for each answer", one, "events/s")
-    eight = concurrent_writers(d, 8)
-    report("writes/s, 8 writers at once, each waiting for its answer", eight, "events/s")
-    report("  8 writers / 1 writer (group commit)", eight / one, "x")
+    rates = {}
+    for writers in (1, 8):
+        writes, commits = d.writes_and_commits()
+        rates[writers] = concurrent_writers(d, writers)
+        more_writes, more_commits = d.writes_and_commits()
+        noun = "writer waiting for each answer" if writers == 1 else "writers at once, each waiting for its answer"
+        report(f"writes/s, {writers} {noun}", rates[writers], "events/s")
+        report("  writes per commit", (more_writes - writes) / max(more_commits - commits, 1), "")
+    report("  8 writers / 1 writer (group commit)", rates[8] / rates[1], "x")
     d.stop()
 
 
