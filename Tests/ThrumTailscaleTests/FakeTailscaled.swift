@@ -62,8 +62,12 @@ struct FakeTailscaled {
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        try ChildDescriptors.closeInherited(in: &actions)
         var pid: pid_t = 0
-        let result = posix_spawnp(&pid, arguments[0], nil, &attributes, &cArguments, environ)
+        let result = posix_spawnp(&pid, arguments[0], &actions, &attributes, &cArguments, environ)
         guard result == 0 else {
             throw TestFailure("cannot start \(arguments[0]): \(String(cString: strerror(result)))")
         }
