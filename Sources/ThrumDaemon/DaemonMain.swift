@@ -107,7 +107,7 @@ public enum DaemonMain {
         }
         let threads: StoreThreads
         do {
-            threads = try StoreThreads(store: store) { writes in metrics.committed(writes: writes) }
+            threads = try StoreThreads(store: store) { writes, held in metrics.committed(writes: writes, held: held) }
         } catch {
             throw StartupError(message: "cannot open a reader of the event store \(config.databasePath): \(error)",
                                exitCode: ExitCode.failure, component: nil)

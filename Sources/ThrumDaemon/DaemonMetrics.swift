@@ -15,6 +15,7 @@ final class DaemonMetrics: Sendable {
         static let writeErrors = "thrum_write_errors_total"
         static let writeDuration = "thrum_write_duration_seconds"
         static let writeCommits = "thrum_write_commits_total"
+        static let heldCommits = "thrum_write_commits_held_total"
         static let writesWaiting = "thrum_writes_waiting"
         static let openConnections = "thrum_open_connections"
         static let messageWaiters = "thrum_message_waiters"
@@ -26,6 +27,7 @@ final class DaemonMetrics: Sendable {
         Name.writeErrors: "Local writes that failed in the event store.",
         Name.writeDuration: "Time to append one local event, from the store call to its fsynced commit.",
         Name.writeCommits: "Commits (one fsync each) that held local writes; thrum_writes_total over it is how many writes a commit held.",
+        Name.heldCommits: "Commits of local writes held back for the clients the commit before answered, because commits take much longer than their way back (a slow disk).",
         Name.writesWaiting: "Local writes waiting for the store's writer thread now.",
         Name.openConnections: "Connections open now, by listener (control, sync, metrics).",
         Name.messageWaiters: "Calls of message.wait (thrum wait) waiting for a message now.",
@@ -47,6 +49,7 @@ final class DaemonMetrics: Sendable {
     private let writeErrors: Metrics.Counter
     private let writeDuration: Metrics.Timer
     private let writeCommits: Metrics.Counter
+    private let heldCommits: Metrics.Counter
     /// Gauges read from their source when the metrics are rendered.
     private let refreshers = Mutex<[@Sendable () -> Void]>([])
 
@@ -62,6 +65,7 @@ final class DaemonMetrics: Sendable {
         writeErrors = Metrics.Counter(label: Name.writeErrors, factory: factory)
         writeDuration = Metrics.Timer(label: Name.writeDuration, factory: factory)
         writeCommits = Metrics.Counter(label: Name.writeCommits, factory: factory)
+        heldCommits = Metrics.Counter(label: Name.heldCommits, factory: factory)
     }
 
     /// The log as the store holds it at start; later writes and pulls move it from there.
@@ -77,9 +81,11 @@ final class DaemonMetrics: Sendable {
     }
 
     /// One commit of local writes, holding `writes` of them (more than one when writes queued
-    /// while the writer was busy: group commit).
-    func committed(writes: Int) {
-        if writes > 0 { writeCommits.increment() }
+    /// while the writer was busy: group commit), `held` back for clients coming back or not.
+    func committed(writes: Int, held: Bool) {
+        guard writes > 0 else { return }
+        writeCommits.increment()
+        if held { heldCommits.increment() }
     }
 
     func writeFailed() {

@@ -1,3 +1,4 @@
+import Dispatch
 import NIOPosix
 import Synchronization
 import ThrumCore
@@ -8,13 +9,17 @@ import ThrumCore
 /// commit (WAL), so reads never wait for a pulled page to be applied. Local writes that
 /// arrive while the writer is busy are committed together, one fsync for all of them
 /// (group commit), and each caller is answered only after the commit that holds its event.
+/// When commits are slow next to the callers' way back, a commit waits for the callers the
+/// last one answered (`CommitHold`).
 public final class StoreThreads: Sendable {
     public let writer: EventStore
     public let reader: EventStore
     private let writerThread = NIOThreadPool(numberOfThreads: 1)
     private let readerThread = NIOThreadPool(numberOfThreads: 1)
     private let queued = Mutex(QueuedWrites())
-    private let onCommit: (@Sendable (_ writes: Int) -> Void)?
+    /// Wakes the writer thread holding a commit back once the writes it waits for are queued.
+    private let writesArrived = DispatchSemaphore(value: 0)
+    private let onCommit: (@Sendable (_ writes: Int, _ held: Bool) -> Void)?
 
     /// The newest `seq` as of the last commit, read without a trip to the store's threads
     /// (every `sync.peer_info` and `health` asks for it).
@@ -28,11 +33,17 @@ public final class StoreThreads: Sendable {
         var writes: [(write: LocalWrite, caller: CheckedContinuation<StoredEvent, any Error>)] = []
         /// A drain is submitted to the writer thread and has not yet found the queue empty.
         var draining = false
+        var hold = CommitHold()
+        /// While the writer thread holds a commit back: the queue length that ends the wait.
+        var holdEndsWhenQueued: Int?
+        /// `writesArrived` was signalled for the current hold.
+        var holdWoken = false
     }
 
     /// Starts the threads for `store` and opens its reader connection. `onCommit` is told, on
-    /// the writer thread, how many local writes each commit of them held.
-    public init(store: EventStore, onCommit: (@Sendable (_ writes: Int) -> Void)? = nil) throws(StoreError) {
+    /// the writer thread, how many local writes each commit of them held, and whether it was
+    /// held back for callers coming back (`CommitHold`).
+    public init(store: EventStore, onCommit: (@Sendable (_ writes: Int, _ held: Bool) -> Void)? = nil) throws(StoreError) {
         writer = store
         reader = try EventStore(readerOf: store)
         self.onCommit = onCommit
@@ -61,11 +72,18 @@ public final class StoreThreads: Sendable {
     /// Appends one local write, committed with whatever other local writes are waiting.
     public func append(_ write: LocalWrite) async throws -> StoredEvent {
         try await withCheckedThrowingContinuation { caller in
-            let startDrain = queued.withLock { queue in
+            let (startDrain, wakeWriter) = queued.withLock { queue in
                 queue.writes.append((write, caller))
+                queue.hold.queued(at: Self.now())
+                var wake = false
+                if let end = queue.holdEndsWhenQueued, queue.writes.count >= end, !queue.holdWoken {
+                    queue.holdWoken = true
+                    wake = true
+                }
                 defer { queue.draining = true }
-                return !queue.draining
+                return (!queue.draining, wake)
             }
+            if wakeWriter { writesArrived.signal() }
             if startDrain { writerThread.submit { state in self.drain(state) } }
         }
     }
@@ -73,6 +91,7 @@ public final class StoreThreads: Sendable {
     /// On the writer thread: commits the queued writes batch after batch until none are left.
     private func drain(_ state: NIOThreadPool.WorkItemState) {
         while true {
+            let held = holdForReturningWriters()
             let batch = queued.withLock { queue in
                 defer { queue.writes.removeAll() }
                 if queue.writes.isEmpty { queue.draining = false }
@@ -96,14 +115,45 @@ public final class StoreThreads: Sendable {
             }
             if admitted.isEmpty { continue }
             do {
+                let started = Self.now()
                 let results = try writer.appendLocal(admitted.map(\.write))
-                onCommit?(results.count { if case .success = $0 { true } else { false } })
+                let finished = Self.now()
+                queued.withLock { queue in
+                    queue.hold.committed(admitted.count, took: finished - started, answeredAt: finished,
+                                         stillQueued: queue.writes.count)
+                }
+                onCommit?(results.count { if case .success = $0 { true } else { false } }, held)
                 for (entry, result) in zip(admitted, results) { entry.caller.resume(with: result) }
             } catch {
                 for entry in admitted { entry.caller.resume(throwing: error) }
             }
         }
     }
+
+    /// On the writer thread, before taking a batch: waits, while `CommitHold` says it pays,
+    /// for the writes of the callers the last commit answered. True when it waited.
+    private func holdForReturningWriters() -> Bool {
+        var waited = false
+        while true {
+            let deadline = queued.withLock { queue -> UInt64? in
+                guard let deadline = queue.hold.holdUntil(queued: queue.writes.count, now: Self.now()) else { return nil }
+                queue.holdEndsWhenQueued = queue.hold.expected
+                queue.holdWoken = false
+                return deadline
+            }
+            guard let deadline else { return waited }
+            waited = true
+            let woken = writesArrived.wait(timeout: DispatchTime(uptimeNanoseconds: deadline)) == .success
+            let signalOnItsWay = queued.withLock { queue in
+                queue.holdEndsWhenQueued = nil
+                return !woken && queue.holdWoken
+            }
+            // Timed out as the last write arrived: take its signal, so the next hold starts clean.
+            if signalOnItsWay { writesArrived.wait() }
+        }
+    }
+
+    private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
     /// Lets the work already queued finish, then stops both threads and closes both connections.
     public func shutdown() async {

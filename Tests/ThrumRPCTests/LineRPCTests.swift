@@ -275,10 +275,3 @@ struct HangupProbe: RPCService {
         return .result(EchoService.Text(text: "done"))
     }
 }
-
-/// A one-way switch a test can look at.
-final class Flag: Sendable {
-    private let raised = Mutex(false)
-    var isRaised: Bool { raised.withLock { $0 } }
-    func raise() { raised.withLock { $0 = true } }
-}

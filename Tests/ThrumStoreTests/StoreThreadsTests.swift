@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import ThrumTestSupport
 import FoundationEssentials
@@ -100,7 +103,7 @@ struct StoreThreadsTests {
         let directory = try TemporaryFolder()
         defer { directory.remove() }
         let commits = Mutex<[Int]>([])
-        let threads = try StoreThreads(store: try EventStore(path: directory.file("thrum.db"))) { writes in
+        let threads = try StoreThreads(store: try EventStore(path: directory.file("thrum.db"))) { writes, _ in
             commits.withLock { $0.append(writes) }
         }
         let origin = Origin()
@@ -113,25 +116,70 @@ struct StoreThreadsTests {
         }
         _ = try await threads.append(write(0))
         // Hold the writer thread, queue five writes behind it, then let it go.
-        let gate = DispatchSemaphore(value: 0)
-        let held = Atomic(false)
-        let holding = Task {
-            try await threads.write { _ in
-                held.store(true, ordering: .releasing)
-                gate.wait()
-            }
-        }
-        try await eventually("the writer thread held") { held.load(ordering: .acquiring) }
+        let writerThread = try await WriterThreadHeld(threads)
         let callers = (1...5).map { index in Task { try await threads.append(write(index)) } }
         try await eventually("five writes waiting for the writer") { threads.waitingWrites == 5 }
-        gate.signal()
-        try await holding.value
+        try await writerThread.release()
         var sequences: [Int64] = []
         for caller in callers { sequences.append(try await caller.value.event.sequence) }
         #expect(sequences.sorted() == [2, 3, 4, 5, 6])
         #expect(commits.withLock { $0 } == [1, 5])
         #expect(threads.waitingWrites == 0)
         #expect(try await threads.read { try $0.eventCount() } == 6)
+        await threads.shutdown()
+    }
+
+    @Test("when commits are slow next to the callers' way back, a commit holds every caller, not half of them")
+    func slowCommitsHoldEveryCaller() async throws {
+        let directory = try TemporaryFolder()
+        defer { directory.remove() }
+        // The first event a commit builds takes 80 ms (the first commit's, until the test lets it
+        // go): the stand-in for a disk whose flush takes milliseconds. The callers come back at once.
+        let firstOfCommit = CommitStart()
+        let commits = Mutex<[Int]>([])
+        let threads = try StoreThreads(store: try EventStore(path: directory.file("thrum.db"))) { writes, _ in
+            commits.withLock { $0.append(writes) }
+            firstOfCommit.flag.store(true, ordering: .relaxed)
+        }
+        let origin = Origin()
+        let writesEach = 6
+        @Sendable func caller(_ name: Int) async throws {
+            for index in 0..<writesEach {
+                _ = try await threads.append(LocalWrite(originDaemon: origin.id) { sequence in
+                    if firstOfCommit.flag.exchange(false, ordering: .relaxed) { firstOfCommit.slowDisk() }
+                    return origin.event(.messageCreate, MessageCreated(messageID: "m\(name)-\(index)", from: "alice",
+                                                                       to: "@bob", text: "x", threadID: nil, replyTo: nil),
+                                        sequence: sequence)
+                })
+            }
+        }
+        // Two callers in the first commit, two more queued while it is on the "disk": from
+        // then on, without holding, the two pairs take turns, 2 writes a commit.
+        let writerThread = try await WriterThreadHeld(threads)
+        // The callers run off the cooperative pool, which other tests may keep busy with blocking
+        // waits: their way back must be the store's to measure, not the test run's.
+        let callers = CallerExecutor()
+        let first = [Task(executorPreference: callers) { try await caller(0) },
+                     Task(executorPreference: callers) { try await caller(1) }]
+        try await eventually("the first two writes waiting") { threads.waitingWrites == 2 }
+        try await writerThread.release()
+        try await eventually("the first commit under way") { !firstOfCommit.flag.load(ordering: .relaxed) }
+        let second = [Task(executorPreference: callers) { try await caller(2) },
+                      Task(executorPreference: callers) { try await caller(3) }]
+        try await eventually("the second pair waiting") { threads.waitingWrites == 2 }
+        firstOfCommit.firstCommitGoes.signal()
+        for task in first + second { try await task.value }
+
+        let seen = commits.withLock { $0 }
+        #expect(seen.reduce(0, +) == 4 * writesEach)
+        #expect(seen.first == 2)
+        // Once a commit has measured the callers' way back (the second), the next waits for the
+        // ones it answered; from then on each holds all four (a caller late on a busy machine
+        // may miss one).
+        let settled = seen.dropFirst(2)
+        let mean = Double(settled.reduce(0, +)) / Double(max(settled.count, 1))
+        #expect(mean > 3.5, "writes per commit: \(seen)")
+        #expect(try await threads.read { try $0.eventCount() } == 4 * writesEach)
         await threads.shutdown()
     }
 
@@ -158,6 +206,54 @@ struct StoreThreadsTests {
             try await threads.read { try $0.markRead(agent: "bob", messageID: "m1") }
         }
         await threads.shutdown()
+    }
+}
+
+/// The store's writer thread kept busy until `release()`, so writes queue behind it.
+struct WriterThreadHeld {
+    private let gate = DispatchSemaphore(value: 0)
+    private let holding: Task<Void, any Error>
+
+    init(_ threads: StoreThreads) async throws {
+        let (gate, held) = (self.gate, Flag())
+        holding = Task {
+            try await threads.write { _ in
+                held.raise()
+                gate.wait()
+            }
+        }
+        try await eventually("the writer thread held") { held.isRaised }
+    }
+
+    func release() async throws {
+        gate.signal()
+        try await holding.value
+    }
+}
+
+/// Runs the jobs of the tasks that prefer it on a Dispatch queue of its own.
+final class CallerExecutor: TaskExecutor {
+    private let queue = DispatchQueue(label: "store-threads-test-callers")
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
+
+/// Set after each commit; the first event built after it takes it down.
+final class CommitStart: Sendable {
+    let flag = Atomic(true)
+    let firstCommitGoes = DispatchSemaphore(value: 0)
+    private let started = Atomic(0)
+
+    /// The first commit waits for `firstCommitGoes`; each later one takes 80 ms.
+    func slowDisk() {
+        if started.wrappingAdd(1, ordering: .relaxed).newValue == 1 {
+            firstCommitGoes.wait()
+        } else {
+            usleep(80_000)
+        }
     }
 }
 

@@ -89,7 +89,9 @@ class Daemon:
         raise RuntimeError(f"no {name} in thrum metrics")
 
     def writes_and_commits(self):
-        return self.metric("thrum_writes_total"), self.metric("thrum_write_commits_total")
+        """Local writes, commits of them, and commits held back for returning writers so far."""
+        return (self.metric("thrum_writes_total"), self.metric("thrum_write_commits_total"),
+                self.metric("thrum_write_commits_held_total"))
 
     def peak_rss_mib(self):
         with open(f"/proc/{self.process.pid}/status") as f:
@@ -172,12 +174,13 @@ def bench_local(root):
     c.close()
     rates = {}
     for writers in (1, 8):
-        writes, commits = d.writes_and_commits()
+        writes, commits, held = d.writes_and_commits()
         rates[writers] = concurrent_writers(d, writers)
-        more_writes, more_commits = d.writes_and_commits()
+        more_writes, more_commits, more_held = d.writes_and_commits()
         noun = "writer waiting for each answer" if writers == 1 else "writers at once, each waiting for its answer"
         report(f"writes/s, {writers} {noun}", rates[writers], "events/s")
         report("  writes per commit", (more_writes - writes) / max(more_commits - commits, 1), "")
+        report("  commits held back for returning writers", more_held - held, "")
     report("  8 writers / 1 writer (group commit)", rates[8] / rates[1], "x")
     d.stop()
 
