@@ -35,9 +35,8 @@ public final class StoreThreads: Sendable {
         var draining = false
         var hold = CommitHold()
         /// While the writer thread holds a commit back: the queue length that ends the wait.
+        /// The write that reaches it clears it and signals `writesArrived`.
         var holdEndsWhenQueued: Int?
-        /// `writesArrived` was signalled for the current hold.
-        var holdWoken = false
     }
 
     /// Starts the threads for `store` and opens its reader connection. `onCommit` is told, on
@@ -76,8 +75,8 @@ public final class StoreThreads: Sendable {
                 queue.writes.append((write, caller))
                 queue.hold.queued(at: Self.now())
                 var wake = false
-                if let end = queue.holdEndsWhenQueued, queue.writes.count >= end, !queue.holdWoken {
-                    queue.holdWoken = true
+                if let end = queue.holdEndsWhenQueued, queue.writes.count >= end {
+                    queue.holdEndsWhenQueued = nil
                     wake = true
                 }
                 defer { queue.draining = true }
@@ -132,25 +131,22 @@ public final class StoreThreads: Sendable {
 
     /// On the writer thread, before taking a batch: waits, while `CommitHold` says it pays,
     /// for the writes of the callers the last commit answered. True when it waited.
+    /// Once woken or past the deadline, `CommitHold` has nothing more to wait for.
     private func holdForReturningWriters() -> Bool {
-        var waited = false
-        while true {
-            let deadline = queued.withLock { queue -> UInt64? in
-                guard let deadline = queue.hold.holdUntil(queued: queue.writes.count, now: Self.now()) else { return nil }
-                queue.holdEndsWhenQueued = queue.hold.expected
-                queue.holdWoken = false
-                return deadline
-            }
-            guard let deadline else { return waited }
-            waited = true
-            let woken = writesArrived.wait(timeout: DispatchTime(uptimeNanoseconds: deadline)) == .success
-            let signalOnItsWay = queued.withLock { queue in
-                queue.holdEndsWhenQueued = nil
-                return !woken && queue.holdWoken
-            }
-            // Timed out as the last write arrived: take its signal, so the next hold starts clean.
-            if signalOnItsWay { writesArrived.wait() }
+        let deadline = queued.withLock { queue -> UInt64? in
+            guard let deadline = queue.hold.holdUntil(queued: queue.writes.count, now: Self.now()) else { return nil }
+            queue.holdEndsWhenQueued = queue.hold.expected
+            return deadline
         }
+        guard let deadline else { return false }
+        let woken = writesArrived.wait(timeout: DispatchTime(uptimeNanoseconds: deadline)) == .success
+        let signalOnItsWay = queued.withLock { queue in
+            defer { queue.holdEndsWhenQueued = nil }
+            return !woken && queue.holdEndsWhenQueued == nil
+        }
+        // Timed out as the last write arrived: take its signal, so the next hold starts clean.
+        if signalOnItsWay { writesArrived.wait() }
+        return true
     }
 
     private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }

@@ -81,17 +81,18 @@ class Daemon:
     def client(self):
         return Client(path=self.socket)
 
-    def metric(self, name):
-        """A label-less sample from `thrum metrics`."""
-        for line in self.cli("metrics").splitlines():
-            if line.startswith(name + " "):
-                return float(line.split()[1])
-        raise RuntimeError(f"no {name} in thrum metrics")
+    def metrics(self, *names):
+        """Label-less samples from one `thrum metrics`, in the order of `names`."""
+        samples = dict(line.split()[:2] for line in self.cli("metrics").splitlines()
+                       if line and not line.startswith("#") and len(line.split()) >= 2)
+        missing = [name for name in names if name not in samples]
+        if missing:
+            raise RuntimeError(f"no {', '.join(missing)} in thrum metrics")
+        return tuple(float(samples[name]) for name in names)
 
     def writes_and_commits(self):
         """Local writes, commits of them, and commits held back for returning writers so far."""
-        return (self.metric("thrum_writes_total"), self.metric("thrum_write_commits_total"),
-                self.metric("thrum_write_commits_held_total"))
+        return self.metrics("thrum_writes_total", "thrum_write_commits_total", "thrum_write_commits_held_total")
 
     def peak_rss_mib(self):
         with open(f"/proc/{self.process.pid}/status") as f:
