@@ -1,22 +1,28 @@
 // Agents and groups as the control socket sends them (`agent.list`, `group.list`, `status`).
 
 public struct AgentRecord: Codable, Sendable, Equatable {
+    /// `NAME@d_…`: the agent is its name and the daemon that registered it.
+    public var address: String
+    /// The shortest form that names only this agent here: `NAME`, `NAME@HOST` or the address.
+    public var display: String
     public var name: String
     public var role: String?
+    /// The hostname this daemon verified for the agent's daemon (its own, or a key-proved peer's); nil when unknown.
     public var host: String?
-    /// The daemon whose event last registered the agent.
+    /// The daemon that registered the agent, the only one that can act as it.
     public var originDaemon: String
     public var registeredAt: String
     public var deregistered: Bool
 
-    public init(name: String, role: String?, host: String?, originDaemon: String, registeredAt: String,
-                deregistered: Bool) {
+    public init(address: String, display: String, name: String, role: String?, host: String?, originDaemon: String,
+                registeredAt: String, deregistered: Bool) {
+        self.address = address; self.display = display
         self.name = name; self.role = role; self.host = host; self.originDaemon = originDaemon
         self.registeredAt = registeredAt; self.deregistered = deregistered
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, role, host, originDaemon = "origin_daemon", registeredAt = "registered_at", deregistered
+        case address, display, name, role, host, originDaemon = "origin_daemon", registeredAt = "registered_at", deregistered
     }
 }
 
@@ -29,7 +35,7 @@ public struct GroupRecord: Codable, Sendable, Equatable {
     public var name: String
     public var createdBy: String
     public var createdAt: String
-    /// Member agent names, sorted.
+    /// Member agents' addresses, sorted.
     public var members: [String]
 
     public init(name: String, createdBy: String, createdAt: String, members: [String]) {

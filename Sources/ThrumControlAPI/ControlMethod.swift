@@ -26,6 +26,5 @@ public enum ControlMethod: String, Sendable, CaseIterable {
     case tsyncPeersAdd = "tsync.peers.add"
     case tsyncPeersRemove = "tsync.peers.remove"
     case quarantineList = "quarantine.list"
-    case conflictList = "conflict.list"
     case metrics
 }

@@ -76,11 +76,6 @@ public enum ControlParams {
         public init(agent: String, group: String) { self.agent = agent; self.group = group }
     }
 
-    public struct Conflicts: Codable, Sendable {
-        public var limit: Int?
-        public init(limit: Int? = nil) { self.limit = limit }
-    }
-
     public struct PeerAdd: Codable, Sendable {
         public var address: String
         public init(address: String) { self.address = address }

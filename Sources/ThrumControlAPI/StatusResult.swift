@@ -11,7 +11,6 @@ public struct StatusResult: Codable, Sendable {
     public var agentCount: Int
     public var storeProblem: String?
     /// Agents registered on this daemon that another daemon registered first and owns.
-    public var agentsOwnedElsewhere: [AgentRecord] = []
     /// The database and write-ahead log files together, in bytes (nil from a daemon older than this field).
     public var logBytes: Int64?
     /// The timestamp of the oldest event in the log; nil when it is empty.
@@ -33,7 +32,7 @@ public struct StatusResult: Codable, Sendable {
         case daemonID = "daemon_id", version, hostname, uptimeSeconds = "uptime_seconds", stateDirectory = "state_dir"
         case logBytes = "log_bytes", oldestEvent = "oldest_event", retentionSeconds = "retention_seconds"
         case socket, eventCount = "event_count", latestSeq = "latest_seq", agentCount = "agent_count"
-        case storeProblem = "store_problem", agentsOwnedElsewhere = "agents_owned_elsewhere"
+        case storeProblem = "store_problem"
         case tailscaleSync = "tailscale_sync"
     }
 }

@@ -6,6 +6,9 @@ public enum ValidationStage: String, Sendable, Codable, CaseIterable {
     case signature
     /// Origin set, timestamp not far in the future, message text within its limit.
     case business
+    /// Only an agent's own daemon acts as it, and only a daemon makes IDs in its name (DESIGN §5);
+    /// checked at the log's door, against the event's origin.
+    case identity
 }
 
 /// Why an event received by sync is refused, as the quarantine records it.

@@ -4,18 +4,21 @@ import ThrumRPC
 import ThrumStore
 
 extension ControlHandlers {
+    /// The recipient is resolved here, at the sender, and the event carries its full address,
+    /// so every daemon reads the same recipient whatever agents it learns of later.
     func send(_ p: ControlParams.Send) async throws -> ControlResults.Written {
-        let (agent, recipientName) = (try InputRules.name(p.agent, kind: "agent"), try recipientName(p.to))
         let text = try InputRules.text(p.text, limit: daemon.config.maxMessageSize)
         if let thread = p.threadID { _ = try InputRules.identifier(thread, prefix: "", kind: "thread") }
-        let messageID = EventIDs.next(prefix: "msg_")
-        let payload = MessageCreated(messageID: messageID, from: agent, to: "@" + recipientName, text: text,
-                                     threadID: p.threadID, replyTo: nil)
-        // The agent and the recipient are checked with the write, on the store's writer thread:
-        // each trip to a store thread and back costs more than the lookups themselves.
+        let directory = self.directory
+        let messageID = ScopedID.next(prefix: "msg_", daemonID: daemon.identity.daemonID)
+        // The agent and the recipient are resolved in one read, and checked again with the write
+        // on the store's writer thread (each trip to a store thread costs more than the lookups).
+        let (agent, to) = try await reading { store in
+            (try directory.local(p.agent, in: store).address, try directory.recipient(p.to, in: store).wire)
+        }
+        let payload = MessageCreated(messageID: messageID, from: agent, to: to, text: text, threadID: p.threadID, replyTo: nil)
         let stored = try await write(.messageCreate, payload, agent: agent) { store in
-            _ = try ownedAgent(agent, in: store)
-            _ = try recipient(recipientName, in: store)
+            _ = try directory.local(agent, in: store)
         }
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, messageID: messageID)
     }
@@ -26,8 +29,8 @@ extension ControlHandlers {
         let agent = try await ownedAgent(p.agent)
         let parent = try await existingMessage(p.messageID)
         let text = try InputRules.text(p.text, limit: daemon.config.maxMessageSize)
-        let to = parent.to == "@\(agent)" ? "@\(parent.from)" : parent.to
-        let messageID = EventIDs.next(prefix: "msg_")
+        let to = parent.recipientAgent == agent ? "@" + parent.from : parent.recipientAgent.map { "@" + $0 } ?? parent.to
+        let messageID = ScopedID.next(prefix: "msg_", daemonID: daemon.identity.daemonID)
         let payload = MessageCreated(messageID: messageID, from: agent, to: to, text: text,
                                      threadID: parent.threadID ?? parent.messageID, replyTo: parent.messageID)
         let stored = try await write(.threadReply, payload, agent: agent)
@@ -38,22 +41,24 @@ extension ControlHandlers {
         let agent = try await registeredAgent(p.agent)
         let limit = min(max(p.limit ?? 100, 1), 1000)
         let unreadOnly = p.unreadOnly ?? false
-        let messages = try await reading { try $0.inbox(agent: agent, unreadOnly: unreadOnly, limit: limit) }
+        let (messages, shown) = try await reading { store in
+            (try store.inbox(agent: agent, unreadOnly: unreadOnly, limit: limit), try self.display(in: store))
+        }
         if p.markRead == true {
             try await daemon.store.write { store in
                 for message in messages { _ = try store.markRead(agent: agent, messageID: message.messageID) }
             }
         }
-        return MessageList(messages: messages.map(MessageRecord.init))
+        return MessageList(messages: messages.map { MessageRecord($0, display: shown) })
     }
 
     func read(_ p: ControlParams.MessageRef) async throws -> MessageRecord {
         let agent = try await registeredAgent(p.agent)
         let message = try await existingMessage(p.messageID)
-        return MessageRecord(try await daemon.store.write { store in
+        return try await daemon.store.write { store in
             _ = try store.markRead(agent: agent, messageID: message.messageID)
-            return try store.message(id: message.messageID, readBy: agent) ?? message
-        })
+            return MessageRecord(try store.message(id: message.messageID, readBy: agent) ?? message, display: try display(in: store))
+        }
     }
 
     func edit(_ p: ControlParams.Edit) async throws -> ControlResults.Written {
@@ -85,12 +90,13 @@ extension ControlHandlers {
         let deadline = ContinuousClock.now + .milliseconds(min(p.timeoutMilliseconds, 86_400_000))
         while true {
             let seen = daemon.messageArrivals.generation
-            let next = try await daemon.store.write { store -> MessageRow? in
+            let next = try await daemon.store.write { store -> MessageRecord? in
                 guard let message = try store.oldestUnread(agent: agent) else { return nil }
                 _ = try store.markRead(agent: agent, messageID: message.messageID)
-                return try store.message(id: message.messageID, readBy: agent) ?? message
+                return MessageRecord(try store.message(id: message.messageID, readBy: agent) ?? message,
+                                     display: try display(in: store))
             }
-            if let next { return WaitResult(message: MessageRecord(next), timedOut: false) }
+            if let next { return WaitResult(message: next, timedOut: false) }
             let remaining = deadline - .now
             guard remaining > .zero, await daemon.messageArrivals.wait(since: seen, timeout: remaining) else {
                 return WaitResult(message: nil, timedOut: true)
@@ -98,27 +104,20 @@ extension ControlHandlers {
         }
     }
 
-    /// The name in a recipient (`@NAME`), once it is a valid name.
-    private func recipientName(_ to: String) throws -> String {
-        guard to.hasPrefix("@") else {
-            throw RPCError.invalidParams("recipient \"\(to.prefix(80))\" must start with @: @AGENT, @GROUP or @everyone")
-        }
-        return try InputRules.name(String(to.dropFirst()), kind: "recipient")
-    }
-
-    /// `@name` when `name` is everyone, an agent or a group.
-    private func recipient(_ name: String, in store: EventStore) throws -> String {
-        if name == "everyone" { return "@" + name }
-        if try store.agent(named: name) != nil { return "@" + name }
-        if try store.groups().contains(where: { $0.name == name }) { return "@" + name }
-        throw RPCError.notFound("no agent or group named \"\(name)\"; see: thrum agent list, thrum group list")
-    }
-
+    /// The message by its ID; a legacy ID without its daemon (`msg_X` for `msg_X-d_…`) finds it
+    /// when only one daemon has a message by that legacy ID.
     private func existingMessage(_ id: String) async throws -> MessageRow {
         let id = try InputRules.identifier(id, prefix: "msg_", kind: "message")
-        guard let message = try await reading({ try $0.message(id: id) }), !message.deleted else {
-            throw RPCError.notFound("no message \(id); see: thrum inbox")
+        let found = try await reading { store -> MessageRow? in
+            if let exact = try store.message(id: id) { return exact }
+            guard ScopedID.origin(of: id) == nil else { return nil }
+            let scoped = try store.messageIDs(legacyID: id)
+            guard scoped.count <= 1 else {
+                throw RPCError.ambiguous("\(id) names \(scoped.count) messages: \(scoped.joined(separator: ", ")); give the full ID")
+            }
+            return try scoped.first.flatMap { try store.message(id: $0) }
         }
+        guard let message = found, !message.deleted else { throw RPCError.notFound("no message \(id); see: thrum inbox") }
         return message
     }
 }

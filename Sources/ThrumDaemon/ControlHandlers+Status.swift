@@ -19,12 +19,10 @@ extension ControlHandlers {
 
     func status() async -> StatusResult {
         // Status must answer even when the store is unhappy, so a person can see why.
-        let localDaemon = daemon.identity.daemonID
-        let counts: Result<(Int, Int64, Int, [AgentRow], LogFootprint), any Error>
+        let counts: Result<(Int, Int64, Int, LogFootprint), any Error>
         do {
             counts = .success(try await reading { store in
-                (try store.eventCount(), try store.latestSeq(), try store.agents().count,
-                 try store.agentsLost(by: localDaemon), try store.footprint())
+                (try store.eventCount(), try store.latestSeq(), try store.agents().count, try store.footprint())
             })
         } catch {
             counts = .failure(error)
@@ -36,13 +34,12 @@ extension ControlHandlers {
                                   tailscaleSync: syncSummary())
         result.retentionSeconds = daemon.store.writer.retention.map { Int($0.windowMS / 1000) }
         switch counts {
-        case let .success((events, seq, agents, lost, footprint)):
+        case let .success((events, seq, agents, footprint)):
             result.eventCount = events
             result.logBytes = footprint.bytesOnDisk
             result.oldestEvent = footprint.oldestEvent
             result.latestSeq = seq
             result.agentCount = agents
-            result.agentsOwnedElsewhere = lost.map(AgentRecord.init)
         case let .failure(error):
             result.storeProblem = "\(error)"
         }
@@ -99,10 +96,5 @@ extension ControlHandlers {
         let events = try await reading { try $0.quarantined(peer: p.peer, limit: limit) }
         return QuarantineList(events: events.map(QuarantineRecord.init),
                               dropped: daemon.store.writer.quarantineDropped)
-    }
-
-    func conflicts(_ p: ControlParams.Conflicts) async throws -> ConflictList {
-        let limit = min(max(p.limit ?? 100, 1), 1000)
-        return ConflictList(conflicts: try await reading { try $0.conflicts(limit: limit) }.map(ConflictRecord.init))
     }
 }

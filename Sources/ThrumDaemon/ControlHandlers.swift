@@ -14,45 +14,30 @@ struct ControlHandlers {
         try await daemon.store.read(body)
     }
 
-    /// An agent to read for: a valid name that is registered (and not deregistered) on any daemon.
-    /// Reading writes no event, so it needs no ownership.
-    func registeredAgent(_ name: String) async throws -> String {
-        try await registration(name).name
+    /// Resolves addresses with the hostnames this daemon verified: its own and its peers'.
+    var directory: AgentDirectory {
+        var hosts = [daemon.identity.daemonID: daemon.hostname]
+        for peer in daemon.sync?.peerSummaries() ?? [] { hosts[peer.daemonID] = peer.hostname }
+        return AgentDirectory(localDaemon: daemon.identity.daemonID, hosts: hosts)
     }
 
-    /// The acting agent: a registered name that this daemon owns (it registered it first, see
-    /// DESIGN §5). Only the owner's events take effect, so any other daemon is refused here.
-    func ownedAgent(_ name: String) async throws -> String {
-        let name = try InputRules.name(name, kind: "agent")
-        return try await reading { try ownedAgent(name, in: $0) }
+    /// An agent to read for (any daemon's; this daemon's own when a bare name is ambiguous),
+    /// as its address. Reading writes no event, so it needs no ownership.
+    func registeredAgent(_ text: String) async throws -> String {
+        let directory = self.directory
+        return try await reading { try directory.reader(text, in: $0).address }
     }
 
-    /// `ownedAgent` for a valid name, read from `store` (for handlers that check several things in one read).
-    func ownedAgent(_ name: String, in store: EventStore) throws -> String {
-        let agent = try registration(name, in: store)
-        try refuseIfOwnedElsewhere(agent)
-        return agent.name
+    /// The acting agent, as its address: always one of this daemon's own agents, the only ones
+    /// it can act as (DESIGN §5). Another daemon's agent is refused here with exit code 77.
+    func ownedAgent(_ text: String) async throws -> String {
+        let directory = self.directory
+        return try await reading { try directory.local(text, in: $0).address }
     }
 
-    private func registration(_ name: String) async throws -> AgentRow {
-        let name = try InputRules.name(name, kind: "agent")
-        return try await reading { try registration(name, in: $0) }
-    }
-
-    private func registration(_ name: String, in store: EventStore) throws -> AgentRow {
-        guard let agent = try store.agent(named: name), !agent.deregistered else {
-            throw RPCError.notFound("agent \"\(name)\" is not registered; run: thrum agent register \(name)")
-        }
-        return agent
-    }
-
-    /// An agent another daemon owns cannot act from here: its events would have no effect anywhere.
-    private func refuseIfOwnedElsewhere(_ agent: AgentRow) throws(RPCError) {
-        guard !agent.deregistered, agent.originDaemon != daemon.identity.daemonID else { return }
-        throw RPCError.ownedElsewhere(
-            "agent \"\(agent.name)\" belongs to daemon \(agent.originDaemon)\(agent.host.map { " on host \($0)" } ?? "") "
-                + "(registered there at \(agent.registeredAt)); it cannot act from this daemon. "
-                + "Register another name here (thrum agent register NAME), or use the agent on that host")
+    /// How addresses are shown in what this answers, from the agents the store holds now.
+    func display(in store: EventStore) throws -> AgentDisplay {
+        AgentDisplay(agents: try store.agents(), hosts: directory.hosts)
     }
 
     func write(_ type: EventType, _ payload: some Encodable & Sendable, agent: String,
@@ -62,28 +47,36 @@ struct ControlHandlers {
 
     // MARK: agents and sessions
 
+    /// Registers an agent of this daemon. The name is this daemon's to use whatever other
+    /// daemons call their agents: `alice` here and `alice` on another host are two agents.
     func register(_ p: ControlParams.Register) async throws -> ControlResults.Written {
         let name = try InputRules.name(p.agent, kind: "agent")
         if let role = p.role, role.utf8.count > 256 { throw RPCError.invalidParams("role is longer than 256 bytes") }
-        if let existing = try await reading({ try $0.agent(named: name) }) { try refuseIfOwnedElsewhere(existing) }
-        let stored = try await write(.agentRegister, AgentRegistered(agent: name, role: p.role, host: daemon.hostname), agent: name)
+        let address = AgentAddress(name: name, daemonID: daemon.identity.daemonID).description
+        let stored = try await write(.agentRegister, AgentRegistered(agent: address, role: p.role, host: daemon.hostname),
+                                     agent: address)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq)
     }
 
     func deregister(_ p: ControlParams.Agent) async throws -> ControlResults.Written {
-        let name = try await ownedAgent(p.agent)
-        let stored = try await write(.agentDeregister, AgentDeregistered(agent: name), agent: name)
+        let address = try await ownedAgent(p.agent)
+        let stored = try await write(.agentDeregister, AgentDeregistered(agent: address), agent: address)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq)
     }
 
     func agents() async throws -> AgentList {
-        AgentList(agents: try await reading { try $0.agents() }.map(AgentRecord.init))
+        let hosts = directory.hosts
+        return AgentList(agents: try await reading { store in
+            let rows = try store.agents()
+            let display = AgentDisplay(agents: rows, hosts: hosts)
+            return rows.map { AgentRecord($0, display: display, hosts: hosts) }
+        })
     }
 
     func startSession(_ p: ControlParams.SessionStart) async throws -> ControlResults.Written {
         let agent = try await ownedAgent(p.agent)
         if let intent = p.intent, intent.utf8.count > 4096 { throw RPCError.invalidParams("intent is longer than 4096 bytes") }
-        let sessionID = EventIDs.next(prefix: "ses_")
+        let sessionID = ScopedID.next(prefix: "ses_", daemonID: daemon.identity.daemonID)
         let stored = try await write(.sessionStart, SessionChange(sessionID: sessionID, agent: agent, intent: p.intent), agent: agent)
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, sessionID: sessionID)
     }
@@ -118,7 +111,7 @@ struct ControlHandlers {
         switch type {
         case .groupCreate:
             if existing != nil { throw RPCError.application("group \"\(group)\" already exists; join it with: thrum group join \(group)") }
-            if try await reading({ try $0.agent(named: group) }) != nil {
+            if try await reading({ try !$0.agents(named: group).isEmpty }) {
                 throw RPCError.application("\"\(group)\" is already an agent's name; pick another group name")
             }
         case .groupJoin, .groupLeave:

@@ -5,9 +5,10 @@ import ThrumStore
 // column can be renamed without touching the protocol.
 
 extension AgentRecord {
-    init(_ row: AgentRow) {
-        self.init(name: row.name, role: row.role, host: row.host, originDaemon: row.originDaemon,
-                  registeredAt: row.registeredAt, deregistered: row.deregistered)
+    init(_ row: AgentRow, display: AgentDisplay, hosts: [String: String]) {
+        self.init(address: row.address, display: display.show(row.address), name: row.name, role: row.role,
+                  host: hosts[row.originDaemon], originDaemon: row.originDaemon, registeredAt: row.registeredAt,
+                  deregistered: row.deregistered)
     }
 }
 
@@ -18,10 +19,11 @@ extension GroupRecord {
 }
 
 extension MessageRecord {
-    init(_ row: MessageRow) {
-        self.init(messageID: row.messageID, eventID: row.eventID, from: row.from, to: row.to, text: row.text,
-                  threadID: row.threadID, replyTo: row.replyTo, createdAt: row.createdAt, editedAt: row.editedAt,
-                  deleted: row.deleted, originDaemon: row.originDaemon, read: row.read)
+    init(_ row: MessageRow, display: AgentDisplay) {
+        self.init(messageID: row.messageID, eventID: row.eventID, from: row.from, to: row.to, recipient: row.recipientAgent,
+                  fromDisplay: display.show(row.from), toDisplay: display.recipient(to: row.to, agent: row.recipientAgent),
+                  text: row.text, threadID: row.threadID, replyTo: row.replyTo, createdAt: row.createdAt,
+                  editedAt: row.editedAt, deleted: row.deleted, originDaemon: row.originDaemon, read: row.read)
     }
 }
 
@@ -29,13 +31,5 @@ extension QuarantineRecord {
     init(_ entry: QuarantinedEvent) {
         self.init(eventID: entry.eventID, receivedAt: entry.receivedAt, fromDaemon: entry.fromDaemon,
                   reason: entry.reason, stage: entry.stage, eventJSON: entry.eventJSON)
-    }
-}
-
-extension ConflictRecord {
-    init(_ conflict: Conflict) {
-        self.init(seq: conflict.seq, eventID: conflict.eventID, type: conflict.type, timestamp: conflict.timestamp,
-                  originDaemon: conflict.originDaemon, agent: conflict.agent, ownerDaemon: conflict.ownerDaemon,
-                  ownerHost: conflict.ownerHost, reason: conflict.reason)
     }
 }

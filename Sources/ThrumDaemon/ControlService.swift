@@ -54,7 +54,6 @@ struct ControlService: RPCService {
         case .tsyncPeersAdd: return try await handlers.addPeer(try request.params())
         case .tsyncPeersRemove: return try handlers.removePeer(try request.params())
         case .quarantineList: return try await handlers.quarantine(try request.params())
-        case .conflictList: return try await handlers.conflicts(try request.params())
         case .metrics: return handlers.metrics()
         }
     }

@@ -95,7 +95,7 @@ public enum DaemonMain {
         for migration in store.appliedMigrations {
             let milliseconds = migration.duration.components.seconds * 1000
                 + migration.duration.components.attoseconds / 1_000_000_000_000_000
-            let what = migration.version == 2 ? " (projections re-derived from the event log under the order-independent rules)" : ""
+            let what = migration.summary.map { ": \($0)" } ?? ""
             logger.notice("store: upgraded \(config.databasePath) to schema \(migration.version) in \(milliseconds) ms\(what)")
         }
         do {

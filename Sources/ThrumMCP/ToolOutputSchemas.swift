@@ -47,8 +47,11 @@ enum OutputSchemas {
     static let message = JSONSchema.record([
         "message_id": JSONSchema.string("The message's ID (msg_…)."),
         "event_id": JSONSchema.string("The event that created it."),
-        "from": JSONSchema.string("The sending agent."),
-        "to": JSONSchema.string("Whom it was sent to: @agent, @group or @everyone."),
+        "from": JSONSchema.string("The sending agent's full address (NAME@d_…)."),
+        "to": JSONSchema.string("Whom it was sent to, as written: @NAME@d_…, @group or @everyone (a bare @NAME in old messages)."),
+        "recipient": JSONSchema.string("The full address of the agent it reaches, when it was sent to an agent."),
+        "from_display": JSONSchema.string("The sender in its shortest unambiguous form here (NAME, NAME@HOST or the address)."),
+        "to_display": JSONSchema.string("The recipient in its shortest unambiguous form here."),
         "text": JSONSchema.string("The message text."),
         "thread_id": JSONSchema.string("The thread it belongs to."),
         "reply_to": JSONSchema.string("The message it answers."),
@@ -57,13 +60,15 @@ enum OutputSchemas {
         "deleted": JSONSchema.boolean("Whether it was deleted."),
         "origin_daemon": JSONSchema.string("The daemon it was written on."),
         "read": JSONSchema.boolean("Whether the agent had read it when it was looked up."),
-    ], optional: ["thread_id", "reply_to", "edited_at", "read"], description: "A message.")
+    ], optional: ["recipient", "thread_id", "reply_to", "edited_at", "read"], description: "A message.")
 
     static let agent = JSONSchema.record([
+        "address": JSONSchema.string("Its full address, NAME@d_…: an agent is its name and its daemon."),
+        "display": JSONSchema.string("The shortest form that names only it here: NAME, NAME@HOST or the address."),
         "name": JSONSchema.string("The agent's name."),
         "role": JSONSchema.string("Its role, when it registered with one."),
-        "host": JSONSchema.string("The machine it was registered on."),
-        "origin_daemon": JSONSchema.string("The daemon whose event last registered it."),
+        "host": JSONSchema.string("The hostname this daemon verified for its daemon."),
+        "origin_daemon": JSONSchema.string("The daemon that registered it, the only one that can act as it."),
         "registered_at": JSONSchema.string("When it was registered (RFC 3339, UTC)."),
         "deregistered": JSONSchema.boolean("Whether it was deregistered."),
     ], optional: ["role", "host"], description: "An agent.")

@@ -5,7 +5,7 @@ import ThrumCore
 /// transcript) needs, without JSON. The structured half carries every field.
 enum ToolText {
     static func message(_ m: MessageRecord) -> String {
-        var head = "[\(m.messageID)] from \(m.from) to \(m.to) at \(m.createdAt)"
+        var head = "[\(m.messageID)] from \(m.fromDisplay) to \(m.toDisplay) at \(m.createdAt)"
         var notes: [String] = []
         if let reply = m.replyTo { notes.append("in reply to \(reply)") }
         if let thread = m.threadID { notes.append("thread \(thread)") }
@@ -25,13 +25,13 @@ enum ToolText {
         let active = agents.filter { !$0.deregistered }
         if active.isEmpty { return "No agents are registered." }
         let lines = active.map { a in
-            var line = "- \(a.name)"
+            var line = "- \(a.display)"
             if let role = a.role { line += " (\(role))" }
             if let host = a.host { line += " on \(host)" }
-            if a.name == me { line += " — you" }
+            if a.address == me || (a.name == me && a.display == a.name) { line += " — you" }
             return line
         }
-        return "\(active.count) agent\(active.count == 1 ? "" : "s") (message one with send_message to @NAME):\n" + lines.joined(separator: "\n")
+        return "\(active.count) agent\(active.count == 1 ? "" : "s") (message one with send_message to @NAME, or @NAME@HOST when a name is on several hosts):\n" + lines.joined(separator: "\n")
     }
 
     static func status(_ s: StatusResult) -> String {

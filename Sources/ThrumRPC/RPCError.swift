@@ -21,8 +21,10 @@ public struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConvert
     /// Application errors the caller can fix (unknown agent, text too long, …).
     public static let applicationErrorCode = -32000
     public static let notFoundCode = -32004
-    /// The agent named belongs to another daemon: only its owner's events take effect.
+    /// The agent named belongs to another daemon: only its own daemon can act as it.
     public static let ownedElsewhereCode = -32009
+    /// An address names more than one agent (or an agent and a group); the message lists them.
+    public static let ambiguousCode = -32010
     public static let rateLimitedCode = 429
     public static let overloadedCode = 503
     public static let unauthorizedCode = 403
@@ -47,6 +49,9 @@ public struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConvert
     }
     public static func ownedElsewhere(_ message: String) -> RPCError {
         RPCError(code: ownedElsewhereCode, message: message)
+    }
+    public static func ambiguous(_ message: String) -> RPCError {
+        RPCError(code: ambiguousCode, message: message)
     }
     public static func internalError(_ detail: String) -> RPCError {
         RPCError(code: internalErrorCode, message: "internal error: \(detail)")

@@ -126,7 +126,7 @@ extension EventStore {
     }
 
     /// Applies a verified batch pulled from `peer`, all in one transaction: inserts the events whose
-    /// `event_id` is new (counting the known ones as skipped), re-derives the projections they bear
+    /// (origin, `event_id`) is new (counting the known ones as skipped), re-derives the projections they bear
     /// on, records `quarantined` and the events the log itself refuses (see `OriginCheck`), and sets
     /// the peer's checkpoint to `checkpoint` with status "idle". A crash at any instant leaves the
     /// events and the checkpoint consistent with each other.
@@ -154,13 +154,13 @@ extension EventStore {
                         result.expired += 1
                         continue
                     }
-                    switch try OriginCheck.check(event, localDaemon: localDaemon, in: connection) {
+                    switch try OriginCheck.check(prepared, localDaemon: localDaemon, in: connection) {
                     case .known:
                         result.skipped += 1
                         continue
-                    case let .refuse(reason):
+                    case let .refuse(reason, stage):
                         refused.append(QuarantinedEvent(eventID: event.eventID, receivedAt: now, fromDaemon: peer,
-                                                        reason: reason, stage: ValidationStage.signature.rawValue,
+                                                        reason: reason, stage: stage.rawValue,
                                                         eventJSON: PayloadJSON.encode(event)))
                         continue
                     case .new:
@@ -175,10 +175,7 @@ extension EventStore {
                 }
                 try LogIndex.advance(origins: Set(inserted.map(\.event.originDaemon)), inserted: inserted.count,
                                      in: connection)
-                result.ownershipChanged = try Projector.project(inserted, in: connection)
-                if let first = result.applied.first?.seq, let last = result.applied.last?.seq {
-                    result.conflicts = try Conflicts.list(seqRange: first...last, limit: result.applied.count, in: connection)
-                }
+                try Projector.project(inserted, in: connection)
                 let bound = quarantineBound
                 for entry in refused {
                     try Quarantine.insert(entry, bound: bound, in: connection)

@@ -1,18 +1,27 @@
 import ThrumCore
 
 extension EventStore {
-    /// Registered agents that have not deregistered, by name.
+    /// Registered agents that have not deregistered, by name, then address.
     public func agents() throws(StoreError) -> [AgentRow] {
         try withConnection { (connection) throws(StoreError) -> [AgentRow] in
-            try connection.query("SELECT \(Self.agentColumns) FROM agents WHERE deregistered = 0 ORDER BY name",
+            try connection.query("SELECT \(Self.agentColumns) FROM agents WHERE deregistered = 0 ORDER BY name, address",
                                  [], Self.readAgent)
         }
     }
 
-    /// The agent by name, including a deregistered one (see `deregistered`).
-    public func agent(named name: String) throws(StoreError) -> AgentRow? {
+    /// The agent at `address` (`NAME@d_…`), including a deregistered one (see `deregistered`).
+    public func agent(address: String) throws(StoreError) -> AgentRow? {
         try withConnection { (connection) throws(StoreError) -> AgentRow? in
-            try connection.queryFirst("SELECT \(Self.agentColumns) FROM agents WHERE name = ?1", [name], Self.readAgent)
+            try connection.queryFirst("SELECT \(Self.agentColumns) FROM agents WHERE address = ?1", [address], Self.readAgent)
+        }
+    }
+
+    /// Every agent called `name`, on any daemon, that has not deregistered.
+    public func agents(named name: String) throws(StoreError) -> [AgentRow] {
+        try withConnection { (connection) throws(StoreError) -> [AgentRow] in
+            try connection.query("""
+                SELECT \(Self.agentColumns) FROM agents WHERE name = ?1 AND deregistered = 0 ORDER BY address
+                """, [name], Self.readAgent)
         }
     }
 
@@ -41,15 +50,24 @@ extension EventStore {
         }
     }
 
-    /// The newest `limit` messages addressed to `@agent`, `@everyone` or a group the agent belongs to,
-    /// not deleted and not sent by the agent itself, oldest first.
-    /// The messages an agent receives: to it, to @everyone or to one of its
-    /// groups; not deleted, not its own. `?1` is the agent, `?2` unread only.
+    /// The IDs of the messages whose legacy ID (without its daemon, see `ScopedID`) is `id`:
+    /// `msg_X` finds `msg_X-d_…` of any daemon.
+    public func messageIDs(legacyID id: String) throws(StoreError) -> [String] {
+        try withConnection { (connection) throws(StoreError) -> [String] in
+            // '-' is followed by '.' in ASCII: the range holds exactly the IDs `id-…`.
+            try connection.query("""
+                SELECT message_id FROM messages WHERE message_id > ?1 || '-' AND message_id < ?1 || '.' ORDER BY message_id
+                """, [id]) { $0.string(0) }
+        }
+    }
+
+    /// The messages an agent receives: to its address, to @everyone or to one of its groups;
+    /// not deleted, not its own. `?1` is the agent's address, `?2` unread only.
     private static let inboxFilter = """
         FROM messages m
         LEFT JOIN message_reads r ON r.message_id = m.message_id AND r.agent = ?1
         WHERE m.deleted = 0 AND m.from_agent <> ?1
-          AND (m.recipient = '@' || ?1 OR m.recipient = '@everyone'
+          AND (m.recipient_agent = ?1 OR m.recipient = '@everyone'
                OR m.recipient IN (SELECT '@' || group_name FROM group_members WHERE agent = ?1))
           AND (?2 = 0 OR r.message_id IS NULL)
         """
@@ -79,8 +97,8 @@ extension EventStore {
         }
     }
 
-    /// Marks the message read for `agent` on this daemon (read marks are local, not events).
-    /// Returns false, changing nothing, when no such message is known.
+    /// Marks the message read for the agent at `agent` on this daemon (read marks are local, not
+    /// events). Returns false, changing nothing, when no such message is known.
     @discardableResult
     public func markRead(agent: String, messageID: String) throws(StoreError) -> Bool {
         try withConnection { (connection) throws(StoreError) -> Bool in
@@ -95,7 +113,7 @@ extension EventStore {
         }
     }
 
-    /// Every group with its members, by name.
+    /// Every group with its members' addresses, by name.
     public func groups() throws(StoreError) -> [GroupRow] {
         try withConnection { (connection) throws(StoreError) -> [GroupRow] in
             var members: [String: [String]] = [:]
@@ -119,23 +137,24 @@ extension EventStore {
         }
     }
 
-    static let agentColumns = "name, role, host, origin_daemon, registered_at, deregistered"
+    static let agentColumns = "address, name, role, host, origin_daemon, registered_at, deregistered"
 
     static func readAgent(_ row: Row) -> AgentRow {
-        AgentRow(name: row.string(0), role: row.optionalString(1), host: row.optionalString(2),
-                    originDaemon: row.string(3), registeredAt: row.string(4), deregistered: row.bool(5))
+        AgentRow(address: row.string(0), name: row.string(1), role: row.optionalString(2), host: row.optionalString(3),
+                 originDaemon: row.string(4), registeredAt: row.string(5), deregistered: row.bool(6))
     }
 
     /// Columns of `messages m` in the order `readMessage` expects, followed by a read flag column.
     private static let messageColumns = """
         m.message_id, m.event_id, m.from_agent, m.recipient, m.text, m.thread_id, m.reply_to, m.created_at,
-        m.edited_at, m.deleted, m.origin_daemon
+        m.edited_at, m.deleted, m.origin_daemon, m.recipient_agent
         """
 
     private static func readMessage(_ row: Row, withReadFlag: Bool) -> MessageRow {
         MessageRow(messageID: row.string(0), eventID: row.string(1), from: row.string(2), to: row.string(3),
-                      text: row.string(4), threadID: row.optionalString(5), replyTo: row.optionalString(6),
-                      createdAt: row.string(7), editedAt: row.optionalString(8), deleted: row.bool(9),
-                      originDaemon: row.string(10), read: withReadFlag ? row.bool(11) : nil)
+                   recipientAgent: row.optionalString(11),
+                   text: row.string(4), threadID: row.optionalString(5), replyTo: row.optionalString(6),
+                   createdAt: row.string(7), editedAt: row.optionalString(8), deleted: row.bool(9),
+                   originDaemon: row.string(10), read: withReadFlag ? row.bool(12) : nil)
     }
 }

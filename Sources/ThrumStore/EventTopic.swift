@@ -2,17 +2,21 @@ import FoundationEssentials
 import ThrumCore
 
 /// What an event bears on, stored beside it in `events` so that every event touching one
-/// projection row can be found by index: `subject` is the row's key (agent name, message,
-/// session, group, topic or thread ID), `actor` the agent the event acts as, and `atMS` its
-/// timestamp in milliseconds, the first half of the (timestamp, event_id) order every rule uses.
+/// projection row can be found by index: `subject` is the row's key, `actor` the address of the
+/// agent the event acts as (`NAME@d_…`), and `atMS` its timestamp in milliseconds.
+///
+/// Keys are scoped to the event's origin wherever the thing belongs to a daemon
+/// (`EventPayload.scopedTopic`): an agent's address, a message or session ID in its scoped form.
+/// So an event can only ever bear on rows of its own origin, except for group names, which are
+/// global labels.
 struct EventTopic: Equatable, Sendable {
     var subject: String?
     var actor: String?
     var atMS: Int64
 
-    init(payload: EventPayload?, atMS: Int64) {
+    init(payload: EventPayload?, origin: String, atMS: Int64) {
         self.atMS = atMS
-        (subject, actor) = payload.map { ($0.topic.subject, $0.topic.actor) } ?? (nil, nil)
+        (subject, actor) = payload.map { $0.scopedTopic(origin: origin) } ?? (nil, nil)
     }
 }
 
@@ -32,13 +36,14 @@ public struct PreparedEvent: Sendable {
     init(_ event: Event, payload: EventPayload?) {
         self.event = event
         self.payload = payload
-        topic = EventTopic(payload: payload, atMS: Timestamp.parse(event.timestamp).map(Timestamp.milliseconds) ?? 0)
+        topic = EventTopic(payload: payload, origin: event.originDaemon,
+                           atMS: Timestamp.parse(event.timestamp).map(Timestamp.milliseconds) ?? 0)
     }
 
     /// An event the validation pipeline accepted: what it read is used as is.
     public init(_ validated: ValidatedEvent) {
         event = validated.event
         payload = validated.payload
-        topic = EventTopic(payload: validated.payload, atMS: validated.atMS)
+        topic = EventTopic(payload: validated.payload, origin: event.originDaemon, atMS: validated.atMS)
     }
 }

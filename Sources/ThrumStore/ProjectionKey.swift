@@ -4,16 +4,21 @@ import ThrumCore
 /// on it (`Projector`), never patched by one event, so its value depends on the set of
 /// events in the log and not on the order they arrived in.
 enum ProjectionKey: Hashable {
+    /// An agent, by address.
+    case agent(String)
     case message(String)
     case session(String)
     case group(String)
     case membership(group: String, agent: String)
+    /// The messages of the log before scoped agents that were sent to `@NAME`: who they reach
+    /// depends on the legacy registrations of NAME (`LegacyRecipients`).
+    case legacyRecipient(name: String)
 
-    /// The rows an event of `type` about `subject`, acting as `actor`, bears on
-    /// (agent ownership is handled apart, see `Ownership`).
-    static func keys(type: EventType, subject: String, actor: String) -> [ProjectionKey] {
+    /// The rows an event of `type` about `subject`, acting as the address `actor`, bears on.
+    /// `legacyName` is the bare name of an `agent.*` payload written before scoped agents.
+    static func keys(type: EventType, subject: String, actor: String, legacyName: String? = nil) -> [ProjectionKey] {
         switch type {
-        case .agentRegister, .agentDeregister: return []
+        case .agentRegister, .agentDeregister: return [.agent(subject)] + (legacyName.map { [.legacyRecipient(name: $0)] } ?? [])
         case .messageCreate, .threadReply, .messageEdit, .messageDelete: return [.message(subject)]
         case .sessionStart, .sessionEnd, .sessionHeartbeat: return [.session(subject)]
         case .groupCreate: return [.group(subject), .membership(group: subject, agent: actor)]

@@ -1,10 +1,32 @@
 import ThrumCore
 
-/// The rule for each projection row, over the authorized events about it in
-/// (timestamp, event_id) order (`TopicEvents.load`). Each writes the row or removes it.
+/// The rule for each projection row, over the events about it (`TopicEvents.load`). Each writes
+/// the row or removes it. Every row but a group's is written by one daemon only, so its rule
+/// reads that daemon's events in `sequence` order: a writer's own history is never reordered by
+/// its clock, and no other daemon's event can reach the row (DESIGN §5).
 enum ProjectionRows {
-    /// The earliest create wins the ID; the text is a last-writer-wins register over that
-    /// create and its author's edits; any delete by the author is a tombstone.
+    /// An agent is its own daemon's register and deregister events: registered while the last
+    /// of them is a registration; role and host from the last registration.
+    static func agent(_ address: String, known: KnownPayloads, in connection: Connection) throws(StoreError) {
+        let events = try TopicEvents.load(subject: address, types: [.agentRegister, .agentDeregister], known: known,
+                                          in: connection)
+        let registrations = events.filter { $0.type == .agentRegister }
+        guard let first = registrations.first, let last = registrations.last,
+              let registered = last.payload(AgentRegistered.self), let parsed = AgentAddress(parsing: address) else {
+            try connection.run("DELETE FROM agents WHERE address = ?1", [address])
+            return
+        }
+        try connection.run("""
+            INSERT INTO agents (address, name, origin_daemon, role, host, registered_at, deregistered)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            ON CONFLICT(address) DO UPDATE SET role = excluded.role, host = excluded.host,
+                registered_at = excluded.registered_at, deregistered = excluded.deregistered
+            """, [address, parsed.name, parsed.daemonID, registered.role, registered.host, first.timestamp,
+                  events.last?.type == .agentDeregister])
+    }
+
+    /// The first create (by its daemon's sequence) makes the message; the text is the author's
+    /// last edit after it; any delete by the author is a tombstone.
     static func message(_ id: String, known: KnownPayloads, in connection: Connection) throws(StoreError) {
         let events = try TopicEvents.load(subject: id, types: [.messageCreate, .threadReply, .messageEdit, .messageDelete],
                                           known: known, in: connection)
@@ -16,14 +38,11 @@ enum ProjectionRows {
         var text = created.text
         var editedAt: String?
         var deleted = false
-        var afterCreate = false
-        for event in events {
-            if event.eventID == create.eventID { afterCreate = true }
-            guard event.actor == create.actor else { continue }
+        for event in events where event.actor == create.actor {
             switch event.type {
             case .messageEdit?:
-                // The last edit standing wins; one ordered before the create loses to the create's own text.
-                guard afterCreate, let edit = event.payload(MessageEdited.self) else { continue }
+                // An edit numbered before the create cannot be of it: the create's own text stands.
+                guard event.sequence > create.sequence, let edit = event.payload(MessageEdited.self) else { continue }
                 text = edit.text
                 editedAt = event.timestamp
             case .messageDelete?:
@@ -32,20 +51,20 @@ enum ProjectionRows {
                 continue
             }
         }
+        let recipientAgent = try LegacyRecipients.agent(addressedBy: created.to, in: create, in: connection)
         try connection.run("""
-            INSERT INTO messages (message_id, event_id, from_agent, recipient, text, thread_id, reply_to,
+            INSERT INTO messages (message_id, event_id, from_agent, recipient, recipient_agent, text, thread_id, reply_to,
                                   created_at, edited_at, deleted, origin_daemon)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
             ON CONFLICT(message_id) DO UPDATE SET event_id = excluded.event_id, from_agent = excluded.from_agent,
-                recipient = excluded.recipient, text = excluded.text, thread_id = excluded.thread_id,
-                reply_to = excluded.reply_to, created_at = excluded.created_at, edited_at = excluded.edited_at,
-                deleted = excluded.deleted, origin_daemon = excluded.origin_daemon
-            """, [id, create.eventID, create.actor, created.to, text, created.threadID, created.replyTo,
+                recipient = excluded.recipient, recipient_agent = excluded.recipient_agent, text = excluded.text,
+                thread_id = excluded.thread_id, reply_to = excluded.reply_to, created_at = excluded.created_at,
+                edited_at = excluded.edited_at, deleted = excluded.deleted, origin_daemon = excluded.origin_daemon
+            """, [id, create.eventID, create.actor, created.to, recipientAgent, text, created.threadID, created.replyTo,
                   create.timestamp, editedAt, deleted, create.originDaemon])
     }
 
-    /// The earliest start wins the ID; the end and the heartbeat are the latest of the
-    /// session agent's own, whenever they arrived.
+    /// The first start makes the session; its end and heartbeat are the session agent's last.
     static func session(_ id: String, known: KnownPayloads, in connection: Connection) throws(StoreError) {
         let events = try TopicEvents.load(subject: id, types: [.sessionStart, .sessionEnd, .sessionHeartbeat],
                                           known: known, in: connection)
@@ -54,7 +73,7 @@ enum ProjectionRows {
             try connection.run("DELETE FROM sessions WHERE session_id = ?1", [id])
             return
         }
-        let own = events.filter { $0.actor == start.actor }
+        let own = events.filter { $0.actor == start.actor && $0.sequence >= start.sequence }
         let endedAt = own.last { $0.type == .sessionEnd }?.timestamp
         let heartbeat = own.last { $0.type == .sessionHeartbeat }?.timestamp
         try connection.run("""
@@ -65,9 +84,10 @@ enum ProjectionRows {
             """, [id, start.actor, started.intent, start.timestamp, endedAt, heartbeat])
     }
 
-    /// The earliest `group.create` names the group's creator.
+    /// A group is a global label: the earliest `group.create` by (timestamp, origin, event_id)
+    /// names its creator, for display only (a group confers no rights).
     static func group(_ name: String, in connection: Connection) throws(StoreError) {
-        guard let create = try TopicEvents.load(subject: name, types: [.groupCreate], in: connection).first else {
+        guard let create = try TopicEvents.load(subject: name, types: [.groupCreate], order: .time, in: connection).first else {
             try connection.run("DELETE FROM \"groups\" WHERE name = ?1", [name])
             return
         }
@@ -77,7 +97,7 @@ enum ProjectionRows {
             """, [name, create.actor, create.timestamp])
     }
 
-    /// Membership is a last-writer-wins register over the agent's create/join and leave.
+    /// Membership is the agent's own last create/join or leave of the group.
     static func membership(group: String, agent: String, in connection: Connection) throws(StoreError) {
         let latest = try TopicEvents.load(subject: group, types: [.groupCreate, .groupJoin, .groupLeave], actor: agent,
                                           in: connection).last

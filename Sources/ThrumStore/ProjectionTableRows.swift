@@ -2,10 +2,12 @@
 // another thing (ThrumControlAPI); the daemon maps these rows to them.
 
 public struct AgentRow: Sendable, Equatable {
+    /// `NAME@d_…`: the agent is its name and the daemon that registered it.
+    public var address: String
     public var name: String
     public var role: String?
     public var host: String?
-    /// The daemon whose event last registered the agent.
+    /// The daemon that registered the agent, the only one that can act as it.
     public var originDaemon: String
     public var registeredAt: String
     public var deregistered: Bool
@@ -24,9 +26,12 @@ public struct MessageRow: Sendable, Equatable {
     public var messageID: String
     /// The `message.create` or `thread.reply` event that created it.
     public var eventID: String
+    /// The author's address.
     public var from: String
-    /// `@agent`, `@group` or `@everyone`.
+    /// As the sender wrote it: `@NAME@d_…`, `@group`, `@everyone`, or a legacy `@NAME`.
     public var to: String
+    /// The address of the agent it reaches, when it was sent to an agent (`LegacyRecipients`).
+    public var recipientAgent: String?
     public var text: String
     public var threadID: String?
     public var replyTo: String?
@@ -42,6 +47,6 @@ public struct GroupRow: Sendable, Equatable {
     public var name: String
     public var createdBy: String
     public var createdAt: String
-    /// Member agent names, sorted.
+    /// Member agents' addresses, sorted.
     public var members: [String]
 }

@@ -127,16 +127,16 @@ enum Schema {
                 name TEXT PRIMARY KEY,
                 value INTEGER NOT NULL
             );
-            """, then: { (connection) throws(StoreError) in
-                // Fill the new columns, then re-derive every projection under the order-independent
-                // rules, so daemons that diverged under version 1's arrival-order rules converge.
+            """, then: { (connection) throws(StoreError) -> String? in
+                // Fill the new columns. The projections are re-derived under the order-independent
+                // rules by schema 5, which every store upgrading from here goes on to.
                 try EventRows.fillTopics(in: connection)
                 try LogIndex.fill(in: connection)
                 try connection.execute("""
                     CREATE INDEX events_by_subject ON events(subject, type);
                     CREATE INDEX events_by_actor ON events(actor);
                     """)
-                try Projector.rederiveAll(in: connection)
+                return nil
             }),
         Migration(version: 3, sql: """
             -- Retention (THRUM_RETENTION) finds the oldest events by time, and status shows the oldest one.
@@ -149,16 +149,18 @@ enum Schema {
             DROP TABLE subscriptions;
             DROP TABLE threads;
             """),
+        Migration(version: 5, sql: "", then: { (connection) throws(StoreError) -> String? in
+            try ScopedAgentsUpgrade.run(in: connection)
+        }),
     ]
 
     /// The projection tables in a fixed order, with the columns that order their rows,
     /// for rebuilds and snapshots. `message_reads` is deliberately absent (local state).
     static let projectionTables: [(name: String, orderBy: String)] = [
-        ("agents", "name"),
+        ("agents", "address"),
         ("sessions", "session_id"),
         ("messages", "message_id"),
         ("\"groups\"", "name"),
         ("group_members", "group_name, agent"),
-        ("agent_owners", "name, position"),
     ]
 }

@@ -19,16 +19,12 @@ public struct StoredEvent: Sendable, Equatable {
 public struct BatchApplied: Sendable, Equatable {
     /// The events that were new, in the order they were inserted.
     public var applied: [StoredEvent]
-    /// Events already in the log (by `event_id`), left alone.
+    /// Events already in the log (by origin and `event_id`), left alone.
     public var skipped: Int
     /// Events older than the retention window (THRUM_RETENTION), left out of the log.
     public var expired = 0
     /// Rejected events recorded in `quarantined_events`: the caller's and those the log refused.
     public var quarantined: [QuarantinedEvent]
-    /// Applied events that have no effect: their origin does not own the agent they act as.
-    public var conflicts: [Conflict] = []
-    /// Agent names whose owner changed with this batch.
-    public var ownershipChanged: [String] = []
     /// The oldest quarantine entries dropped to keep it within its `QuarantineBound`.
     public var quarantineDropped = 0
 

@@ -1,7 +1,7 @@
 import Synchronization
 import ThrumCore
 
-/// An event as a projection rule reads it: enough to order it, check its authority and decode its payload.
+/// An event as a projection rule reads it: enough to order it and decode its payload.
 struct TopicEvent {
     let eventID: String
     let type: EventType?
@@ -9,7 +9,9 @@ struct TopicEvent {
     let originDaemon: String
     let sequence: Int64
     let data: String
+    /// The address of the agent it acts as (`NAME@d_…`).
     let actor: String
+    let atMS: Int64
     /// The payload, when it was decoded already (an event of the batch being applied).
     var known: EventPayload?
 
@@ -19,42 +21,49 @@ struct TopicEvent {
     }
 }
 
-/// Payloads decoded already, by `event_id`.
-typealias KnownPayloads = [String: EventPayload]
+/// An event's identity in the log: its origin and its `event_id` (an `event_id` alone is only
+/// unique per origin, DESIGN §4).
+struct EventKey: Hashable {
+    let origin: String
+    let eventID: String
+}
 
-/// Queries for the events that bear on one projection row, in the (timestamp, event_id) order
-/// every rule uses.
+/// Payloads decoded already, by event.
+typealias KnownPayloads = [EventKey: EventPayload]
+
+/// Queries for the events that bear on one projection row.
 enum TopicEvents {
-    /// True for an event `e` whose origin daemon owned its acting agent when it wrote it: its
-    /// `sequence` lies in one of that daemon's ownership spans of the agent (see `Ownership`).
-    static let hasAuthority = """
-        EXISTS(SELECT 1 FROM agent_owners o WHERE o.name = e.actor AND o.origin_daemon = e.origin_daemon
-               AND e.sequence >= o.from_sequence AND (o.to_sequence IS NULL OR e.sequence <= o.to_sequence))
-        """
+    /// How a rule orders its events.
+    enum Order: String {
+        /// By the origin's `sequence`: for rows that only one daemon writes (an agent, its
+        /// messages, sessions and memberships), so a clock never reorders a writer's own history.
+        case sequence = "e.sequence, e.event_id"
+        /// By (timestamp, origin, event_id): for rows that several daemons write (a group's creation).
+        case time = "e.at_ms, e.origin_daemon, e.event_id"
+    }
 
-    /// The events about `subject` of the given types, optionally only one actor's, optionally
-    /// only those with authority, oldest first.
-    static func load(subject: String, types: [EventType], actor: String? = nil, authorizedOnly: Bool = true,
+    /// The events about `subject` of the given types, optionally only one actor's, in `order`.
+    static func load(subject: String, types: [EventType], actor: String? = nil, order: Order = .sequence,
                      known: KnownPayloads = [:], in connection: Connection) throws(StoreError) -> [TopicEvent] {
-        try connection.query(sql(types: types, authorizedOnly: authorizedOnly), [subject, actor]) { row in
-            let eventID = row.string(0)
+        try connection.query(sql(types: types, order: order), [subject, actor]) { row in
+            let eventID = row.string(0), origin = row.string(3)
             return TopicEvent(eventID: eventID, type: EventType(rawValue: row.string(1)), timestamp: row.string(2),
-                              originDaemon: row.string(3), sequence: row.int64(4), data: row.string(5),
-                              actor: row.string(6), known: known[eventID])
+                              originDaemon: origin, sequence: row.int64(4), data: row.string(5),
+                              actor: row.string(6), atMS: row.int64(7),
+                              known: known[EventKey(origin: origin, eventID: eventID)])
         }
     }
 
-    /// The query for one set of types, built once: it is run for every row re-derived.
-    private static func sql(types: [EventType], authorizedOnly: Bool) -> String {
-        let key = types.map(\.rawValue).joined(separator: ",") + (authorizedOnly ? "|authorized" : "")
+    /// The query for one set of types and order, built once: it is run for every row re-derived.
+    private static func sql(types: [EventType], order: Order) -> String {
+        let key = types.map(\.rawValue).joined(separator: ",") + "|" + order.rawValue
         return queries.withLock { cache in
             if let known = cache[key] { return known }
             let typeList = types.map { "'\($0.rawValue)'" }.joined(separator: ",")
             let sql = """
-                SELECT e.event_id, e.type, e.timestamp, e.origin_daemon, e.sequence, e.data, e.actor FROM events e
+                SELECT e.event_id, e.type, e.timestamp, e.origin_daemon, e.sequence, e.data, e.actor, e.at_ms FROM events e
                 WHERE e.subject = ?1 AND e.type IN (\(typeList)) AND (?2 IS NULL OR e.actor = ?2)
-                \(authorizedOnly ? "AND \(hasAuthority)" : "")
-                ORDER BY e.at_ms, e.event_id
+                ORDER BY \(order.rawValue)
                 """
             cache[key] = sql
             return sql

@@ -270,7 +270,6 @@ public struct SyncClient: Sendable {
             throw .store("\(error)")
         }
         if !result.quarantined.isEmpty { await report(result.quarantined, from: peerID) }
-        await ConflictReport(store: store, localDaemon: localDaemon, logger: logger).log(result, from: peerID)
         if result.quarantineDropped > 0 {
             logger.warning("[quarantine] full: dropped the \(result.quarantineDropped) oldest quarantined events (THRUM_QUARANTINE_MAX_EVENTS, THRUM_QUARANTINE_MAX_BYTES)",
                            metadata: ["peer": "\(peerID)"])

@@ -21,14 +21,14 @@ struct AgentCommand: AsyncParsableCommand {
 
     struct Deregister: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Release an agent name this daemon owns, so any daemon may register it again.")
+            abstract: "Deregister one of this daemon's agents.")
         @Argument(help: "The agent's name.") var name: String
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
             let written: ControlResults.Written = try await ControlClient.call(.agentDeregister, ControlParams.Agent(agent: name))
             if output.json { return try JSONOutput.print(written) }
-            print("deregistered agent \(name); the name is free for any daemon to register")
+            print("deregistered agent \(name)")
         }
     }
 
@@ -40,8 +40,8 @@ struct AgentCommand: AsyncParsableCommand {
             let list: AgentList = try await ControlClient.call(.agentList)
             if output.json { return try JSONOutput.print(list) }
             if list.agents.isEmpty { return print("no agents registered; add one with: thrum agent register NAME") }
-            Table.print(["AGENT", "ROLE", "HOST", "DAEMON", "REGISTERED"],
-                        list.agents.map { [$0.name, $0.role ?? "-", $0.host ?? "-", $0.originDaemon, Ago.since($0.registeredAt)] })
+            Table.print(["AGENT", "ROLE", "HOST", "ADDRESS", "REGISTERED"],
+                        list.agents.map { [$0.display, $0.role ?? "-", $0.host ?? "-", $0.address, Ago.since($0.registeredAt)] })
         }
     }
 }

@@ -9,6 +9,8 @@ import Glibc
 enum Exit {
     static let failure = ExitCode(1)
     static let usage = ExitCode(2)
+    /// An address names several agents; the error lists their full addresses.
+    static let ambiguous = ExitCode(3)
     static let unreachable = ExitCode(69)
     /// The agent belongs to another daemon (`EX_NOPERM`).
     static let notOwner = ExitCode(77)
@@ -19,6 +21,7 @@ enum Exit {
         switch error.code {
         case RPCError.invalidParamsCode: return usage
         case RPCError.ownedElsewhereCode: return notOwner
+        case RPCError.ambiguousCode: return ambiguous
         default: return failure
         }
     }

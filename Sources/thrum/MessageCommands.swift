@@ -126,7 +126,7 @@ struct WaitCommand: AsyncParsableCommand {
 enum MessageText {
     static func print(_ m: MessageRecord) {
         let marks = [m.read == false ? "unread" : nil, m.editedAt != nil ? "edited" : nil].compactMap { $0 }
-        Swift.print("\(m.messageID)  \(m.from) → \(m.to)  \(Ago.since(m.createdAt))\(marks.isEmpty ? "" : "  [\(marks.joined(separator: ", "))]")")
+        Swift.print("\(m.messageID)  \(m.fromDisplay) → \(m.toDisplay)  \(Ago.since(m.createdAt))\(marks.isEmpty ? "" : "  [\(marks.joined(separator: ", "))]")")
         if let reply = m.replyTo { Swift.print("  in reply to \(reply)") }
         for line in m.text.split(separator: "\n", omittingEmptySubsequences: false) { Swift.print("  \(line)") }
     }

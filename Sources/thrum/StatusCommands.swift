@@ -16,10 +16,6 @@ struct StatusCommand: AsyncParsableCommand {
         let kept = status.retentionSeconds.map { "kept for \(Ago.format(seconds: $0))" } ?? "kept forever (THRUM_RETENTION=0)"
         if let bytes = status.logBytes { print("  Log: \(ByteCount.format(bytes)) on disk, \(oldest); \(kept)") }
         if let problem = status.storeProblem { print("  Store problem: \(problem)") }
-        for agent in status.agentsOwnedElsewhere {
-            print("  Agent \(agent.name) was registered here but belongs to \(agent.originDaemon)\(agent.host.map { " on \($0)" } ?? ""), "
-                + "which registered it first: it cannot act from this daemon; register another name")
-        }
         let sync = status.tailscaleSync
         print("Tailscale Sync: \(sync.enabled ? "enabled" : "disabled")")
         if sync.enabled {

@@ -80,22 +80,6 @@ struct QuarantineCommand: AsyncParsableCommand {
     }
 }
 
-struct ConflictsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "conflicts",
-        abstract: "Events in the log without effect: their daemon does not own the agent they act as.")
-    @Option(help: "How many, newest first (1-1000).") var limit = 100
-    @OptionGroup var output: OutputOptions
-
-    func run() async throws {
-        let list: ConflictList = try await ControlClient.call(.conflictList, ControlParams.Conflicts(limit: limit))
-        if output.json { return try JSONOutput.print(list) }
-        if list.conflicts.isEmpty { return print("no conflicts") }
-        Table.print(["TIME", "EVENT", "TYPE", "FROM", "AGENT", "REASON"],
-                    list.conflicts.map { [$0.timestamp, $0.eventID, $0.type, $0.originDaemon, $0.agent, $0.reason] })
-    }
-}
-
 extension TsyncCommand {
     struct Up: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

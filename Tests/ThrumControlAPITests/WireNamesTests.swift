@@ -24,34 +24,27 @@ import ThrumControlAPI
     }
 
     @Test func messageRecord() throws {
-        let message = MessageRecord(messageID: "msg_1", eventID: "evt_1", from: "alice", to: "@bob", text: "hi",
+        let message = MessageRecord(messageID: "msg_1", eventID: "evt_1", from: "alice@d_1", to: "@bob@d_2",
+                                    recipient: "bob@d_2", fromDisplay: "alice", toDisplay: "@bob", text: "hi",
                                     threadID: "thr_1", replyTo: "msg_0", createdAt: "t0", editedAt: "t1",
                                     deleted: false, originDaemon: "d_1", read: true)
         #expect(try keys(of: message) == [
-            "message_id", "event_id", "from", "to", "text", "thread_id", "reply_to", "created_at", "edited_at",
-            "deleted", "origin_daemon", "read",
+            "message_id", "event_id", "from", "to", "recipient", "from_display", "to_display", "text", "thread_id",
+            "reply_to", "created_at", "edited_at", "deleted", "origin_daemon", "read",
         ])
     }
 
     @Test func agentRecord() throws {
-        let agent = AgentRecord(name: "alice", role: "reviewer", host: "ws", originDaemon: "d_1", registeredAt: "t0",
-                                deregistered: false)
-        #expect(try keys(of: agent) == ["name", "role", "host", "origin_daemon", "registered_at", "deregistered"])
+        let agent = AgentRecord(address: "alice@d_1", display: "alice", name: "alice", role: "reviewer", host: "ws",
+                                originDaemon: "d_1", registeredAt: "t0", deregistered: false)
+        #expect(try keys(of: agent) == ["address", "display", "name", "role", "host", "origin_daemon", "registered_at",
+                                        "deregistered"])
     }
 
     @Test func quarantineRecord() throws {
         let entry = QuarantineRecord(eventID: "evt_1", receivedAt: "t0", fromDaemon: "d_2", reason: "bad signature",
                                      stage: "signature", eventJSON: "{}")
         #expect(try keys(of: entry) == ["event_id", "received_at", "from_daemon", "reason", "stage", "event_json"])
-    }
-
-    @Test func conflictRecord() throws {
-        let conflict = ConflictRecord(seq: 7, eventID: "evt_1", type: "message.create", timestamp: "t0",
-                                      originDaemon: "d_2", agent: "alice", ownerDaemon: "d_1", ownerHost: "ws",
-                                      reason: "agent alice belongs to d_1 on ws, not to d_2")
-        #expect(try keys(of: conflict) == [
-            "seq", "event_id", "type", "timestamp", "origin_daemon", "agent", "owner_daemon", "owner_host", "reason",
-        ])
     }
 
     @Test func written() throws {

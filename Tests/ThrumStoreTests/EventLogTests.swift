@@ -215,7 +215,7 @@ struct EventLogTests {
             try origin.append(.register("alice"), to: store)
             _ = try store.applyBatch(remote.events([.register("bob"), .send("m1", from: "bob", to: "@alice", "hi")]),
                                      quarantined: [quarantined], from: "d_peer", checkpoint: 9, localDaemon: "d_local")
-            try store.markRead(agent: "alice", messageID: "m1")
+            try store.markRead(agent: origin.at("alice"), messageID: remote.msg("m1"))
             before = (try store.events(afterSeq: 0, limit: 100, maxBytes: 1 << 20).events, try store.projectionSnapshot())
             store.close()
             #expect(throws: StoreError.self) { try store.eventCount() }
@@ -226,7 +226,7 @@ struct EventLogTests {
         #expect(try reopened.projectionSnapshot() == before.snapshot)
         #expect(try reopened.checkpoint(peer: "d_peer")?.lastSeq == 9)
         #expect(try reopened.quarantined(peer: "d_peer") == [quarantined])
-        #expect(try reopened.message(id: "m1", readBy: "alice")?.read == true)
+        #expect(try reopened.message(id: remote.msg("m1"), readBy: origin.at("alice"))?.read == true)
         #expect(try origin.append(.register("carol"), to: reopened).event.sequence == 2)
     }
 

@@ -15,16 +15,16 @@ struct ProjectionTests {
         try origin.append(.register("bob", role: "reviewer"), to: store)
         try origin.append(.register("alice"), to: store)
         #expect(try store.agents().map(\.name) == ["alice", "bob"])
-        #expect(try store.agent(named: "bob")?.role == "reviewer")
-        #expect(try store.agent(named: "bob")?.originDaemon == origin.id)
+        #expect(try store.agent(address: origin.at("bob"))?.role == "reviewer")
+        #expect(try store.agent(address: origin.at("bob"))?.originDaemon == origin.id)
 
         try origin.append(.deregister("bob"), to: store)
         #expect(try store.agents().map(\.name) == ["alice"])
-        #expect(try store.agent(named: "bob")?.deregistered == true)
+        #expect(try store.agent(address: origin.at("bob"))?.deregistered == true)
 
         try origin.append(.register("bob", role: "tester"), to: store)
         #expect(try store.agents().map(\.name) == ["alice", "bob"])
-        #expect(try store.agent(named: "bob")?.role == "tester")
+        #expect(try store.agent(address: origin.at("bob"))?.role == "tester")
     }
 
     @Test("a pulled page's messages are projected whatever their IDs hold")
@@ -39,7 +39,7 @@ struct ProjectionTests {
             .send(id, from: "alice", to: "@bob", "text \(index)")
         } + [.edit(ids[0], by: "alice", "edited nul"), .edit(ids[3], by: "alice", "edited emoji")])
         _ = try store.applyBatch(events, quarantined: [], from: "d_peer", checkpoint: Int64(events.count), localDaemon: "d_local")
-        #expect(try ids.map { try store.message(id: $0)?.text } == ["edited nul", "text 1", "text 2", "edited emoji", "text 4", "text 5"])
+        #expect(try ids.map { try store.message(id: origin.msg($0))?.text } == ["edited nul", "text 1", "text 2", "edited emoji", "text 4", "text 5"])
     }
 
     @Test("a session is active from start to end")
@@ -52,14 +52,14 @@ struct ProjectionTests {
         try origin.append(.register("alice"), to: store)
         try origin.append(.startSession("s1", agent: "alice"), to: store)
         try origin.append(Change(.sessionHeartbeat, SessionChange(sessionID: "s1", agent: "alice")), to: store)
-        let active = try #require(try store.activeSession(agent: "alice"))
-        #expect(active.sessionID == "s1")
+        let active = try #require(try store.activeSession(agent: origin.at("alice")))
+        #expect(active.sessionID == origin.msg("s1"))
         #expect(active.intent == "fix the build")
         #expect(active.startedAt == Origin.timestamp(2))
         #expect(active.lastHeartbeat == Origin.timestamp(3))
 
         try origin.append(.endSession("s1", agent: "alice"), to: store)
-        #expect(try store.activeSession(agent: "alice") == nil)
+        #expect(try store.activeSession(agent: origin.at("alice")) == nil)
     }
 
     @Test("the inbox holds messages to the agent, to everyone and to its groups, oldest first")
@@ -79,15 +79,15 @@ struct ProjectionTests {
             try origin.append(change, to: store)
         }
 
-        let inbox = try store.inbox(agent: "bob", unreadOnly: false, limit: 10)
-        #expect(inbox.map(\.messageID) == ["m1", "m2", "m3"])
+        let inbox = try store.inbox(agent: origin.at("bob"), unreadOnly: false, limit: 10)
+        #expect(inbox.map(\.messageID) == ["m1", "m2", "m3"].map(origin.msg))
         #expect(inbox.first?.text == "direct")
-        #expect(inbox.first?.from == "alice")
+        #expect(inbox.first?.from == origin.at("alice"))
         #expect(inbox.allSatisfy { $0.read == false })
-        #expect(try store.inbox(agent: "bob", unreadOnly: false, limit: 2).map(\.messageID) == ["m2", "m3"])
+        #expect(try store.inbox(agent: origin.at("bob"), unreadOnly: false, limit: 2).map(\.messageID) == ["m2", "m3"].map(origin.msg))
 
         try origin.append(.leave("builders", "bob"), to: store)
-        #expect(try store.inbox(agent: "bob", unreadOnly: false, limit: 10).map(\.messageID) == ["m1", "m2"])
+        #expect(try store.inbox(agent: origin.at("bob"), unreadOnly: false, limit: 10).map(\.messageID) == ["m1", "m2"].map(origin.msg))
     }
 
     @Test("the next message to hand out is the oldest unread one, however many are unread")
@@ -98,12 +98,12 @@ struct ProjectionTests {
         let origin = Origin()
         try origin.append(.register("alice"), to: store)
         try origin.append(.register("bob"), to: store)
-        #expect(try store.oldestUnread(agent: "bob") == nil)
+        #expect(try store.oldestUnread(agent: origin.at("bob")) == nil)
         for i in 0..<1200 { try origin.append(.send("m\(i)", from: "alice", to: "@bob", "n\(i)"), to: store) }
-        #expect(try store.oldestUnread(agent: "bob")?.messageID == "m0")
-        _ = try store.markRead(agent: "bob", messageID: "m0")
-        #expect(try store.oldestUnread(agent: "bob")?.messageID == "m1")
-        #expect(try store.oldestUnread(agent: "alice") == nil, "a sender's own messages are not its to read")
+        #expect(try store.oldestUnread(agent: origin.at("bob"))?.messageID == origin.msg("m0"))
+        _ = try store.markRead(agent: origin.at("bob"), messageID: origin.msg("m0"))
+        #expect(try store.oldestUnread(agent: origin.at("bob"))?.messageID == origin.msg("m1"))
+        #expect(try store.oldestUnread(agent: origin.at("alice")) == nil, "a sender's own messages are not its to read")
     }
 
     @Test("read marks hide messages from the unread inbox, per agent")
@@ -116,16 +116,16 @@ struct ProjectionTests {
         try origin.append(.send("m1", from: "alice", to: "@everyone", "one"), to: store)
         try origin.append(.send("m2", from: "alice", to: "@everyone", "two"), to: store)
 
-        #expect(try store.markRead(agent: "bob", messageID: "m1"))
-        #expect(try store.markRead(agent: "bob", messageID: "m1"))
-        #expect(try !store.markRead(agent: "bob", messageID: "no-such-message"))
+        #expect(try store.markRead(agent: origin.at("bob"), messageID: origin.msg("m1")))
+        #expect(try store.markRead(agent: origin.at("bob"), messageID: origin.msg("m1")))
+        #expect(try !store.markRead(agent: origin.at("bob"), messageID: origin.msg("no-such-message")))
 
-        #expect(try store.inbox(agent: "bob", unreadOnly: true, limit: 10).map(\.messageID) == ["m2"])
-        #expect(try store.inbox(agent: "bob", unreadOnly: false, limit: 10).map(\.read) == [true, false])
-        #expect(try store.inbox(agent: "carol", unreadOnly: true, limit: 10).map(\.messageID) == ["m1", "m2"])
-        #expect(try store.message(id: "m1", readBy: "bob")?.read == true)
-        #expect(try store.message(id: "m1", readBy: "carol")?.read == false)
-        #expect(try store.message(id: "m1")?.read == nil)
+        #expect(try store.inbox(agent: origin.at("bob"), unreadOnly: true, limit: 10).map(\.messageID) == ["m2"].map(origin.msg))
+        #expect(try store.inbox(agent: origin.at("bob"), unreadOnly: false, limit: 10).map(\.read) == [true, false])
+        #expect(try store.inbox(agent: origin.at("carol"), unreadOnly: true, limit: 10).map(\.messageID) == ["m1", "m2"].map(origin.msg))
+        #expect(try store.message(id: origin.msg("m1"), readBy: origin.at("bob"))?.read == true)
+        #expect(try store.message(id: origin.msg("m1"), readBy: origin.at("carol"))?.read == false)
+        #expect(try store.message(id: origin.msg("m1"))?.read == nil)
     }
 
     @Test("only the author can edit or delete a message; deleted messages leave the inbox")
@@ -138,20 +138,20 @@ struct ProjectionTests {
         try origin.append(.send("m1", from: "alice", to: "@bob", "draft"), to: store)
 
         try origin.append(.edit("m1", by: "mallory", "forged"), to: store)
-        #expect(try store.message(id: "m1")?.text == "draft")
-        #expect(try store.message(id: "m1")?.editedAt == nil)
+        #expect(try store.message(id: origin.msg("m1"))?.text == "draft")
+        #expect(try store.message(id: origin.msg("m1"))?.editedAt == nil)
 
         try origin.append(.edit("m1", by: "alice", "final"), to: store)
-        let edited = try #require(try store.message(id: "m1"))
+        let edited = try #require(try store.message(id: origin.msg("m1")))
         #expect(edited.text == "final")
         #expect(edited.editedAt == Origin.timestamp(6))
 
         try origin.append(.delete("m1", by: "bob"), to: store)
-        #expect(try store.inbox(agent: "bob", unreadOnly: false, limit: 10).map(\.messageID) == ["m1"])
+        #expect(try store.inbox(agent: origin.at("bob"), unreadOnly: false, limit: 10).map(\.messageID) == ["m1"].map(origin.msg))
 
         try origin.append(.delete("m1", by: "alice"), to: store)
-        #expect(try store.inbox(agent: "bob", unreadOnly: false, limit: 10).isEmpty)
-        #expect(try store.message(id: "m1")?.deleted == true)
+        #expect(try store.inbox(agent: origin.at("bob"), unreadOnly: false, limit: 10).isEmpty)
+        #expect(try store.message(id: origin.msg("m1"))?.deleted == true)
     }
 
     @Test("groups list their creator and members")
@@ -168,8 +168,8 @@ struct ProjectionTests {
 
         let groups = try store.groups()
         #expect(groups.map(\.name) == ["builders", "testers"])
-        #expect(groups.map(\.members) == [["alice", "bob"], ["dave"]])
-        #expect(groups.first?.createdBy == "carol")
+        #expect(groups.map(\.members) == [["alice", "bob"].map(origin.at), [origin.at("dave")]])
+        #expect(groups.first?.createdBy == origin.at("carol"))
         #expect(groups.first?.createdAt == Origin.timestamp(5))
     }
 
@@ -199,14 +199,14 @@ struct ProjectionTests {
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
         for change in Self.conversation { try origin.append(change, to: store) }
-        try store.markRead(agent: "bob", messageID: "m1")
+        try store.markRead(agent: origin.at("bob"), messageID: origin.msg("m1"))
         let before = try store.projectionSnapshot()
         #expect(before.contains("\"final text\""))
 
         try store.rebuildProjections()
 
         #expect(try store.projectionSnapshot() == before)
-        #expect(try store.message(id: "m1", readBy: "bob")?.read == true)
+        #expect(try store.message(id: origin.msg("m1"), readBy: origin.at("bob"))?.read == true)
     }
 
     @Test("two stores given the same events in different batch splits end with equal projections")

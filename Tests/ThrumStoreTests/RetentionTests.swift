@@ -83,21 +83,21 @@ struct RetentionTests {
             ]
             let events = a.events(changes)
             _ = try store.applyBatch(events, quarantined: [], from: a.id, checkpoint: 7, localDaemon: "d_local")
-            #expect(try store.markRead(agent: "bob", messageID: "m1"))
-            #expect(try store.markRead(agent: "bob", messageID: "m2"))
+            #expect(try store.markRead(agent: a.at("bob"), messageID: a.msg("m1")))
+            #expect(try store.markRead(agent: a.at("bob"), messageID: a.msg("m2")))
             // Everything up to the first message (second 6) is past the cutoff; the second message is not.
             let cutoff = Self.milliseconds(Origin.timestamp(7))
             #expect(try store.removeExpired(before: cutoff, limit: 100) == 2)
             #expect(try store.agents().map(\.name) == ["alice", "bob"])
-            #expect(try store.groups().first?.members.sorted() == ["alice", "bob"])
-            #expect(try store.activeSession(agent: "alice") == nil)
-            #expect(try store.message(id: "m1") == nil)
-            #expect(try store.message(id: "m2")?.text == "new")
-            #expect(try store.inbox(agent: "bob", unreadOnly: false, limit: 10).map(\.messageID) == ["m2"])
+            #expect(try store.groups().first?.members.sorted() == ["alice", "bob"].map(a.at))
+            #expect(try store.activeSession(agent: a.at("alice")) == nil)
+            #expect(try store.message(id: a.msg("m1")) == nil)
+            #expect(try store.message(id: a.msg("m2"))?.text == "new")
+            #expect(try store.inbox(agent: a.at("bob"), unreadOnly: false, limit: 10).map(\.messageID) == [a.msg("m2")])
             let readMarks = try store.withConnection { (connection) throws(StoreError) in
                 try connection.query("SELECT message_id FROM message_reads ORDER BY message_id") { $0.string(0) }
             }
-            #expect(readMarks == ["m2"])
+            #expect(readMarks == [a.msg("m2")])
             #expect(try store.eventCount() == 5)
             #expect(try store.footprint().oldestEvent == events[0].timestamp)
             #expect(try store.removeExpired(before: cutoff, limit: 100) == 0)
@@ -128,7 +128,7 @@ struct RetentionTests {
             let result = try windowed.applyBatch(events, quarantined: [], from: a.id, checkpoint: 3, localDaemon: "d_windowed")
             #expect(result.expired == 1)
             #expect(result.applied.map(\.event.eventID) == [events[0].eventID, events[2].eventID])
-            #expect(try windowed.message(id: "m1") == nil)
+            #expect(try windowed.message(id: a.msg("m1")) == nil)
 
             let windowedSource = try EventStore(path: directory.file("source.db"), retention: Retention(seconds: 30 * day))
             defer { windowedSource.close() }

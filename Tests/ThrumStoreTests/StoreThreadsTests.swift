@@ -56,8 +56,8 @@ struct StoreThreadsTests {
         #expect(threads.latestSeq == (try await threads.read { try $0.latestSeq() }))
         #expect(try await threads.write { try $0.removeExpired(before: .max, limit: 10) } == 10)
         #expect(threads.eventCount == 54)
-        #expect(try await threads.read { try $0.message(id: "m63")?.text } == "63")
-        #expect(try await threads.read { try $0.message(id: "m13") } == nil)
+        #expect(try await threads.read { try $0.message(id: origin.msg("m63"))?.text } == "63")
+        #expect(try await threads.read { try $0.message(id: origin.msg("m13")) } == nil)
         await threads.shutdown()
     }
 
@@ -93,9 +93,9 @@ struct StoreThreadsTests {
         #expect(try store.eventCount() == 5)
         #expect(try store.versionVector()[origin.id] == 5)
         // The register's ownership is in place before the messages are projected in the same batch.
-        #expect(try store.message(id: "m0")?.text == "0")
-        #expect(try store.message(id: "m4")?.text == "4")
-        #expect(try store.message(id: "m3") == nil)
+        #expect(try store.message(id: origin.msg("m0"))?.text == "0")
+        #expect(try store.message(id: origin.msg("m4"))?.text == "4")
+        #expect(try store.message(id: origin.msg("m3")) == nil)
     }
 
     @Test("writes that queue while the writer is busy are committed together, and each caller then has its event")

@@ -6,10 +6,13 @@ import Glibc
 /// Whole-file reads and writes for test fixtures, by path.
 public enum TestFiles {
     public static func write(_ path: String, _ text: String, mode: mode_t = 0o644) throws {
+        try write(path, bytes: Array(text.utf8), mode: mode)
+    }
+
+    public static func write(_ path: String, bytes: [UInt8], mode: mode_t = 0o644) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
         guard fd >= 0 else { throw TestFailure("cannot write \(path): errno \(errno)") }
         defer { close(fd) }
-        let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }

@@ -1,15 +1,18 @@
 /// One numbered schema change. Versions start at 1 and have no gaps. `then` runs after
-/// `sql` in the same transaction, for a change SQL alone cannot make (re-deriving data).
+/// `sql` in the same transaction, for a change SQL alone cannot make (re-deriving data); it
+/// may return a line saying what it changed, for the start-up log.
 struct Migration: Sendable {
     let version: Int32
     let sql: String
-    var then: (@Sendable (Connection) throws(StoreError) -> Void)? = nil
+    var then: (@Sendable (Connection) throws(StoreError) -> String?)? = nil
 }
 
 /// A migration this opening of the store applied, and how long it took.
 public struct AppliedMigration: Sendable, Equatable {
     public let version: Int32
     public let duration: Duration
+    /// What it changed, when it says.
+    public let summary: String?
 }
 
 /// Applies pending migrations in order, each in its own transaction together with
@@ -40,13 +43,15 @@ enum Migrations {
                     try? connection.execute("PRAGMA mmap_size = 0; PRAGMA cache_size = -2000; PRAGMA journal_mode = WAL")
                 }
             }
-            try connection.transaction { () throws(StoreError) in
+            let summary = try connection.transaction { () throws(StoreError) -> String? in
                 try connection.execute(migration.sql)
-                try migration.then?(connection)
+                let summary = try migration.then?(connection)
                 // PRAGMA takes no bound parameters; the version is our own integer.
                 try connection.execute("PRAGMA user_version = \(migration.version)")
+                return summary
             }
-            applied.append(AppliedMigration(version: migration.version, duration: ContinuousClock.now - started))
+            applied.append(AppliedMigration(version: migration.version, duration: ContinuousClock.now - started,
+                                            summary: summary))
         }
         return applied
     }

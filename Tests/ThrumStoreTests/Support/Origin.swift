@@ -8,6 +8,12 @@ struct Origin {
     let identity = DaemonIdentity(keyPair: .generate())
     var id: String { identity.daemonID }
 
+    /// The address of this origin's agent `name` (`NAME@d_…`).
+    func at(_ name: String) -> String { AgentAddress(name: name, daemonID: id).description }
+
+    /// The scoped form of a message or session ID this origin wrote (`ScopedID`).
+    func msg(_ id: String) -> String { ScopedID.scoped(id, origin: self.id) }
+
     func event(_ type: EventType, _ payload: some Encodable, sequence: Int64) -> Event {
         identity.makeEvent(type: type, data: PayloadJSON.encode(payload), sequence: sequence,
                            timestamp: Self.timestamp(sequence))
