@@ -105,7 +105,6 @@ enum OutputSchemas {
         "latest_seq": JSONSchema.integer("The sequence number of its newest event."),
         "agent_count": JSONSchema.integer("Agents registered."),
         "store_problem": JSONSchema.string("What is wrong with its store, when something is."),
-        "agents_owned_elsewhere": JSONSchema.array("Agents registered here that another daemon registered first and owns.", of: agent),
         "log_bytes": JSONSchema.integer("The log's size on disk in bytes."),
         "oldest_event": JSONSchema.string("The timestamp of the oldest event in the log."),
         "retention_seconds": JSONSchema.integer("How long messages and sessions are kept (THRUM_RETENTION)."),

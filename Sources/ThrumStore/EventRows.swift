@@ -6,8 +6,8 @@ enum EventRows {
     /// Columns in the order `read` expects them.
     static let columns = "seq, event_id, type, timestamp, origin_daemon, origin_key, sequence, data, signature, received_from"
 
-    /// Inserts the event with its topic columns unless its origin's `event_id` is already known
-    /// (another origin's event with the same `event_id` is a different event).
+    /// Inserts the event with its topic columns unless it is already known: by its origin, its
+    /// `event_id` and its sequence (another origin's event with the same `event_id` is a different event).
     /// Returns its new `seq`, or nil when skipped.
     static func insert(_ prepared: PreparedEvent, receivedFrom: String?, receivedAt: String,
                        in connection: Connection) throws(StoreError) -> Int64? {
@@ -16,7 +16,7 @@ enum EventRows {
             INSERT INTO events (event_id, type, timestamp, origin_daemon, origin_key, sequence, data,
                                 signature, received_from, received_at, subject, actor, at_ms)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-            ON CONFLICT(origin_daemon, event_id) DO NOTHING
+            ON CONFLICT(origin_daemon, event_id, sequence) DO NOTHING
             """, [event.eventID, event.type, event.timestamp, event.originDaemon, event.originKey,
                   event.sequence, event.data, event.signature, receivedFrom, receivedAt,
                   topic.subject, topic.actor, topic.atMS])

@@ -126,7 +126,7 @@ extension EventStore {
     }
 
     /// Applies a verified batch pulled from `peer`, all in one transaction: inserts the events whose
-    /// (origin, `event_id`) is new (counting the known ones as skipped), re-derives the projections they bear
+    /// (origin, `event_id`, sequence) is new (counting the known ones as skipped), re-derives the projections they bear
     /// on, records `quarantined` and the events the log itself refuses (see `OriginCheck`), and sets
     /// the peer's checkpoint to `checkpoint` with status "idle". A crash at any instant leaves the
     /// events and the checkpoint consistent with each other.

@@ -16,8 +16,8 @@ enum OriginCheck {
         let event = prepared.event
         if event.originDaemon == localDaemon {
             let logged = try connection.queryFirst(
-                "SELECT \(EventRows.columns) FROM events WHERE origin_daemon = ?1 AND event_id = ?2",
-                [event.originDaemon, event.eventID]) { EventRows.read($0).event }
+                "SELECT \(EventRows.columns) FROM events WHERE origin_daemon = ?1 AND event_id = ?2 AND sequence = ?3",
+                [event.originDaemon, event.eventID, event.sequence]) { EventRows.read($0).event }
             if logged == event { return .known }
             return .refuse(logged == nil
                 ? "claims to be written by this daemon (\(localDaemon)), which never wrote it"

@@ -17,7 +17,7 @@ enum Projector {
         for prepared in events {
             let (event, topic) = (prepared.event, prepared.topic)
             guard let type = event.knownType, let subject = topic.subject, let actor = topic.actor else { continue }
-            if let payload = prepared.payload { known[EventKey(origin: event.originDaemon, eventID: event.eventID)] = payload }
+            if let payload = prepared.payload { known[EventKey(origin: event.originDaemon, eventID: event.eventID, sequence: event.sequence)] = payload }
             keys.formUnion(ProjectionKey.keys(type: type, subject: subject, actor: actor,
                                               legacyName: prepared.payload.flatMap(LegacyRecipients.legacyName)))
         }

@@ -2,7 +2,7 @@ import ThrumCore
 
 /// Schema 5: every identifier belongs to the daemon that made it (DESIGN §5).
 ///
-/// - The log is copied into a table whose dedup key is (`origin_daemon`, `event_id`), and each
+/// - The log is copied into a table whose dedup key is (`origin_daemon`, `event_id`, `sequence`), and each
 ///   event's topic is worked out again in its origin's scope (`EventTopic`): an agent becomes
 ///   `NAME@d_…` of the daemon that wrote the event, a legacy message or session ID its scoped form.
 /// - Read marks, kept by agent name and message ID, move to the agent that owned the name and
@@ -52,7 +52,7 @@ enum ScopedAgentsUpgrade {
             + "effect under the first-registration rule now take effect as their own daemon's agents; \(marks) read marks kept"
     }
 
-    /// Copies the log into a table keyed by (origin, event_id), with every topic in its origin's
+    /// Copies the log into a table keyed by (origin, event_id, sequence), with every topic in its origin's
     /// scope, keeping each event's `seq` and the highest `seq` ever given out.
     private static func copyLog(in connection: Connection) throws(StoreError) {
         let highest = try connection.scalarInt("""
@@ -75,7 +75,10 @@ enum ScopedAgentsUpgrade {
                 subject TEXT,
                 actor TEXT,
                 at_ms INTEGER NOT NULL DEFAULT 0,
-                UNIQUE (origin_daemon, event_id)   -- an event_id is unique per origin only
+                -- An event is its origin's: another origin's event_id never hides it. The sequence is part
+                -- of the key so that an origin re-using its own event_id cannot make the log depend on
+                -- arrival order (two events for one sequence are a fork, caught by the hash chain).
+                UNIQUE (origin_daemon, event_id, sequence)
             );
             """)
         try connection.forEachRow("SELECT \(EventRows.columns), received_at FROM events ORDER BY seq") { (row) throws(StoreError) in

@@ -19,7 +19,7 @@ public struct StoredEvent: Sendable, Equatable {
 public struct BatchApplied: Sendable, Equatable {
     /// The events that were new, in the order they were inserted.
     public var applied: [StoredEvent]
-    /// Events already in the log (by origin and `event_id`), left alone.
+    /// Events already in the log (by origin, `event_id` and sequence), left alone.
     public var skipped: Int
     /// Events older than the retention window (THRUM_RETENTION), left out of the log.
     public var expired = 0

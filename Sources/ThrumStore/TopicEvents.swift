@@ -21,11 +21,12 @@ struct TopicEvent {
     }
 }
 
-/// An event's identity in the log: its origin and its `event_id` (an `event_id` alone is only
-/// unique per origin, DESIGN §4).
+/// An event's identity in the log: its origin, its `event_id` and its sequence (an `event_id`
+/// alone is only its origin's, DESIGN §4).
 struct EventKey: Hashable {
     let origin: String
     let eventID: String
+    let sequence: Int64
 }
 
 /// Payloads decoded already, by event.
@@ -50,7 +51,7 @@ enum TopicEvents {
             return TopicEvent(eventID: eventID, type: EventType(rawValue: row.string(1)), timestamp: row.string(2),
                               originDaemon: origin, sequence: row.int64(4), data: row.string(5),
                               actor: row.string(6), atMS: row.int64(7),
-                              known: known[EventKey(origin: origin, eventID: eventID)])
+                              known: known[EventKey(origin: origin, eventID: eventID, sequence: row.int64(4))])
         }
     }
 

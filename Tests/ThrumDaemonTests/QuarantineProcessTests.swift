@@ -107,7 +107,7 @@ struct QuarantineProcessTests {
             return event
         })
         #expect(try b.json(SyncOutcomes.self, ["tsync", "force"]).peers.first?.quarantined == 5)
-        #expect(b.process?.stderr.contains("[quarantine] peer \(peer.identity.daemonID) has 12 events quarantined in the last hour (more than 10)") == true)
+        #expect(b.process?.stderr.contains("[quarantine] peer \(peer.identity.daemonID) has 13 events quarantined in the last hour (more than 10)") == true)
         let table = try b.ok(["quarantine", "list"])
         #expect(table.contains("STAGE") && table.contains("signature verification failed"))
     }

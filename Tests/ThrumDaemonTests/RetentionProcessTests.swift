@@ -11,8 +11,8 @@ extension DaemonProcessTests {
 /// `thrum status` shows the log's size and its oldest event.
 @Suite
 struct RetentionProcessTests {
-    static func message(_ text: String, id: Int) -> String {
-        PayloadJSON.encode(MessageCreated(messageID: "msg_kept\(id)", from: "crafty", to: "@reader", text: text,
+    static func message(_ text: String, id: Int, to reader: String) -> String {
+        PayloadJSON.encode(MessageCreated(messageID: "msg_kept\(id)", from: "crafty", to: reader, text: text,
                                           threadID: nil, replyTo: nil))
     }
 
@@ -25,12 +25,13 @@ struct RetentionProcessTests {
         let b = try cluster.add("b", extra: ["THRUM_RETENTION": "6s"])
         try b.start()
         try b.ok(["agent", "register", "reader"])
+        let reader = "@reader@" + (try cluster.health("b").daemonID)
 
         let monthAgo = Timestamp.format(Date().addingTimeInterval(-30 * 24 * 3600))
         let register = PayloadJSON.encode(AgentRegistered(agent: "crafty", role: nil, host: "crafted"))
         let registered = peer.signed("agent.register", register, sequence: 1, timestamp: monthAgo)
-        let old = peer.signed("message.create", Self.message("from a month ago", id: 1), sequence: 2, timestamp: monthAgo)
-        let fresh = peer.signed("message.create", Self.message("fresh", id: 2), sequence: 3)
+        let old = peer.signed("message.create", Self.message("from a month ago", id: 1, to: reader), sequence: 2, timestamp: monthAgo)
+        let fresh = peer.signed("message.create", Self.message("fresh", id: 2, to: reader), sequence: 3)
         try peer.append([registered, old, fresh])
         try b.ok(["tsync", "peers", "add", peer.address])
         #expect(try b.json(SyncOutcomes.self, ["tsync", "force"]).peers.first?.error == nil)

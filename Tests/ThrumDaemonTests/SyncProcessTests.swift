@@ -32,7 +32,8 @@ struct SyncProcessTests {
         #expect(try waiter.wait(timeout: .seconds(30)) == 0)
         let got = try JSONDecoder().decode(WaitResult.self, from: Data(waiter.stdout.utf8))
         #expect(got.message?.text == "hello from machine a")
-        #expect(got.message?.from == "alice")
+        #expect(got.message?.from.hasPrefix("alice@d_") == true)
+        #expect(got.message?.fromDisplay == "alice")
         #expect(b.process?.stderr.contains("sync.notify: synced from") == true)
     }
 

@@ -2,20 +2,25 @@
 /// `full` sets every optional field and fills every list, `bare` leaves out all it may.
 enum DaemonSamples {
     static let fullMessage = """
-        {"message_id":"msg_01","event_id":"evt_01","from":"bob","to":"@alice","text":"review PR 42",
+        {"message_id":"msg_01-d_bbbbbbbbbbbbbbbb","event_id":"evt_01","from":"bob@d_bbbbbbbbbbbbbbbb",
+         "to":"@alice@d_aaaaaaaaaaaaaaaa","recipient":"alice@d_aaaaaaaaaaaaaaaa","from_display":"bob",
+         "to_display":"@alice","text":"review PR 42",
          "thread_id":"thr_01","reply_to":"msg_00","created_at":"2025-11-25T10:00:00.000Z",
          "edited_at":"2025-11-25T10:05:00.000Z","deleted":false,"origin_daemon":"dmn_b","read":false}
         """
     static let bareMessage = """
-        {"message_id":"msg_02","event_id":"evt_02","from":"bob","to":"@everyone","text":"hi",
+        {"message_id":"msg_02-d_bbbbbbbbbbbbbbbb","event_id":"evt_02","from":"bob@d_bbbbbbbbbbbbbbbb","to":"@everyone",
+         "from_display":"bob","to_display":"@everyone","text":"hi",
          "created_at":"2025-11-25T10:00:00.000Z","deleted":false,"origin_daemon":"dmn_b"}
         """
     static let fullAgent = """
-        {"name":"alice","role":"reviewer","host":"laptop","origin_daemon":"dmn_a",
+        {"address":"alice@d_aaaaaaaaaaaaaaaa","display":"alice","name":"alice","role":"reviewer","host":"laptop",
+         "origin_daemon":"d_aaaaaaaaaaaaaaaa",
          "registered_at":"2025-11-25T09:00:00.000Z","deregistered":false}
         """
     static let bareAgent = """
-        {"name":"alice","origin_daemon":"dmn_a","registered_at":"2025-11-25T09:00:00.000Z","deregistered":false}
+        {"address":"alice@d_aaaaaaaaaaaaaaaa","display":"alice","name":"alice","origin_daemon":"d_aaaaaaaaaaaaaaaa",
+         "registered_at":"2025-11-25T09:00:00.000Z","deregistered":false}
         """
     static let fullPeer = """
         {"daemon_id":"dmn_b","hostname":"runner","address":"100.64.0.2:7483","last_sync":"2025-11-25T10:00:00.000Z",
@@ -24,13 +29,12 @@ enum DaemonSamples {
     static let fullStatus = """
         {"daemon_id":"dmn_a","version":"1.0.0","hostname":"laptop","uptime_seconds":60,"state_dir":"/var/lib/thrum",
          "socket":"/run/thrum/thrum.sock","event_count":12,"latest_seq":12,"agent_count":2,"store_problem":"disk full","log_bytes":1048576,"oldest_event":"2025-11-01T00:00:00.000Z","retention_seconds":2592000,
-         "agents_owned_elsewhere":[\(fullAgent)],
          "tailscale_sync":{"enabled":true,"hostname":"laptop","peer_count":1,"peers":[\(fullPeer)],
            "last_sync":"2025-11-25T10:00:00.000Z","listening":"100.64.0.1:7483","registry_problem":"unreadable"}}
         """
     static let bareStatus = """
         {"daemon_id":"dmn_a","version":"1.0.0","hostname":"laptop","uptime_seconds":0,"state_dir":"/var/lib/thrum",
-         "socket":"/run/thrum/thrum.sock","event_count":0,"latest_seq":0,"agent_count":0,"agents_owned_elsewhere":[],
+         "socket":"/run/thrum/thrum.sock","event_count":0,"latest_seq":0,"agent_count":0,
          "tailscale_sync":{"enabled":false,"hostname":"laptop","peer_count":0,"peers":[]}}
         """
     static let written = #"{"event_id":"evt_09","seq":9,"message_id":"msg_09"}"#

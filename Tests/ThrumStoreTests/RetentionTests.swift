@@ -50,11 +50,13 @@ struct RetentionTests {
                     _ = try joined.applyBatch(batch, quarantined: [], from: "d_peer", checkpoint: Int64(index + 1),
                                               localDaemon: "d_local")
                 }
+                // The hostile origins' events that the door refuses are in neither log.
+                let (held, kept) = (try pruned.eventCount(), try joined.eventCount())
                 let batches = try Self.removeAll(from: pruned, before: cutoff, limit: 3)
                 removedSomething += batches.reduce(0, +) > 0 ? 1 : 0
-                #expect(batches.reduce(0, +) == events.count - retained.count, "seed \(seed)")
+                #expect(batches.reduce(0, +) == held - kept, "seed \(seed)")
                 #expect(batches.dropLast().allSatisfy { $0 == 3 }, "seed \(seed): batches \(batches)")
-                #expect(try pruned.eventCount() == retained.count, "seed \(seed)")
+                #expect(try pruned.eventCount() == kept, "seed \(seed)")
                 let snapshot = try pruned.projectionSnapshot()
                 #expect(snapshot == (try joined.projectionSnapshot()), "seed \(seed): pruned and joined daemons differ")
                 try pruned.rebuildProjections()

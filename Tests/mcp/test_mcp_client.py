@@ -105,7 +105,7 @@ def test_each_tool_against_a_real_daemon(daemon):
             message_id = structured(sent)["message_id"]
             assert message_id.startswith("msg_") and message_id in text_of(sent)
             bob_inbox = daemon.cli_json("inbox", "--agent", "bob")["messages"]
-            assert [(m["message_id"], m["from"], m["text"]) for m in bob_inbox] == [(message_id, "alice", "please review PR 42")]
+            assert [(m["message_id"], m["from_display"], m["text"]) for m in bob_inbox] == [(message_id, "alice", "please review PR 42")]
 
             agents = await session.call_tool("list_agents", {})
             assert not is_error(agents)
@@ -237,7 +237,7 @@ def test_two_servers_exchange_a_message_and_wait_returns_when_the_other_sends(da
             assert not is_error(result), text_of(result)
             assert structured(result)["timed_out"] is False
             message = structured(result)["message"]
-            assert (message["from"], message["text"], message["message_id"]) == ("alice", "your turn", structured(sent)["message_id"])
+            assert (message["from_display"], message["text"], message["message_id"]) == ("alice", "your turn", structured(sent)["message_id"])
 
             answer = await bob.call_tool("reply", {"message_id": message["message_id"], "text": "done"})
             assert not is_error(answer)
@@ -283,7 +283,7 @@ def test_agents_on_two_synced_daemons_reach_each_other(make_daemon, tailnet):
                 assert not is_error(sent), text_of(sent)
 
             message = structured(received["result"])["message"]
-            assert (message["from"], message["text"]) == ("planner", "run the suite")
+            assert (message["from_display"], message["text"]) == ("planner", "run the suite")
             assert message["origin_daemon"] == laptop.cli_json("identity")["daemon_id"]
 
     run(body)

@@ -2,36 +2,61 @@ import FoundationEssentials
 import ThrumCore
 import ThrumTestSupport
 
-/// Random sets of signed events from a few origins that fight over the same few agent names,
-/// messages, sessions and groups: conflicting registrations, deregistrations, edits and deletes
-/// of others' messages, joins and leaves, heartbeats for sessions not yet started, timestamps
-/// that tie. Event IDs and timestamps come from the seed.
+/// Random sets of signed events from 3–5 origins that share agent names, groups and legacy
+/// message IDs. Some origins are honest (some with clocks an hour off); at least one is hostile:
+/// it back-dates registrations and creates, acts as honest origins' agents, re-uses their event,
+/// message and session IDs, and edits or deletes their messages. Event IDs, timestamps and
+/// choices come from the seed.
+///
+/// `acknowledged` is what the honest origins wrote and must see in effect on every daemon,
+/// whatever the hostile ones did: each message under its scoped ID, with its author, its last
+/// edit by the author and whether the author deleted it.
 struct EventSetGenerator {
-    static let agents = ["alice", "bob", "carol"]
+    static let names = ["alice", "bob", "carol"]
     static let groups = ["builders", "testers"]
+
+    struct Expected: Equatable {
+        var author: String
+        var text: String
+        var deleted: Bool
+    }
 
     var random: SeededRandom
     let origins: [Origin]
+    /// Indices into `origins` of the hostile ones.
+    let hostile: Set<Int>
+    private(set) var acknowledged: [String: Expected] = [:]
     private var counter = 0
+    private var honestEvents: [Event] = []
+    /// Per honest origin: its messages and sessions as (payload ID, author address).
+    private var messages: [Int: [(id: String, author: String)]] = [:]
+    private var sessions: [Int: [(id: String, agent: String)]] = [:]
 
     init(seed: UInt64) {
         random = SeededRandom(seed: seed)
-        origins = (0..<Int.random(in: 3...4, using: &random)).map { _ in Origin() }
+        let count = Int.random(in: 3...5, using: &random)
+        origins = (0..<count).map { _ in Origin() }
+        var hostile: Set<Int> = [count - 1]
+        if count > 3, Bool.random(using: &random) { hostile.insert(count - 2) }
+        self.hostile = hostile
     }
 
-    /// Each origin's events, with sequences 1, 2, 3… in its own order.
+    /// Every origin's events, with sequences 1, 2, 3… in its own order.
     mutating func events() -> [Event] {
         var all: [Event] = []
-        for origin in origins {
-            let count = Int.random(in: 8...24, using: &random)
-            for sequence in 1...count {
-                let change = randomChange()
-                counter += 1
-                // A narrow window of seconds, so timestamps of different origins interleave and tie.
-                let second = Int64.random(in: 0...40, using: &random)
-                all.append(origin.identity.makeEvent(type: change.type, data: change.data, sequence: Int64(sequence),
-                                                     eventID: "evt_\(String(random.next() >> 40, radix: 36))_\(counter)",
-                                                     timestamp: Origin.timestamp(second)))
+        for index in origins.indices where !hostile.contains(index) {
+            // An honest clock that is an hour off, now and then.
+            let offset = [0, 0, 3600, -3600].randomElement(using: &random)!
+            for sequence in 1...Int64.random(in: 8...24, using: &random) {
+                let change = honestChange(index)
+                let second = Int64.random(in: 0...40, using: &random) + Int64(offset)
+                all.append(make(index, change, sequence: sequence, second: second))
+            }
+        }
+        honestEvents = all
+        for index in hostile.sorted() {
+            for sequence in 1...Int64.random(in: 8...24, using: &random) {
+                all.append(hostileEvent(index, sequence: sequence))
             }
         }
         return all
@@ -52,30 +77,94 @@ struct EventSetGenerator {
         return batches
     }
 
-    private mutating func pick(_ names: [String]) -> String { names.randomElement(using: &random)! }
+    private mutating func make(_ index: Int, _ change: Change, sequence: Int64, second: Int64,
+                               eventID: String? = nil) -> Event {
+        counter += 1
+        return origins[index].identity.makeEvent(
+            type: change.type, data: change.data, sequence: sequence,
+            eventID: eventID ?? "evt_\(String(random.next() >> 40, radix: 36))_\(counter)",
+            timestamp: Origin.timestamp(second))
+    }
 
-    private mutating func messageID() -> String { "m\(Int.random(in: 1...6, using: &random))" }
+    private mutating func pick<T>(_ items: [T]) -> T { items.randomElement(using: &random)! }
 
-    private mutating func sessionID() -> String { "s\(Int.random(in: 1...3, using: &random))" }
+    /// An honest origin's agent, written as a bare (legacy) name or as its full address: both are its own.
+    private mutating func ownAgent(_ index: Int) -> (written: String, address: String) {
+        let name = pick(Self.names)
+        let address = origins[index].at(name)
+        return (Bool.random(using: &random) ? name : address, address)
+    }
 
-    private mutating func randomChange() -> Change {
-        let agent = pick(Self.agents)
+    private mutating func honestChange(_ index: Int) -> Change {
+        let (agent, address) = ownAgent(index)
+        let origin = origins[index]
         switch Int.random(in: 0..<14, using: &random) {
         case 0, 1: return .register(agent, role: pick(["coder", "reviewer"]))
         case 2: return .deregister(agent)
-        case 3, 4: return .send(messageID(), from: agent, to: "@" + pick(Self.agents + Self.groups), "text \(counter)")
-        case 5: return .edit(messageID(), by: agent, "edit \(counter)")
-        case 6: return .delete(messageID(), by: agent)
+        case 3, 4:
+            // Legacy IDs (bare, shared with other origins) and scoped ones.
+            let id = Bool.random(using: &random) ? "m\(counter)" : origin.msg("m\(counter)")
+            let text = "text \(counter)"
+            messages[index, default: []].append((id, address))
+            acknowledged[origin.msg(id)] = Expected(author: address, text: text, deleted: false)
+            let to = pick(["@" + pick(Self.names), "@" + pick(Self.groups), "@everyone",
+                           "@" + pick(origins).at(pick(Self.names))])
+            return .send(id, from: agent, to: to, text)
+        case 5, 6:
+            guard let own = messages[index]?.randomElement(using: &random) else { return .register(agent) }
+            if Int.random(in: 0..<4, using: &random) == 0 {
+                acknowledged[origin.msg(own.id)]?.deleted = true
+                return .delete(own.id, by: own.author)
+            }
+            acknowledged[origin.msg(own.id)]?.text = "edit \(counter)"
+            return .edit(own.id, by: own.author, "edit \(counter)")
         case 7: return .createGroup(pick(Self.groups), by: agent)
         case 8: return .join(pick(Self.groups), agent)
         case 9: return .leave(pick(Self.groups), agent)
-        case 10: return .startSession(sessionID(), agent: agent)
-        case 11: return Change(.sessionHeartbeat, SessionChange(sessionID: sessionID(), agent: agent))
-        case 12: return .endSession(sessionID(), agent: agent)
+        case 10:
+            let id = "s\(counter)"
+            sessions[index, default: []].append((id, address))
+            return .startSession(id, agent: agent)
+        case 11, 12:
+            guard let own = sessions[index]?.randomElement(using: &random) else { return .join(pick(Self.groups), agent) }
+            return Bool.random(using: &random) ? .endSession(own.id, agent: own.agent)
+                : Change(.sessionHeartbeat, SessionChange(sessionID: own.id, agent: own.agent))
         default:
-            return Bool.random(using: &random)
-                ? Change(.subscribe, SubscriptionChange(agent: agent, topic: pick(Self.groups)))
-                : Change(.unsubscribe, SubscriptionChange(agent: agent, topic: pick(Self.groups)))
+            return Change(Bool.random(using: &random) ? .subscribe : .unsubscribe,
+                          SubscriptionChange(agent: agent, topic: pick(Self.groups)))
         }
+    }
+
+    /// One hostile event: back-dated or not, acting as its own agents or as honest ones, on its
+    /// own IDs or on IDs honest origins made, sometimes under an honest event's `event_id`.
+    private mutating func hostileEvent(_ index: Int, sequence: Int64) -> Event {
+        let honest = origins.indices.filter { !hostile.contains($0) }
+        let victim = pick(honest)
+        let victimAgent = origins[victim].at(pick(Self.names))
+        let ownName = pick(Self.names)
+        let agent = pick([ownName, origins[index].at(ownName), victimAgent])
+        let target = messages[victim]?.randomElement(using: &random)
+        // A target message ID as its owner wrote it, or in either scoped form.
+        let targetID = target.map { pick([$0.id, origins[victim].msg($0.id), "m\(counter)"]) } ?? "m1"
+        let change: Change
+        switch Int.random(in: 0..<9, using: &random) {
+        case 0, 1: change = .register(pick([ownName, origins[index].at(ownName), victimAgent]), role: "hijacker")
+        case 2: change = .deregister(victimAgent)
+        case 3: change = .send(targetID, from: agent, to: "@" + pick(Self.names), "hostile \(counter)")
+        case 4: change = .edit(targetID, by: pick([agent, target?.author ?? agent]), "hostile edit \(counter)")
+        case 5: change = .delete(targetID, by: pick([agent, target?.author ?? agent]))
+        case 6:
+            let session = sessions[victim]?.randomElement(using: &random)
+            let id = session.map { pick([$0.id, origins[victim].msg($0.id)]) } ?? "s1"
+            change = pick([.startSession(id, agent: agent), .endSession(id, agent: session?.agent ?? agent)])
+        case 7: change = pick([.join(pick(Self.groups), agent), .leave(pick(Self.groups), victimAgent),
+                               .createGroup(pick(Self.groups), by: agent)])
+        default: change = .send("m\(counter)", from: agent, to: "@" + victimAgent, "hostile \(counter)")
+        }
+        // Back-dated by up to two hours, or at the honest origins' time.
+        let second = Bool.random(using: &random) ? Int64.random(in: -7200 ... -1, using: &random)
+            : Int64.random(in: 0...40, using: &random)
+        let reused = Int.random(in: 0..<3, using: &random) == 0 ? honestEvents.randomElement(using: &random)?.eventID : nil
+        return make(index, change, sequence: sequence, second: second, eventID: reused)
     }
 }
