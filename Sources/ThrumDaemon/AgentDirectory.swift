@@ -59,7 +59,7 @@ struct AgentDirectory: Sendable {
         let rows = try candidates(name, on: daemons, in: store)
         let group = try daemons == nil && store.groups().contains { $0.name == name }
         if group, rows.isEmpty { return .group(name) }
-        return .agent(try exactlyOne(name, rows, groupToo: group))
+        return .agent(try exactlyOne(name, rows, groupToo: group, recipient: true))
     }
 
     /// The agents by that name, on the daemons given (all when nil), that have not deregistered.
@@ -69,10 +69,12 @@ struct AgentDirectory: Sendable {
         return rows.filter { daemons.contains($0.originDaemon) }
     }
 
-    private func exactlyOne(_ name: String, _ rows: [AgentRow], groupToo: Bool) throws -> AgentRow {
+    private func exactlyOne(_ name: String, _ rows: [AgentRow], groupToo: Bool, recipient: Bool = false) throws -> AgentRow {
         if rows.count == 1, !groupToo { return rows[0] }
         if rows.isEmpty {
-            throw RPCError.notFound("no agent or group named \"\(name)\"; see: thrum agent list, thrum group list")
+            throw RPCError.notFound(groupToo || recipient
+                ? "no agent or group named \"\(name)\"; see: thrum agent list, thrum group list"
+                : "no agent named \"\(name)\" is registered; see: thrum agent list")
         }
         let listed = rows.map { "\($0.address)\(hosts[$0.originDaemon].map { " (on \($0))" } ?? "")" }
             + (groupToo ? ["@\(name) (a group)"] : [])

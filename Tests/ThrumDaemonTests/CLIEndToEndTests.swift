@@ -168,6 +168,15 @@ struct CLIEndToEndTests {
         let noRecipient = try d.cli(["send", "--to", "@nobody", "hi"], agent: "alice")
         #expect(noRecipient.code == 1)
         #expect(noRecipient.stderr.contains("no agent or group named \"nobody\""))
+        // Address forms: an unknown host, another daemon's agent as the acting agent.
+        let unknownHost = try d.cli(["send", "--to", "alice@nohost", "hi"], agent: "alice")
+        #expect(unknownHost.code == 1)
+        #expect(unknownHost.stderr.contains("no daemon with hostname \"nohost\" is known here"), "\(unknownHost.stderr)")
+        let elsewhere = try d.cli(["send", "--to", "@everyone", "hi"], agent: "alice@d_aaaaaaaaaaaaaaaa")
+        #expect(elsewhere.code == 77)
+        #expect(elsewhere.stderr.contains("can only act from its own daemon"))
+        let daemonID = try d.json(ControlResults.Identity.self, ["identity", "--json"]).daemonID
+        #expect(try d.cli(["send", "--to", "@alice@\(daemonID)", "to myself by address"], agent: "alice@\(daemonID)").code == 0)
         let badName = try d.cli(["agent", "register", "bad name!"])
         #expect(badName.code == 2)
     }

@@ -1,8 +1,10 @@
-"""`make bench`: how long the schema 2 upgrade (issue 9's repair: every projection
-re-derived from the log) takes on a large log. Builds a schema 1 store with
-BENCH_UPGRADE_EVENTS (default 1,000,000) events of a busy fleet straight in
-SQLite, starts the daemon on it and reads the time from its start-up log line
-`store: upgraded … to schema 2 in N ms`. Prints, asserts nothing."""
+"""`make bench`: how long the schema 5 upgrade (scoped agents: the log copied under its new
+dedup key, every topic worked out again in its origin's scope, every projection re-derived)
+takes on a large log. Starts from the schema 4 store the release before wrote
+(Tests/fixtures/schema4/laptop.db), replaces its events with BENCH_UPGRADE_EVENTS (default
+1,000,000) legacy events of a busy fleet straight in SQLite, starts the daemon on it and reads
+the time from its start-up log line `store: upgraded … to schema 5 in N ms`. Prints, asserts
+nothing."""
 import json
 import os
 import random
@@ -66,29 +68,41 @@ def event_rows(count, rng):
     return rows
 
 
-def build_schema1_store(root, count):
-    """A state folder under `root` whose store is at schema 1 and holds `count` events of
-    `event_rows` (timestamps from June 2025). Returns the daemon's environment and the rows."""
+FIXTURE = os.path.join(os.path.dirname(__file__), "..", "fixtures", "schema4", "laptop.db")
+
+
+def legacy_topic(kind, data):
+    """What the release before stored beside an event: the bare subject and actor."""
+    payload = json.loads(data)
+    actor = payload.get("agent") or payload.get("from")
+    subject = {"agent": payload.get("agent"), "message": payload.get("message_id"), "session": payload.get("session_id"),
+               "group": payload.get("group")}[kind.split(".")[0]]
+    return subject, actor
+
+
+def build_schema4_store(root, count):
+    """A state folder under `root` whose store is the release before's schema 4 file, holding
+    `count` events of `event_rows` (timestamps from June 2025) instead of its own. Returns the
+    daemon's environment and the rows."""
     state = os.path.join(root, "state")
     env = dict(os.environ, THRUM_STATE_DIR=state, THRUM_SOCKET=os.path.join(root, "thrum.sock"),
                THRUM_CONFIG=os.path.join(root, "none.env"), THRUM_LOG="stderr")
-    # The daemon makes a current store; it is taken back to schema 1, as an older thrum left it.
     os.makedirs(state, mode=0o700, exist_ok=True)
-    daemon = subprocess.Popen([THRUM, "daemon", "start"], env=env, stderr=subprocess.DEVNULL)
-    while not os.path.exists(env["THRUM_SOCKET"]):
-        time.sleep(0.01)
-    daemon.terminate()
-    daemon.wait(timeout=30)
-    db = sqlite3.connect(os.path.join(state, "thrum.db"))
+    path = os.path.join(state, "thrum.db")
+    shutil.copyfile(FIXTURE, path)
+    db = sqlite3.connect(path)
     db.executescript("""
-        DROP TABLE agent_owners; DROP TABLE origin_frontier; DROP TABLE log_counters;
-        DROP INDEX events_by_subject; DROP INDEX events_by_actor; DROP INDEX events_by_time;
-        ALTER TABLE events DROP COLUMN subject; ALTER TABLE events DROP COLUMN actor;
-        ALTER TABLE events DROP COLUMN at_ms; PRAGMA user_version = 1;
+        DELETE FROM events; DELETE FROM message_reads; DELETE FROM agents; DELETE FROM agent_owners;
+        DELETE FROM messages; DELETE FROM sessions; DELETE FROM "groups"; DELETE FROM group_members;
+        DELETE FROM origin_frontier; DELETE FROM sync_checkpoints;
     """)
     rows = event_rows(count, random.Random(7))
     db.executemany("""INSERT INTO events (event_id, type, timestamp, origin_daemon, origin_key, sequence, data,
-                      signature, received_from, received_at) VALUES (?,?,?,?,?,?,?,?,?,?)""", rows)
+                      signature, received_from, received_at, subject, actor, at_ms)
+                      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   (row + legacy_topic(row[1], row[6]) + (1_750_000_000_000 + index,) for index, row in enumerate(rows)))
+    db.execute("UPDATE log_counters SET value = ? WHERE name = 'events'", (len(rows),))
+    db.execute("INSERT INTO origin_frontier SELECT origin_daemon, MAX(sequence) FROM events GROUP BY origin_daemon")
     db.commit()
     db.close()
     return env, rows
@@ -97,7 +111,7 @@ def build_schema1_store(root, count):
 def main():
     root = tempfile.mkdtemp(prefix="thrum-bench-upgrade-")
     try:
-        env, rows = build_schema1_store(root, EVENTS)
+        env, rows = build_schema4_store(root, EVENTS)
 
         log_path = os.path.join(root, "daemon.log")
         begin = time.perf_counter()
@@ -111,7 +125,7 @@ def main():
                 raise RuntimeError("the daemon exited before upgrading")
             time.sleep(0.01)
         ready = time.perf_counter() - begin
-        found = re.search(r"to schema 2 in (\d+) ms", line)
+        found = re.search(r"to schema 5 in (\d+) ms", line)
         if not found:
             daemon.terminate()
             raise RuntimeError(f"no upgrade line; the daemon said: {line.strip()}")
@@ -134,9 +148,11 @@ def main():
         daemon.terminate()
         daemon.wait(timeout=60)
         ms = int(found.group(1))
-        print(f"{'upgrade to schema 2, ' + format(len(rows), ',') + ' events (re-derive all)':<58} {ms / 1000:>12.3f} s")
+        print(f"{'upgrade to schema 5, ' + format(len(rows), ',') + ' events (scoped agents)':<58} {ms / 1000:>12.3f} s")
         print(f"{'  the same, as events per second':<58} {len(rows) / (ms / 1000):>12.0f} events/s")
         print(f"{'  daemon start until the upgrade line':<58} {ready:>12.3f} s")
+        if " ms: " in line:
+            print(f"  what it changed: {line.split(' ms: ', 1)[1].split(' component=')[0].strip()}")
         for method, (median, worst) in timings.items():
             print(f"{'  ' + method + ' on that log, control socket, median of 50':<58} {median * 1000:>12.3f} ms (max {worst * 1000:.3f})")
     finally:

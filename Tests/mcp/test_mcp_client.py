@@ -287,3 +287,46 @@ def test_agents_on_two_synced_daemons_reach_each_other(make_daemon, tailnet):
             assert message["origin_daemon"] == laptop.cli_json("identity")["daemon_id"]
 
     run(body)
+
+
+def test_addresses_over_mcp_a_name_two_daemons_share_is_asked_about(make_daemon, tailnet):
+    """Two daemons each register "reviewer": two agents. MCP resolves NAME@HOST and NAME@d_…,
+    refuses a bare name that two agents share with an error listing both, and list_agents
+    shows each by its shortest unambiguous form."""
+    import random
+    import time
+
+    port = random.randrange(20000, 40000)
+    synced = {"THRUM_TAILSCALE_ENABLED": "true", "THRUM_LOG": "stderr", "THRUM_TAILSCALE_SOCKET": tailnet}
+    laptop = make_daemon("laptop", {**synced, "THRUM_TAILSCALE_HOSTNAME": "laptop", "THRUM_SYNC_LISTEN": f"127.0.0.1:{port}"})
+    runner = make_daemon("runner", {**synced, "THRUM_TAILSCALE_HOSTNAME": "runner", "THRUM_SYNC_LISTEN": f"127.0.0.1:{port + 1}"})
+    for node in (laptop, runner):
+        node.cli("agent", "register", "reviewer")
+    laptop.cli("tsync", "peers", "add", f"127.0.0.1:{port + 1}")
+    runner.cli("tsync", "peers", "add", f"127.0.0.1:{port}")
+    laptop_id = laptop.cli_json("identity")["daemon_id"]
+    runner_id = runner.cli_json("identity")["daemon_id"]
+    for _ in range(600):
+        laptop.cli("tsync", "force")
+        if len([a for a in laptop.cli_json("agent", "list")["agents"] if a["name"] == "reviewer"]) == 2:
+            break
+        time.sleep(0.05)
+
+    async def body():
+        async with mcp_session(laptop.mcp_env("planner")) as planner:
+            await planner.initialize()
+            ambiguous = await planner.call_tool("send_message", {"to": "reviewer", "text": "which one?"})
+            assert is_error(ambiguous)
+            assert f"reviewer@{laptop_id} (on laptop)" in text_of(ambiguous)
+            assert f"reviewer@{runner_id} (on runner)" in text_of(ambiguous)
+            by_host = await planner.call_tool("send_message", {"to": "reviewer@runner", "text": "to the runner's"})
+            assert not is_error(by_host), text_of(by_host)
+            by_id = await planner.call_tool("send_message", {"to": f"@reviewer@{laptop_id}", "text": "to the laptop's"})
+            assert not is_error(by_id), text_of(by_id)
+            agents = structured(await planner.call_tool("list_agents", {}))["agents"]
+            shown = {a["address"]: a["display"] for a in agents if a["name"] == "reviewer"}
+            assert shown == {f"reviewer@{laptop_id}": "reviewer@laptop", f"reviewer@{runner_id}": "reviewer@runner"}
+
+    run(body)
+    inbox = laptop.cli_json("inbox", "--agent", "reviewer")["messages"]
+    assert [(m["text"], m["recipient"]) for m in inbox] == [("to the laptop's", f"reviewer@{laptop_id}")]
