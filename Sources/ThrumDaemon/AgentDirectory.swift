@@ -28,6 +28,11 @@ struct AgentDirectory: Sendable {
         }
     }
 
+    /// How addresses are shown in an answer, from the agents the store holds now.
+    func display(in store: EventStore) throws -> AgentDisplay {
+        AgentDisplay(agents: try store.agents(), hosts: hosts)
+    }
+
     /// The acting agent: one of this daemon's own, the only agents it can act as.
     func local(_ text: String, in store: EventStore) throws -> AgentRow {
         let (name, daemons) = try parse(text)
@@ -57,7 +62,7 @@ struct AgentDirectory: Sendable {
         let (name, daemons) = try parse(text, kind: "recipient")
         if name == "everyone", daemons == nil { return .everyone }
         let rows = try candidates(name, on: daemons, in: store)
-        let group = try daemons == nil && store.groups().contains { $0.name == name }
+        let group = try daemons == nil && store.groupExists(name)
         if group, rows.isEmpty { return .group(name) }
         return .agent(try exactlyOne(name, rows, groupToo: group, recipient: true))
     }

@@ -5,20 +5,16 @@ import ThrumStore
 
 extension ControlHandlers {
     /// The recipient is resolved here, at the sender, and the event carries its full address,
-    /// so every daemon reads the same recipient whatever agents it learns of later.
+    /// so every daemon reads the same recipient whatever agents it learns of later. Both are
+    /// resolved on the store's writer thread, just before the write (one trip to the store).
     func send(_ p: ControlParams.Send) async throws -> ControlResults.Written {
         let text = try InputRules.text(p.text, limit: daemon.config.maxMessageSize)
         if let thread = p.threadID { _ = try InputRules.identifier(thread, prefix: "", kind: "thread") }
         let directory = self.directory
         let messageID = ScopedID.next(prefix: "msg_", daemonID: daemon.identity.daemonID)
-        // The agent and the recipient are resolved in one read, and checked again with the write
-        // on the store's writer thread (each trip to a store thread costs more than the lookups).
-        let (agent, to) = try await reading { store in
-            (try directory.local(p.agent, in: store).address, try directory.recipient(p.to, in: store).wire)
-        }
-        let payload = MessageCreated(messageID: messageID, from: agent, to: to, text: text, threadID: p.threadID, replyTo: nil)
-        let stored = try await write(.messageCreate, payload, agent: agent) { store in
-            _ = try directory.local(agent, in: store)
+        let stored = try await daemon.write(.messageCreate, by: "agent \(p.agent) (\(caller))") { store in
+            MessageCreated(messageID: messageID, from: try directory.local(p.agent, in: store).address,
+                           to: try directory.recipient(p.to, in: store).wire, text: text, threadID: p.threadID, replyTo: nil)
         }
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, messageID: messageID)
     }
@@ -41,8 +37,9 @@ extension ControlHandlers {
         let agent = try await registeredAgent(p.agent)
         let limit = min(max(p.limit ?? 100, 1), 1000)
         let unreadOnly = p.unreadOnly ?? false
+        let directory = self.directory
         let (messages, shown) = try await reading { store in
-            (try store.inbox(agent: agent, unreadOnly: unreadOnly, limit: limit), try self.display(in: store))
+            (try store.inbox(agent: agent, unreadOnly: unreadOnly, limit: limit), try directory.display(in: store))
         }
         if p.markRead == true {
             try await daemon.store.write { store in
@@ -55,9 +52,11 @@ extension ControlHandlers {
     func read(_ p: ControlParams.MessageRef) async throws -> MessageRecord {
         let agent = try await registeredAgent(p.agent)
         let message = try await existingMessage(p.messageID)
+        let directory = self.directory
         return try await daemon.store.write { store in
             _ = try store.markRead(agent: agent, messageID: message.messageID)
-            return MessageRecord(try store.message(id: message.messageID, readBy: agent) ?? message, display: try display(in: store))
+            return MessageRecord(try store.message(id: message.messageID, readBy: agent) ?? message,
+                                 display: try directory.display(in: store))
         }
     }
 
@@ -88,13 +87,14 @@ extension ControlHandlers {
         let agent = try await registeredAgent(p.agent)
         guard p.timeoutMilliseconds >= 0 else { throw RPCError.invalidParams("timeout_ms must be 0 or more") }
         let deadline = ContinuousClock.now + .milliseconds(min(p.timeoutMilliseconds, 86_400_000))
+        let directory = self.directory
         while true {
             let seen = daemon.messageArrivals.generation
             let next = try await daemon.store.write { store -> MessageRecord? in
                 guard let message = try store.oldestUnread(agent: agent) else { return nil }
                 _ = try store.markRead(agent: agent, messageID: message.messageID)
                 return MessageRecord(try store.message(id: message.messageID, readBy: agent) ?? message,
-                                     display: try display(in: store))
+                                     display: try directory.display(in: store))
             }
             if let next { return WaitResult(message: next, timedOut: false) }
             let remaining = deadline - .now

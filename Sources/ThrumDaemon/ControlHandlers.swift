@@ -35,14 +35,8 @@ struct ControlHandlers {
         return try await reading { try directory.local(text, in: $0).address }
     }
 
-    /// How addresses are shown in what this answers, from the agents the store holds now.
-    func display(in store: EventStore) throws -> AgentDisplay {
-        AgentDisplay(agents: try store.agents(), hosts: directory.hosts)
-    }
-
-    func write(_ type: EventType, _ payload: some Encodable & Sendable, agent: String,
-               precondition: (@Sendable (EventStore) throws -> Void)? = nil) async throws -> StoredEvent {
-        try await daemon.write(type, payload, by: "agent \(agent) (\(caller))", precondition: precondition)
+    func write(_ type: EventType, _ payload: some Encodable & Sendable, agent: String) async throws -> StoredEvent {
+        try await daemon.write(type, payload, by: "agent \(agent) (\(caller))")
     }
 
     // MARK: agents and sessions

@@ -1,3 +1,4 @@
+import Synchronization
 import Logging
 import ThrumCore
 import ThrumRPC
@@ -41,19 +42,38 @@ final class Daemon: Sendable {
 
     /// Appends one event of this daemon, signed, in one transaction with its
     /// projections; then wakes waiters and tells peers. `who` goes in the log line.
-    /// Writes one event; `precondition` (see `LocalWrite`) checks on the writer's thread what
-    /// must hold for it, so the caller needs no read of its own.
-    func write(_ type: EventType, _ payload: some Encodable & Sendable, by who: String,
-               precondition: (@Sendable (EventStore) throws -> Void)? = nil) async throws -> StoredEvent {
+    func write(_ type: EventType, _ payload: some Encodable & Sendable, by who: String) async throws -> StoredEvent {
         let data = PayloadJSON.encode(payload)
         let identity = self.identity
+        return try await append(type, by: who, LocalWrite(originDaemon: identity.daemonID,
+                                                          payload: EventPayload(type: type, value: payload)) { sequence in
+            identity.makeEvent(type: type, data: data, sequence: sequence)
+        })
+    }
+
+    /// Writes one event whose payload `build` makes on the writer's thread, just before the
+    /// write, from the newest state (a send's sender and recipient, resolved by address): no
+    /// trip to the reader first, and no other local write between the lookup and the event.
+    func write<Payload: Encodable & Sendable>(_ type: EventType, by who: String,
+                                              building build: @escaping @Sendable (EventStore) throws -> Payload)
+        async throws -> StoredEvent {
+        let built = BuiltPayload()
+        let identity = self.identity
+        return try await append(type, by: who, LocalWrite(originDaemon: identity.daemonID, precondition: { store in
+            let payload = try build(store)
+            built.value.withLock { $0 = (PayloadJSON.encode(payload), EventPayload(type: type, value: payload)) }
+        }, builtPayload: { built.value.withLock { $0?.payload } }) { sequence in
+            // The precondition ran first on the same thread; without it there is nothing to write.
+            guard let data = built.value.withLock({ $0?.data }) else { throw RPCError.internalError("a payload was not built") }
+            return identity.makeEvent(type: type, data: data, sequence: sequence)
+        })
+    }
+
+    private func append(_ type: EventType, by who: String, _ write: LocalWrite) async throws -> StoredEvent {
         let started = ContinuousClock.now
         let stored: StoredEvent
         do {
-            stored = try await store.append(LocalWrite(originDaemon: identity.daemonID, precondition: precondition,
-                                                       payload: EventPayload(type: type, value: payload)) { sequence in
-                identity.makeEvent(type: type, data: data, sequence: sequence)
-            })
+            stored = try await store.append(write)
         } catch {
             metrics.writeFailed()
             throw error
@@ -66,4 +86,10 @@ final class Daemon: Sendable {
         sync?.localWriteHappened()
         return stored
     }
+}
+
+/// What a `LocalWrite`'s precondition built, for its `make` on the same thread: the payload's
+/// JSON, and the payload itself so that the store need not decode it again.
+private final class BuiltPayload: Sendable {
+    let value = Mutex<(data: String, payload: EventPayload?)?>(nil)
 }

@@ -100,7 +100,7 @@ extension EventStore {
                                 + "expected \(write.originDaemon) sequence \(sequence); this is a bug in thrum",
                              operation: operation)
         }
-        let prepared = write.payload.map { PreparedEvent(event, payload: $0) } ?? PreparedEvent(event)
+        let prepared = write.payload().map { PreparedEvent(event, payload: $0) } ?? PreparedEvent(event)
         guard let seq = try EventRows.insert(prepared, receivedFrom: nil, receivedAt: Timestamp.now(), in: connection) else {
             throw StoreError(kind: .invalidArgument,
                              message: "event \(event.eventID) is already in the log; this is a bug in thrum",

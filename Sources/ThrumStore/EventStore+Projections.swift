@@ -113,6 +113,13 @@ extension EventStore {
         }
     }
 
+    /// Whether a group of that name exists.
+    public func groupExists(_ name: String) throws(StoreError) -> Bool {
+        try withConnection { (connection) throws(StoreError) -> Bool in
+            try connection.scalarInt("SELECT EXISTS(SELECT 1 FROM \"groups\" WHERE name = ?1)", [name]) != 0
+        }
+    }
+
     /// Every group with its members' addresses, by name.
     public func groups() throws(StoreError) -> [GroupRow] {
         try withConnection { (connection) throws(StoreError) -> [GroupRow] in

@@ -48,18 +48,24 @@ public struct EventPage: Sendable, Equatable {
 /// One event this daemon writes: `make` builds (and signs) it for the sequence it is given.
 /// `precondition`, when set, runs first on the writer's connection, just before the batch that
 /// would hold the event: it reads the newest state, and the write fails with what it throws.
-/// `payload`, when given, is the event's `data` already decoded (the writer built it).
+/// `payload`, when given, is the event's `data` already decoded (the writer built it); it is
+/// asked for after `precondition` ran, so a precondition may build it.
 public struct LocalWrite: Sendable {
     public let originDaemon: String
     public let precondition: (@Sendable (EventStore) throws -> Void)?
-    public let payload: EventPayload?
+    public let payload: @Sendable () -> EventPayload?
     public let make: @Sendable (Int64) throws -> Event
 
     public init(originDaemon: String, precondition: (@Sendable (EventStore) throws -> Void)? = nil,
                 payload: EventPayload? = nil, make: @escaping @Sendable (Int64) throws -> Event) {
+        self.init(originDaemon: originDaemon, precondition: precondition, builtPayload: { payload }, make: make)
+    }
+
+    public init(originDaemon: String, precondition: (@Sendable (EventStore) throws -> Void)?,
+                builtPayload: @escaping @Sendable () -> EventPayload?, make: @escaping @Sendable (Int64) throws -> Event) {
         self.originDaemon = originDaemon
         self.precondition = precondition
-        self.payload = payload
+        self.payload = builtPayload
         self.make = make
     }
 }

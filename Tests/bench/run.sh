@@ -7,6 +7,8 @@ python3 bench.py
 echo
 python3 upgrade.py
 echo
+python3 partition.py
+echo
 python3 retention.py
 echo
 python3 fleet.py
