@@ -22,7 +22,7 @@ enum ThrumTool: String, CaseIterable, Sendable {
                 name: rawValue, title: "Send a message",
                 description: "Send a message to another agent (on this machine or any synced one), a group, or everyone.",
                 inputSchema: JSONSchema.object([
-                    "to": JSONSchema.string("Recipient: an agent name (bob or @bob), a group (@reviewers) or @everyone.", minLength: 1),
+                    "to": JSONSchema.string("Recipient: an agent (bob or @bob when one agent has that name; bob@HOST or bob@d_… otherwise), a group (@reviewers) or @everyone.", minLength: 1),
                     "text": JSONSchema.string("The message text.", minLength: 1),
                     "thread": JSONSchema.string("Optional thread ID to post the message in."),
                 ], required: ["to", "text"]),

@@ -8,7 +8,7 @@ extension ThrumTool {
         switch self {
         case .sendMessage:
             return JSONSchema.record(OutputSchemas.written([
-                "to": JSONSchema.string("The recipient as sent to: @agent, @group or @everyone."),
+                "to": JSONSchema.string("The recipient as given: an agent's name or address, @group or @everyone."),
                 "thread_id": JSONSchema.string("The thread it was posted in, when one was given."),
             ]), optional: ["thread_id"])
         case .reply:

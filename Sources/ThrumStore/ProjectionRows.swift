@@ -12,16 +12,18 @@ enum ProjectionRows {
                                           in: connection)
         let registrations = events.filter { $0.type == .agentRegister }
         guard let first = registrations.first, let last = registrations.last,
-              let registered = last.payload(AgentRegistered.self), let parsed = AgentAddress(parsing: address) else {
+              let registered = last.payload(AgentRegistered.self) else {
             try connection.run("DELETE FROM agents WHERE address = ?1", [address])
             return
         }
+        // Every event of the address is its daemon's (`EventTopic`): the address is NAME@ORIGIN.
+        let daemon = first.originDaemon, name = String(address.dropLast(first.originDaemon.count + 1))
         try connection.run("""
             INSERT INTO agents (address, name, origin_daemon, role, host, registered_at, deregistered)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             ON CONFLICT(address) DO UPDATE SET role = excluded.role, host = excluded.host,
                 registered_at = excluded.registered_at, deregistered = excluded.deregistered
-            """, [address, parsed.name, parsed.daemonID, registered.role, registered.host, first.timestamp,
+            """, [address, name, daemon, registered.role, registered.host, first.timestamp,
                   events.last?.type == .agentDeregister])
     }
 

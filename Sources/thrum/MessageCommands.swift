@@ -8,7 +8,7 @@ import Glibc
 
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "send", abstract: "Send a message to an agent, a group or everyone.")
-    @Option(help: "@AGENT, @GROUP or @everyone.") var to: String
+    @Option(help: "@AGENT (or AGENT@HOST, AGENT@d_… when a name is on several daemons), @GROUP or @everyone.") var to: String
     @Option(help: "Thread to post in.") var thread: String?
     @Argument(help: "The message text, or - to read it from standard input.") var text: String
     @OptionGroup var agent: AgentOption

@@ -1,6 +1,6 @@
 """`make bench`: the name race of issue 20 under a partition. BENCH_PARTITION_NODES (default 4)
 daemons on loopback are split in two halves that sync only inside themselves; on every daemon an
-agent called "worker" (the same name everywhere) sends to @everyone for BENCH_PARTITION_SECONDS
+agent called "worker" (the same name everywhere, registered before any sync) sends to @everyone for BENCH_PARTITION_SECONDS
 (default 60). Then the halves are joined and synced until every daemon holds every event, and
 each acknowledged message (`thrum send` printed its ID) is read back on every daemon.
 Prints: writes acknowledged, lost (not readable with its text on some daemon) and differences
@@ -36,15 +36,16 @@ def main():
     try:
         for node in fleet:
             node.start()
+        # Every daemon registers the name before it has synced with any other.
+        for index, node in enumerate(fleet):
+            node.cli("agent", "register", "worker")
+            node.cli("agent", "register", f"reader{index}")
         half = NODES // 2
         for side in (fleet[:half], fleet[half:]):
             for a in side:
                 for b in side:
                     if a is not b:
                         pair(a, b)
-        for index, node in enumerate(fleet):
-            node.cli("agent", "register", "worker")
-            node.cli("agent", "register", f"reader{index}")
         acknowledged = {}
         deadline = time.monotonic() + SECONDS
         count = 0

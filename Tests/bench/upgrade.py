@@ -26,7 +26,7 @@ EVENTS = int(os.environ.get("BENCH_UPGRADE_EVENTS", "1000000"))
 def event_rows(count, rng):
     """A fleet of 20 daemons and 200 agents (1 in 10 registered on two daemons at once):
     mostly messages, some edits, deletes, joins, leaves, sessions and heartbeats."""
-    origins = ["d_%016x" % rng.getrandbits(64) for _ in range(20)]
+    origins = ["d_" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz234567") for _ in range(16)) for _ in range(20)]
     sequence = {o: 0 for o in origins}
     agents = []
     base = 1_750_000_000_000
@@ -101,6 +101,15 @@ def build_schema4_store(root, count):
                       signature, received_from, received_at, subject, actor, at_ms)
                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                    (row + legacy_topic(row[1], row[6]) + (1_750_000_000_000 + index,) for index, row in enumerate(rows)))
+    # What the release before derived from them: the first registration of a name owns it.
+    owners = {}
+    for row in sorted((r for r in rows if r[1] == "agent.register"), key=lambda r: (r[2], r[0])):
+        owners.setdefault(json.loads(row[6])["agent"], row)
+    db.executemany("INSERT INTO agent_owners VALUES (?, 0, ?, ?, NULL)",
+                   ((name, row[3], row[5]) for name, row in owners.items()))
+    db.executemany("INSERT INTO agents VALUES (?, ?, ?, ?, ?, 0)",
+                   ((name, json.loads(row[6])["role"], json.loads(row[6])["host"], row[3], row[2])
+                    for name, row in owners.items()))
     db.execute("UPDATE log_counters SET value = ? WHERE name = 'events'", (len(rows),))
     db.execute("INSERT INTO origin_frontier SELECT origin_daemon, MAX(sequence) FROM events GROUP BY origin_daemon")
     db.commit()
