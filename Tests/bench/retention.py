@@ -14,7 +14,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from rpc import Client  # noqa: E402
-from upgrade import THRUM, build_schema1_store  # noqa: E402
+from upgrade import THRUM, build_schema4_store  # noqa: E402
 
 EVENTS = int(os.environ.get("BENCH_RETENTION_EVENTS", "1000000"))
 
@@ -41,7 +41,7 @@ def connect(path):
 def main():
     root = tempfile.mkdtemp(prefix="thrum-bench-retention-")
     try:
-        env, rows = build_schema1_store(root, EVENTS)
+        env, rows = build_schema4_store(root, EVENTS)
         log_path = os.path.join(root, "upgrade.log")
         with open(log_path, "w") as log:
             daemon = subprocess.Popen([THRUM, "daemon", "start"], env=env, stderr=log)
