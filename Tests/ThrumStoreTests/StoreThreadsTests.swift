@@ -133,7 +133,7 @@ struct StoreThreadsTests {
     func slowCommitsHoldEveryCaller() async throws {
         let directory = try TemporaryFolder()
         defer { directory.remove() }
-        // The first event a commit builds takes 80 ms (the first commit's, until the test lets it
+        // The first event a commit builds takes 200 ms (the first commit's, until the test lets it
         // go): the stand-in for a disk whose flush takes milliseconds. The callers come back at once.
         let firstOfCommit = CommitStart()
         let commits = Mutex<[Int]>([])
@@ -247,12 +247,14 @@ final class CommitStart: Sendable {
     let firstCommitGoes = DispatchSemaphore(value: 0)
     private let started = Atomic(0)
 
-    /// The first commit waits for `firstCommitGoes`; each later one takes 80 ms.
+    /// The first commit waits for `firstCommitGoes`; each later one takes 200 ms. The hold waits
+    /// up to a quarter of a commit, 50 ms: a caller slowed by a busy machine (the whole suite
+    /// under ASan) still makes it. With 80 ms, one CI run under ASan saw 3.2 writes a commit.
     func slowDisk() {
         if started.wrappingAdd(1, ordering: .relaxed).newValue == 1 {
             firstCommitGoes.wait()
         } else {
-            usleep(80_000)
+            usleep(200_000)
         }
     }
 }
