@@ -20,6 +20,11 @@ let package = Package(
     name: "thrum",
     products: [
         .executable(name: "thrum", targets: ["thrum"]),
+        // For the fuzz targets' own package (Tests/fuzz/Package.swift), which feeds these modules.
+        .library(name: "ThrumCore", targets: ["ThrumCore"]),
+        .library(name: "ThrumRPC", targets: ["ThrumRPC"]),
+        .library(name: "ThrumSync", targets: ["ThrumSync"]),
+        .library(name: "ThrumMCP", targets: ["ThrumMCP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -108,19 +113,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
-
-        // Fuzz targets (Tests/fuzz/README.md): libFuzzer binaries when built by `make fuzz`,
-        // corpus replayers otherwise.
-        .target(name: "CFuzzerDriver", path: "Tests/fuzz/Driver"),
-        .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"], path: "Tests/fuzz/Support", swiftSettings: strict),
-        .executableTarget(name: "fuzz-request-line", dependencies: ["FuzzSupport", "ThrumRPC", "ThrumCore"],
-                          path: "Tests/fuzz/RequestLine", swiftSettings: strict),
-        .executableTarget(name: "fuzz-pulled-page", dependencies: ["FuzzSupport", "ThrumSync", "ThrumRPC", "ThrumCore"],
-                          path: "Tests/fuzz/PulledPage", swiftSettings: strict),
-        .executableTarget(name: "fuzz-event-validation", dependencies: ["FuzzSupport", "ThrumCore"],
-                          path: "Tests/fuzz/EventValidation", swiftSettings: strict),
-        .executableTarget(name: "fuzz-mcp-message", dependencies: ["FuzzSupport", "ThrumMCP", "ThrumRPC"],
-                          path: "Tests/fuzz/MCPMessage", swiftSettings: strict),
 
         // What every test target shares: temporary folders, files, waiting, failures.
         .target(name: "ThrumTestSupport", path: "Tests/ThrumTestSupport", swiftSettings: strict),

@@ -2,13 +2,16 @@
 # make fuzz: builds each fuzz target with libFuzzer and runs it for FUZZ_SECONDS
 # from its seed corpus (Tests/fuzz/corpus/TARGET). New inputs go to
 # .build-fuzz/corpus/TARGET; a crash leaves crash-* files in .build-fuzz/ and
-# fails the run (replay one with .build/debug/fuzz-TARGET FILE).
+# fails the run (replay one with a plain build: cd Tests/fuzz && swift build,
+# then Tests/fuzz/.build/debug/fuzz-TARGET FILE). The targets are a package of
+# their own (Tests/fuzz/Package.swift), built into the root's .build-fuzz.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SWIFT=${SWIFT:-swift}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 TARGETS=${FUZZ_TARGETS:-request-line pulled-page event-validation mcp-message}
-FLAGS=(-c release --build-path .build-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -enable-testing)
+FLAGS=(-c release --package-path Tests/fuzz --build-path .build-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
+       -Xswiftc -enable-testing)
 for t in $TARGETS; do "$SWIFT" build "${FLAGS[@]}" --product "fuzz-$t" >/dev/null; done
 bin=$("$SWIFT" build "${FLAGS[@]}" --show-bin-path)
 failed=0
