@@ -24,15 +24,23 @@ FUZZ_SECONDS ?= 60
 # network-namespace system tests (root only), then the Debian package tests
 # when the machine can run them (root, namespaces, a reachable Debian mirror;
 # packaging/package.mk).
-test: build
-	$(SWIFT) test
-	$(MAKE) asan-test
-	$(MAKE) hostile-test
-	$(MAKE) fuzz
-	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/mcp/run.sh
-	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/metrics/run.sh
-	THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/run.sh
-	$(MAKE) --no-print-directory package-test-if-possible
+# Each stage is timed (Tests/support/stage.sh); the times are printed at the end, or at the
+# stage that failed.
+STAGE = STAGE_LOG=$(STAGE_LOG) bash Tests/support/stage.sh
+STAGE_LOG = .build/stage-times
+
+test:
+	@mkdir -p .build && : >$(STAGE_LOG)
+	@$(STAGE) build $(MAKE) --no-print-directory build
+	@$(STAGE) swift-test $(SWIFT) test
+	@$(STAGE) asan-test $(MAKE) --no-print-directory asan-test
+	@$(STAGE) hostile-test $(MAKE) --no-print-directory hostile-test
+	@$(STAGE) fuzz $(MAKE) --no-print-directory fuzz
+	@$(STAGE) mcp-test env THRUM_BIN=$(BIN_DIR)/thrum bash Tests/mcp/run.sh
+	@$(STAGE) metrics-test env THRUM_BIN=$(BIN_DIR)/thrum bash Tests/metrics/run.sh
+	@$(STAGE) system-test env THRUM_BIN=$(BIN_DIR)/thrum bash Tests/system/run.sh
+	@$(STAGE) package-test $(MAKE) --no-print-directory package-test-if-possible
+	@$(STAGE) --report
 
 unit-test: build
 	$(SWIFT) test
