@@ -11,6 +11,9 @@ extension ControlResults {
         public var tailscaleSync: TailscaleSync
         /// nil while sync is disabled.
         public var syncTraffic: SyncTraffic?
+        /// Proven forks (nil from a daemon older than chains).
+        public var forks: [Fork]?
+        public var ownHistory: OwnHistory?
         public init(status: String, daemonID: String, version: String, uptimeSeconds: Int, eventCount: Int,
                     latestSeq: Int64, tailscaleSync: TailscaleSync, syncTraffic: SyncTraffic?) {
             self.status = status; self.daemonID = daemonID; self.version = version; self.uptimeSeconds = uptimeSeconds
@@ -20,7 +23,7 @@ extension ControlResults {
         enum CodingKeys: String, CodingKey {
             case status, daemonID = "daemon_id", version, uptimeSeconds = "uptime_seconds"
             case eventCount = "event_count", latestSeq = "latest_seq", tailscaleSync = "tailscale_sync"
-            case syncTraffic = "sync_traffic"
+            case syncTraffic = "sync_traffic", forks, ownHistory = "own_history"
         }
     }
 

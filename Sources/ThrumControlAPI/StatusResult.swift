@@ -10,7 +10,6 @@ public struct StatusResult: Codable, Sendable {
     public var latestSeq: Int64
     public var agentCount: Int
     public var storeProblem: String?
-    /// Agents registered on this daemon that another daemon registered first and owns.
     /// The database and write-ahead log files together, in bytes (nil from a daemon older than this field).
     public var logBytes: Int64?
     /// The timestamp of the oldest event in the log; nil when it is empty.
@@ -18,6 +17,9 @@ public struct StatusResult: Codable, Sendable {
     /// THRUM_RETENTION in seconds; nil when everything is kept.
     public var retentionSeconds: Int?
     public var tailscaleSync: ControlResults.TailscaleSync
+    /// Proven forks (nil from a daemon older than chains).
+    public var forks: [ControlResults.Fork]?
+    public var ownHistory: ControlResults.OwnHistory?
 
     public init(daemonID: String, version: String, hostname: String, uptimeSeconds: Int, stateDirectory: String,
                 socket: String, eventCount: Int, latestSeq: Int64, agentCount: Int, storeProblem: String?,
@@ -33,6 +35,6 @@ public struct StatusResult: Codable, Sendable {
         case logBytes = "log_bytes", oldestEvent = "oldest_event", retentionSeconds = "retention_seconds"
         case socket, eventCount = "event_count", latestSeq = "latest_seq", agentCount = "agent_count"
         case storeProblem = "store_problem"
-        case tailscaleSync = "tailscale_sync"
+        case tailscaleSync = "tailscale_sync", forks, ownHistory = "own_history"
     }
 }

@@ -48,6 +48,8 @@ public struct ThrumConfig: Sendable {
     public var databasePath: String { stateDirectory + "/thrum.db" }
     public var identityKeyPath: String { stateDirectory + "/identity.key" }
     public var peersPath: String { stateDirectory + "/peers.json" }
+    /// How far this daemon's own history went, kept beside the log so a restored log shows (`PublishedMark`).
+    public var publishedMarkPath: String { stateDirectory + "/published" }
 }
 
 /// Where an effective value came from, for `thrum config check`.

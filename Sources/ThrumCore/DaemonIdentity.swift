@@ -29,13 +29,20 @@ public struct DaemonIdentity: Sendable {
         "SHA256:" + Data(SHA256.hash(key)).base64EncodedString()
     }
 
-    /// A signed event of this daemon. `data` must already be the JSON text.
-    public func makeEvent(type: EventType, data: String, sequence: Int64,
+    /// A signed event of this daemon at `link` in its chain. `data` must already be the JSON text.
+    public func makeEvent(type: EventType, data: String, link: ChainLink,
+                          eventID: String = EventIDs.next(prefix: "evt_"),
+                          timestamp: String = Timestamp.now()) -> Event {
+        makeEvent(type: type, data: data, sequence: link.sequence, prev: link.prev, eventID: eventID, timestamp: timestamp)
+    }
+
+    /// A signed event of this daemon; without `prev`, an event as releases before chains wrote it.
+    public func makeEvent(type: EventType, data: String, sequence: Int64, prev: String? = nil,
                           eventID: String = EventIDs.next(prefix: "evt_"),
                           timestamp: String = Timestamp.now()) -> Event {
         var event = Event(eventID: eventID, type: type.rawValue, timestamp: timestamp,
                           originDaemon: daemonID, originKey: publicKeyBase64,
-                          sequence: sequence, data: data, signature: nil)
+                          sequence: sequence, prev: prev, data: data, signature: nil)
         event.signature = Data(keyPair.sign(event.signingPayload)).base64EncodedString()
         return event
     }

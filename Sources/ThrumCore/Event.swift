@@ -10,19 +10,24 @@ public struct Event: Codable, Sendable, Equatable, Hashable {
     public var originDaemon: String
     public var originKey: String
     public var sequence: Int64
+    /// The hash (`chainHash`) of its origin's event at `sequence - 1`, or `EventChain.genesis` at
+    /// sequence 1: each origin's events form a hash chain, so a fork carries its own proof.
+    /// Nil for events written before chains (DESIGN §4), which stay valid.
+    public var prev: String?
     /// The type's payload as a JSON string, copied byte for byte by relays.
     public var data: String
     /// Standard base64 of the 64-byte Ed25519 signature; nil when unsigned.
     public var signature: String?
 
     public init(eventID: String, type: String, timestamp: String, originDaemon: String,
-                originKey: String, sequence: Int64, data: String, signature: String?) {
+                originKey: String, sequence: Int64, prev: String? = nil, data: String, signature: String?) {
         self.eventID = eventID
         self.type = type
         self.timestamp = timestamp
         self.originDaemon = originDaemon
         self.originKey = originKey
         self.sequence = sequence
+        self.prev = prev
         self.data = data
         self.signature = signature
     }
@@ -34,6 +39,7 @@ public struct Event: Codable, Sendable, Equatable, Hashable {
         case originDaemon = "origin_daemon"
         case originKey = "origin_key"
         case sequence
+        case prev
         case data
         case signature
     }

@@ -73,6 +73,9 @@ public enum EventValidation {
         guard (1...EventLimits.maxSequence).contains(event.sequence) else {
             return refuse("sequence must be between 1 and 2^53 (got \(event.sequence))")
         }
+        if let problem = EventChain.problem(prev: event.prev, sequence: event.sequence) {
+            return refuse(problem)
+        }
         // JSONSyntax checks syntax and depth before the decoder runs. `data` is decoded once, as
         // its type's payload; only data that is JSON but not that payload is probed again.
         if let payload = EventPayload(type: type, data: event.data) {

@@ -2,12 +2,20 @@ import FoundationEssentials
 import ThrumSystem
 
 extension Event {
-    /// `event_id|type|timestamp|origin_daemon|sequence|sha256hex(data)` in UTF-8.
-    /// The seed signs only the first four fields; binding `sequence` and the
-    /// content stops a relay from rewriting a message undetected (DESIGN §4).
+    /// `event_id|type|timestamp|origin_daemon|sequence|sha256hex(data)` in UTF-8, and `|prev`
+    /// after it for a chained event. The seed signs only the first four fields; binding
+    /// `sequence` and the content stops a relay from rewriting a message undetected, and binding
+    /// `prev` makes the origin vouch for its whole history (DESIGN §4).
     public var signingPayload: [UInt8] {
         let dataDigest = Hex.encode(SHA256.hash(Array(data.utf8)))
-        return Array("\(eventID)|\(type)|\(timestamp)|\(originDaemon)|\(sequence)|\(dataDigest)".utf8)
+        let chained = prev.map { "|\($0)" } ?? ""
+        return Array("\(eventID)|\(type)|\(timestamp)|\(originDaemon)|\(sequence)|\(dataDigest)\(chained)".utf8)
+    }
+
+    /// The event's link in its origin's chain: lowercase hex of the SHA-256 of its signing
+    /// payload. Two events with one hash say the same thing; the next event's `prev` names it.
+    public var chainHash: String {
+        Hex.encode(SHA256.hash(signingPayload))
     }
 
     /// Why an event's signature cannot be accepted.

@@ -9,12 +9,37 @@ extension ControlHandlers {
                                 fingerprint: daemon.identity.fingerprint, keyPath: daemon.config.identityKeyPath)
     }
 
-    func health() -> ControlResults.Health {
+    func health() async -> ControlResults.Health {
         let (count, latest) = (daemon.store.eventCount, daemon.store.latestSeq)
-        return ControlResults.Health(status: "ok", daemonID: daemon.identity.daemonID, version: ThrumVersion.current,
-                              uptimeSeconds: Int((ContinuousClock.now - daemon.startedAt).components.seconds),
-                              eventCount: count, latestSeq: latest,
-                              tailscaleSync: syncSummary(), syncTraffic: daemon.sync?.traffic())
+        let forks = try? await forkRecords()
+        let history = ownHistory()
+        // "ok" unless this daemon cannot write: its own history forked, or is not known.
+        let status = forks?.contains(where: \.ownHistory) == true ? "forked" : history.state == "unknown" ? "history_unknown" : "ok"
+        var health = ControlResults.Health(status: status, daemonID: daemon.identity.daemonID, version: ThrumVersion.current,
+                                           uptimeSeconds: Int((ContinuousClock.now - daemon.startedAt).components.seconds),
+                                           eventCount: count, latestSeq: latest,
+                                           tailscaleSync: syncSummary(), syncTraffic: daemon.sync?.traffic())
+        health.forks = forks
+        health.ownHistory = history
+        return health
+    }
+
+    func forkRecords() async throws -> [ControlResults.Fork] {
+        let me = daemon.identity.daemonID
+        return try await reading { store in
+            try store.forks().map {
+                ControlResults.Fork(origin: $0.origin, sequence: $0.sequence, detectedAt: $0.detectedAt,
+                                    fromDaemon: $0.fromDaemon, ownHistory: $0.origin == me)
+            }
+        }
+    }
+
+    func ownHistory() -> ControlResults.OwnHistory {
+        switch daemon.history.state {
+        case .known: return ControlResults.OwnHistory(state: "known", detail: nil)
+        case let .learning(behind): return ControlResults.OwnHistory(state: "learning", detail: OwnHistory.describe(learning: behind))
+        case let .unknown(reason): return ControlResults.OwnHistory(state: "unknown", detail: reason)
+        }
     }
 
     func status() async -> StatusResult {
@@ -33,6 +58,8 @@ extension ControlHandlers {
                                   eventCount: 0, latestSeq: 0, agentCount: 0, storeProblem: nil,
                                   tailscaleSync: syncSummary())
         result.retentionSeconds = daemon.store.writer.retention.map { Int($0.windowMS / 1000) }
+        result.forks = try? await forkRecords()
+        result.ownHistory = ownHistory()
         switch counts {
         case let .success((events, seq, agents, footprint)):
             result.eventCount = events

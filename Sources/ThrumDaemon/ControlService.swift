@@ -30,7 +30,7 @@ struct ControlService: RPCService {
         let handlers = ControlHandlers(daemon: daemon, caller: "\(peer)")
         switch method {
         case .status: return await handlers.status()
-        case .health: return handlers.health()
+        case .health: return await handlers.health()
         case .identity: return handlers.identity()
         case .agentRegister: return try await handlers.register(try request.params())
         case .agentList: return try await handlers.agents()

@@ -24,9 +24,12 @@ final class Daemon: Sendable {
     let requestBudget: RequestByteBudget
     /// Large request lines of both listeners are parsed one at a time.
     let largeRequests = LargeRequestGate()
+    /// Whether local writes may be numbered yet (a lost or restored log waits for its peers).
+    let history: OwnHistory
 
     init(config: ThrumConfig, identity: DaemonIdentity, store: StoreThreads, logger: Logger, hostname: String,
-         messageArrivals: ChangeSignal, sync: (any SyncControl)?, metrics: DaemonMetrics) {
+         messageArrivals: ChangeSignal, sync: (any SyncControl)?, metrics: DaemonMetrics, history: OwnHistory = OwnHistory(.known)) {
+        self.history = history
         self.messageArrivals = messageArrivals
         self.config = config
         self.identity = identity
@@ -46,8 +49,8 @@ final class Daemon: Sendable {
         let data = PayloadJSON.encode(payload)
         let identity = self.identity
         return try await append(type, by: who, LocalWrite(originDaemon: identity.daemonID,
-                                                          payload: EventPayload(type: type, value: payload)) { sequence in
-            identity.makeEvent(type: type, data: data, sequence: sequence)
+                                                          payload: EventPayload(type: type, value: payload)) { link in
+            identity.makeEvent(type: type, data: data, link: link)
         })
     }
 
@@ -62,10 +65,10 @@ final class Daemon: Sendable {
         return try await append(type, by: who, LocalWrite(originDaemon: identity.daemonID, precondition: { store in
             let payload = try build(store)
             built.value.withLock { $0 = (PayloadJSON.encode(payload), EventPayload(type: type, value: payload)) }
-        }, builtPayload: { built.value.withLock { $0?.payload } }) { sequence in
+        }, builtPayload: { built.value.withLock { $0?.payload } }) { link in
             // The precondition ran first on the same thread; without it there is nothing to write.
             guard let data = built.value.withLock({ $0?.data }) else { throw RPCError.internalError("a payload was not built") }
-            return identity.makeEvent(type: type, data: data, sequence: sequence)
+            return identity.makeEvent(type: type, data: data, link: link)
         })
     }
 
@@ -73,7 +76,11 @@ final class Daemon: Sendable {
         let started = ContinuousClock.now
         let stored: StoredEvent
         do {
+            try await history.writable(waitingAtMost: Self.historyWait)
             stored = try await store.append(write)
+        } catch let error as StoreError where error.kind == .forked {
+            metrics.writeFailed()
+            throw RPCError.application(error.message)
         } catch {
             metrics.writeFailed()
             throw error
@@ -86,6 +93,12 @@ final class Daemon: Sendable {
         sync?.localWriteHappened()
         return stored
     }
+}
+
+extension Daemon {
+    /// How long a write waits for the first sync to settle this daemon's own history: well
+    /// within the CLI's 30 s answer timeout.
+    static let historyWait: Duration = .seconds(20)
 }
 
 /// What a `LocalWrite`'s precondition built, for its `make` on the same thread: the payload's

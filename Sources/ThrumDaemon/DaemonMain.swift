@@ -65,9 +65,11 @@ public enum DaemonMain {
                      metrics: DaemonMetrics = DaemonMetrics()) async throws -> Daemon {
         try StateDirectory.ensure(config.stateDirectory)
         let keyPair: Ed25519KeyPair
+        let keyIsNew: Bool
         do {
             let (pair, created) = try IdentityKeyFile.loadOrCreate(path: config.identityKeyPath)
             keyPair = pair
+            keyIsNew = created
             let identity = DaemonIdentity(keyPair: pair)
             let verb = created ? "generated new keys at" : "loaded existing keys from"
             logger.info("identity: \(verb) \(config.identityKeyPath) (fingerprint: \(identity.fingerprint))",
@@ -105,9 +107,26 @@ public enum DaemonMain {
             throw StartupError(message: "cannot read the event store \(config.databasePath): \(error)",
                                exitCode: ExitCode.failure, component: nil)
         }
+        let history: OwnHistory
+        let published: PublishedMark
+        do {
+            (history, published) = try HistoryCheck.atStart(config: config, identity: identity, keyIsNew: keyIsNew, store: store,
+                                                            logger: logger)
+        } catch {
+            throw StartupError(message: "cannot read the event store \(config.databasePath): \(error)",
+                               exitCode: ExitCode.failure, component: nil)
+        }
         let threads: StoreThreads
         do {
-            threads = try StoreThreads(store: store) { writes, held in metrics.committed(writes: writes, held: held) }
+            let markPath = config.publishedMarkPath
+            let markedAtStart = published.sequence
+            threads = try StoreThreads(store: store, onCommit: { writes, held in metrics.committed(writes: writes, held: held) },
+                                       onPublished: { sequence in
+                                           guard sequence > markedAtStart else { return }
+                                           if let problem = PublishedMark(daemonID: identity.daemonID, sequence: sequence).write(to: markPath) {
+                                               logger.warning("history: \(problem)", metadata: ["component": "store"])
+                                           }
+                                       })
         } catch {
             throw StartupError(message: "cannot open a reader of the event store \(config.databasePath): \(error)",
                                exitCode: ExitCode.failure, component: nil)
@@ -116,11 +135,11 @@ public enum DaemonMain {
         let messageArrivals = ChangeSignal()
         let sync = config.tailscaleEnabled
             ? try SyncWiring.make(config: config, identity: identity, store: threads, logger: logger, messageArrivals: messageArrivals,
-                                  metrics: metrics)
+                                  metrics: metrics, history: history)
             : nil
         return Daemon(config: config, identity: identity, store: threads, logger: logger,
                       hostname: config.tailscaleHostname ?? HostName.current(), messageArrivals: messageArrivals, sync: sync,
-                      metrics: metrics)
+                      metrics: metrics, history: history)
     }
 }
 

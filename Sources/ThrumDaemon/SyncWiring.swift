@@ -10,7 +10,7 @@ import ThrumTailscale
 /// the sync port's service with its security gate.
 enum SyncWiring {
     static func make(config: ThrumConfig, identity: DaemonIdentity, store: StoreThreads, logger: Logger,
-                     messageArrivals: ChangeSignal, metrics: DaemonMetrics) throws -> (any SyncControl)? {
+                     messageArrivals: ChangeSignal, metrics: DaemonMetrics, history: OwnHistory) throws -> (any SyncControl)? {
         let registry = PeerRegistry(path: config.peersPath)
         if let problem = registry.registryProblem {
             logger.error("sync: \(problem)", metadata: ["component": "sync"])
@@ -30,7 +30,9 @@ enum SyncWiring {
         let discovery = PeerDiscovery(manager: manager, config: config, logger: logger) { () throws(LocalAPIError) in
             try await localAPI.status()
         }
-        return SyncBridge(manager: manager, service: manager.makeSyncServer(gate: security.gate), discovery: discovery)
+        if let forks = try? store.writer.forks().count { metrics.sync.forksKnown(forks) }
+        return SyncBridge(manager: manager, service: manager.makeSyncServer(gate: security.gate), discovery: discovery,
+                          recovery: HistoryRecovery(manager: manager, history: history, logger: logger))
     }
 }
 
@@ -39,12 +41,15 @@ struct SyncBridge: SyncControl {
     let manager: SyncManager
     let service: SyncServer
     let discovery: PeerDiscovery
+    let recovery: HistoryRecovery
 
     var rpcService: any RPCService { service }
 
-    /// The periodic sync and discovery, until the daemon stops.
+    /// The first sync's check of this daemon's own history, then the periodic sync and
+    /// discovery, until the daemon stops.
     func run() async {
         await withTaskGroup(of: Void.self) { group in
+            group.addTask { await recovery.run() }
             group.addTask { await discovery.run() }
             group.addTask { await manager.run() }
         }

@@ -25,6 +25,9 @@ public struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConvert
     public static let ownedElsewhereCode = -32009
     /// An address names more than one agent (or an agent and a group); the message lists them.
     public static let ambiguousCode = -32010
+    /// The daemon does not know yet how far its own history goes (a lost or restored log), so
+    /// it writes nothing for now; the message says why and what to do.
+    public static let historyUnknownCode = -32011
     public static let rateLimitedCode = 429
     public static let overloadedCode = 503
     public static let unauthorizedCode = 403
@@ -52,6 +55,9 @@ public struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConvert
     }
     public static func ambiguous(_ message: String) -> RPCError {
         RPCError(code: ambiguousCode, message: message)
+    }
+    public static func historyUnknown(_ message: String) -> RPCError {
+        RPCError(code: historyUnknownCode, message: message)
     }
     public static func internalError(_ detail: String) -> RPCError {
         RPCError(code: internalErrorCode, message: "internal error: \(detail)")

@@ -1,11 +1,11 @@
 import ThrumCore
 
 extension EventStore {
-    /// Appends an event written on this daemon. In one transaction: the next sequence for
-    /// `originDaemon` is computed, `make` builds (and signs) the event for it, the event is
+    /// Appends an event written on this daemon. In one transaction: the next link of
+    /// `originDaemon`'s chain is worked out, `make` builds (and signs) the event for it, the event is
     /// inserted and the projections are updated. When this returns, the event is on disk.
     /// An error thrown by `make` is rethrown unchanged and nothing is written.
-    public func appendLocal(originDaemon: String, _ make: @Sendable (Int64) throws -> Event) throws -> StoredEvent {
+    public func appendLocal(originDaemon: String, _ make: @Sendable (ChainLink) throws -> Event) throws -> StoredEvent {
         try withoutActuallyEscaping(make) { make in
             try appendLocal([LocalWrite(originDaemon: originDaemon, make: make)])[0].get()
         }
@@ -45,17 +45,17 @@ extension EventStore {
 
     /// The batch as one piece; throws at the first write that fails.
     private static func appendTogether(_ writes: [LocalWrite], in connection: Connection) throws -> [StoredEvent] {
-        var nextSequence: [String: Int64] = [:]
+        var nextLink: [String: ChainLink] = [:]
         var prepared: [PreparedEvent] = []
         var stored: [StoredEvent] = []
         for write in writes {
-            let sequence = try nextSequence[write.originDaemon] ?? nextLocalSequence(write.originDaemon, in: connection)
-            let (event, seq) = try insert(write, sequence: sequence, in: connection)
-            nextSequence[write.originDaemon] = sequence + 1
+            let link = try nextLink[write.originDaemon] ?? firstLink(write.originDaemon, in: connection)
+            let (event, seq) = try insert(write, link: link, in: connection)
+            nextLink[write.originDaemon] = ChainLink(sequence: link.sequence + 1, prev: event.hash)
             prepared.append(event)
             stored.append(StoredEvent(seq: seq, event: event.event, receivedFrom: nil))
         }
-        try LogIndex.advance(origins: Set(nextSequence.keys), inserted: stored.count, in: connection)
+        try LogIndex.advance(origins: Set(nextLink.keys), inserted: stored.count, in: connection)
         try Projector.project(prepared, in: connection)
         return stored
     }
@@ -68,7 +68,7 @@ extension EventStore {
             for write in writes {
                 try connection.run("SAVEPOINT local_write")
                 do {
-                    let (event, seq) = try insert(write, sequence: try nextLocalSequence(write.originDaemon, in: connection),
+                    let (event, seq) = try insert(write, link: try firstLink(write.originDaemon, in: connection),
                                                   in: connection)
                     try LogIndex.advance(origins: [write.originDaemon], inserted: 1, in: connection)
                     try Projector.project([event], in: connection)
@@ -84,20 +84,20 @@ extension EventStore {
         }
     }
 
-    /// Builds (and signs) `write`'s event for `sequence` and inserts it; returns it with its `seq`.
-    private static func insert(_ write: LocalWrite, sequence: Int64, in connection: Connection) throws -> (PreparedEvent, Int64) {
+    /// Builds (and signs) `write`'s event for `link` and inserts it; returns it with its `seq`.
+    private static func insert(_ write: LocalWrite, link: ChainLink, in connection: Connection) throws -> (PreparedEvent, Int64) {
         let operation = "appending a local event"
-        guard sequence <= EventLimits.maxSequence else {
+        guard link.sequence <= EventLimits.maxSequence else {
             throw StoreError(kind: .invalidArgument,
-                             message: "this daemon's next sequence number, \(sequence), is past the limit of \(EventLimits.maxSequence); "
-                                + "the log is damaged: move thrum.db aside and let the daemon catch up from its peers",
+                             message: "this daemon's next sequence number, \(link.sequence), is past the limit of \(EventLimits.maxSequence); "
+                                + "its history cannot go on: start a new one with thrum identity rotate",
                              operation: operation)
         }
-        let event = try write.make(sequence)
-        guard event.originDaemon == write.originDaemon, event.sequence == sequence else {
+        let event = try write.make(link)
+        guard event.originDaemon == write.originDaemon, event.sequence == link.sequence, event.prev == link.prev else {
             throw StoreError(kind: .invalidArgument,
                              message: "the event was built for \(event.originDaemon) sequence \(event.sequence), "
-                                + "expected \(write.originDaemon) sequence \(sequence); this is a bug in thrum",
+                                + "expected \(write.originDaemon) sequence \(link.sequence) after \(link.prev); this is a bug in thrum",
                              operation: operation)
         }
         let prepared = write.payload().map { PreparedEvent(event, payload: $0) } ?? PreparedEvent(event)
@@ -109,20 +109,18 @@ extension EventStore {
         return (prepared, seq)
     }
 
-    /// The sequence after the last one this daemon wrote itself. Only local writes count
-    /// (`received_from IS NULL`), so no event from a peer, whatever it claims, can move it;
-    /// and the arithmetic is checked, so no stored value can make it trap.
-    static func nextLocalSequence(_ originDaemon: String, in connection: Connection) throws(StoreError) -> Int64 {
-        let last = try connection.scalarInt(
-            "SELECT COALESCE(MAX(sequence), 0) FROM events WHERE origin_daemon = ?1 AND received_from IS NULL",
-            [originDaemon])
-        guard last >= 0, last < EventLimits.maxSequence else {
-            throw StoreError(kind: .invalidArgument,
-                             message: "this daemon's last sequence number is \(last), at or past the limit of \(EventLimits.maxSequence); "
-                                + "the log is damaged: move thrum.db aside and let the daemon catch up from its peers",
+    /// The link of a batch's first write in `originDaemon`'s chain. A daemon whose own history is
+    /// proven forked writes nothing more: its events from the fork point on count nowhere.
+    private static func firstLink(_ originDaemon: String, in connection: Connection) throws(StoreError) -> ChainLink {
+        if let point = try Forks.point(of: originDaemon, in: connection) {
+            throw StoreError(kind: .forked,
+                             message: "this daemon's history is forked: its key signed two different events at sequence \(point) "
+                                + "(another machine uses the same identity.key, or the log was restored and written to before it "
+                                + "caught up), so its events from there on count nowhere; stop it and start a new history "
+                                + "with thrum identity rotate",
                              operation: "appending a local event")
         }
-        return last + 1
+        return try ChainHashes.nextLink(originDaemon, in: connection)
     }
 
     /// Applies a verified batch pulled from `peer`, all in one transaction: inserts the events whose
@@ -165,6 +163,11 @@ extension EventStore {
                         continue
                     case .new:
                         break
+                    }
+                    if let proof = try Forks.contradiction(prepared, in: connection) {
+                        // The event stays in the proof, not the log: past the fork point it counts nowhere.
+                        if try Forks.record(proof, from: peer, in: connection) { result.forks.append(proof) }
+                        continue
                     }
                     if let seq = try EventRows.insert(prepared, receivedFrom: peer, receivedAt: now, in: connection) {
                         inserted.append(prepared)

@@ -27,6 +27,8 @@ public struct PreparedEvent: Sendable {
     public let event: Event
     let topic: EventTopic
     let payload: EventPayload?
+    /// `event.chainHash`, worked out with the topic (off the store's thread for pulled events).
+    let hash: String
 
     public init(_ event: Event) {
         self.init(event, payload: event.knownType.flatMap { EventPayload(type: $0, data: event.data) })
@@ -36,6 +38,7 @@ public struct PreparedEvent: Sendable {
     init(_ event: Event, payload: EventPayload?) {
         self.event = event
         self.payload = payload
+        hash = event.chainHash
         topic = EventTopic(payload: payload, origin: event.originDaemon,
                            atMS: Timestamp.parse(event.timestamp).map(Timestamp.milliseconds) ?? 0)
     }
@@ -44,6 +47,7 @@ public struct PreparedEvent: Sendable {
     public init(_ validated: ValidatedEvent) {
         event = validated.event
         payload = validated.payload
+        hash = event.chainHash
         topic = EventTopic(payload: validated.payload, origin: event.originDaemon, atMS: validated.atMS)
     }
 }

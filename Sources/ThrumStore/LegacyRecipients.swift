@@ -37,6 +37,7 @@ enum LegacyRecipients {
             SELECT e.type, e.origin_daemon, e.at_ms, e.event_id, e.data FROM events e
             WHERE e.subject >= ?1 || '@' AND e.subject < ?1 || 'A'
               AND e.type IN ('\(EventType.agentRegister.rawValue)', '\(EventType.agentDeregister.rawValue)')
+              AND NOT \(Forks.voided)
             ORDER BY e.at_ms, e.event_id
             """, [name]) { row in
             (type: row.string(0), origin: row.string(1), at: (row.int64(2), row.string(3)), data: row.string(4))

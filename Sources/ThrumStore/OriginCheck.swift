@@ -1,7 +1,7 @@
 import ThrumCore
 
 /// What the log itself refuses from a peer, beyond the validation pipeline (DESIGN §7): an
-/// event in this daemon's own name that is not the one it wrote, an unsigned event in the
+/// event in this daemon's own name that its key did not sign, an unsigned event in the
 /// name of a daemon whose key is known, and an event that acts as another daemon's agent or
 /// names an ID another daemon made (`EventPayload.foreignClaim`).
 enum OriginCheck {
@@ -19,9 +19,13 @@ enum OriginCheck {
                 "SELECT \(EventRows.columns) FROM events WHERE origin_daemon = ?1 AND event_id = ?2 AND sequence = ?3",
                 [event.originDaemon, event.eventID, event.sequence]) { EventRows.read($0).event }
             if logged == event { return .known }
-            return .refuse(logged == nil
-                ? "claims to be written by this daemon (\(localDaemon)), which never wrote it"
-                : "claims to be this daemon's event \(event.eventID) but differs from the one in its log")
+            // Not in the log as it is: genuine only when this daemon's key signed it. Such an event
+            // comes back from a peer after the log was lost or restored from a backup, and is taken
+            // back; one that contradicts the log is a fork of this daemon (`Forks`).
+            guard event.signature != nil, event.verifySignature() == nil else {
+                return .refuse("claims to be written by this daemon (\(localDaemon)), but this daemon's key did not sign it")
+            }
+            return .new
         }
         if let claim = prepared.payload?.foreignClaim(origin: event.originDaemon) {
             return .refuse(claim, .identity)

@@ -150,8 +150,23 @@ enum Schema {
             DROP TABLE threads;
             """),
         Migration(version: 5, sql: "", then: { (connection) throws(StoreError) -> String? in
-            try ScopedAgentsUpgrade.run(in: connection)
+            // The projection rules it re-derives under read `forks` (the fork rule), which schema 6
+            // adds; a store upgrading through here gets the table now, empty.
+            try connection.execute(Forks.createTable)
+            return try ScopedAgentsUpgrade.run(in: connection)
         }),
+        Migration(version: 6, sql: """
+            -- Each origin's events form a hash chain (EventChain). Events from before this schema have
+            -- no `prev`; their `hash` is worked out when it is needed (ChainHashes), not here, so the
+            -- upgrade rewrites nothing.
+            ALTER TABLE events ADD COLUMN prev TEXT;
+            ALTER TABLE events ADD COLUMN hash TEXT;
+            -- The chain hash of the event at each origin's frontier: what sync advertises beside the
+            -- sequence. Retention may delete that event; this keeps its hash.
+            ALTER TABLE origin_frontier ADD COLUMN head TEXT;
+
+            \(Forks.createTable)
+            """),
     ]
 
     /// The projection tables in a fixed order, with the columns that order their rows,

@@ -81,8 +81,8 @@ enum ScopedAgentsUpgrade {
                 UNIQUE (origin_daemon, event_id, sequence)
             );
             """)
-        try connection.forEachRow("SELECT \(EventRows.columns), received_at FROM events ORDER BY seq") { (row) throws(StoreError) in
-            let stored = EventRows.read(row)
+        try connection.forEachRow("SELECT \(EventRows.preChainColumns), received_at FROM events ORDER BY seq") { (row) throws(StoreError) in
+            let stored = EventRows.read(row, chained: false)
             let topic = PreparedEvent(stored.event).topic
             let event = stored.event
             try connection.run("""

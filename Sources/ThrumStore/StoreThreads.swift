@@ -20,6 +20,7 @@ public final class StoreThreads: Sendable {
     /// Wakes the writer thread holding a commit back once the writes it waits for are queued.
     private let writesArrived = DispatchSemaphore(value: 0)
     private let onCommit: (@Sendable (_ writes: Int, _ held: Bool) -> Void)?
+    private let onPublished: (@Sendable (_ sequence: Int64) -> Void)?
 
     /// The newest `seq` as of the last commit, read without a trip to the store's threads
     /// (every `sync.peer_info` and `health` asks for it).
@@ -41,11 +42,14 @@ public final class StoreThreads: Sendable {
 
     /// Starts the threads for `store` and opens its reader connection. `onCommit` is told, on
     /// the writer thread, how many local writes each commit of them held, and whether it was
-    /// held back for callers coming back (`CommitHold`).
-    public init(store: EventStore, onCommit: (@Sendable (_ writes: Int, _ held: Bool) -> Void)? = nil) throws(StoreError) {
+    /// held back for callers coming back (`CommitHold`). `onPublished` is told, on the writer
+    /// thread before the callers are answered, the highest sequence each commit wrote.
+    public init(store: EventStore, onCommit: (@Sendable (_ writes: Int, _ held: Bool) -> Void)? = nil,
+                onPublished: (@Sendable (_ sequence: Int64) -> Void)? = nil) throws(StoreError) {
         writer = store
         reader = try EventStore(readerOf: store)
         self.onCommit = onCommit
+        self.onPublished = onPublished
         writerThread.start()
         readerThread.start()
     }
@@ -122,6 +126,9 @@ public final class StoreThreads: Sendable {
                                          stillQueued: queue.writes.count)
                 }
                 onCommit?(results.count { if case .success = $0 { true } else { false } }, held)
+                if let onPublished, let highest = results.compactMap({ try? $0.get().event.sequence }).max() {
+                    onPublished(highest)
+                }
                 for (entry, result) in zip(admitted, results) { entry.caller.resume(with: result) }
             } catch {
                 for entry in admitted { entry.caller.resume(throwing: error) }

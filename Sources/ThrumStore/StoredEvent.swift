@@ -27,6 +27,8 @@ public struct BatchApplied: Sendable, Equatable {
     public var quarantined: [QuarantinedEvent]
     /// The oldest quarantine entries dropped to keep it within its `QuarantineBound`.
     public var quarantineDropped = 0
+    /// Forks the batch proved: new here, or earlier than the one known for that origin.
+    public var forks: [ForkProof] = []
 
     public init(applied: [StoredEvent] = [], skipped: Int = 0, quarantined: [QuarantinedEvent] = []) {
         self.applied = applied
@@ -45,7 +47,7 @@ public struct EventPage: Sendable, Equatable {
     public var more: Bool
 }
 
-/// One event this daemon writes: `make` builds (and signs) it for the sequence it is given.
+/// One event this daemon writes: `make` builds (and signs) it for the link of its chain it is given.
 /// `precondition`, when set, runs first on the writer's connection, just before the batch that
 /// would hold the event: it reads the newest state, and the write fails with what it throws.
 /// `payload`, when given, is the event's `data` already decoded (the writer built it); it is
@@ -54,15 +56,15 @@ public struct LocalWrite: Sendable {
     public let originDaemon: String
     public let precondition: (@Sendable (EventStore) throws -> Void)?
     public let payload: @Sendable () -> EventPayload?
-    public let make: @Sendable (Int64) throws -> Event
+    public let make: @Sendable (ChainLink) throws -> Event
 
     public init(originDaemon: String, precondition: (@Sendable (EventStore) throws -> Void)? = nil,
-                payload: EventPayload? = nil, make: @escaping @Sendable (Int64) throws -> Event) {
+                payload: EventPayload? = nil, make: @escaping @Sendable (ChainLink) throws -> Event) {
         self.init(originDaemon: originDaemon, precondition: precondition, builtPayload: { payload }, make: make)
     }
 
     public init(originDaemon: String, precondition: (@Sendable (EventStore) throws -> Void)?,
-                builtPayload: @escaping @Sendable () -> EventPayload?, make: @escaping @Sendable (Int64) throws -> Event) {
+                builtPayload: @escaping @Sendable () -> EventPayload?, make: @escaping @Sendable (ChainLink) throws -> Event) {
         self.originDaemon = originDaemon
         self.precondition = precondition
         self.payload = builtPayload

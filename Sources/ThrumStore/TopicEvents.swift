@@ -43,7 +43,8 @@ enum TopicEvents {
         case time = "e.at_ms, e.origin_daemon, e.event_id"
     }
 
-    /// The events about `subject` of the given types, optionally only one actor's, in `order`.
+    /// The events about `subject` of the given types, optionally only one actor's, in `order`;
+    /// never those the fork rule voids (`Forks`).
     static func load(subject: String, types: [EventType], actor: String? = nil, order: Order = .sequence,
                      known: KnownPayloads = [:], in connection: Connection) throws(StoreError) -> [TopicEvent] {
         try connection.query(sql(types: types, order: order), [subject, actor]) { row in
@@ -63,7 +64,7 @@ enum TopicEvents {
             let typeList = types.map { "'\($0.rawValue)'" }.joined(separator: ",")
             let sql = """
                 SELECT e.event_id, e.type, e.timestamp, e.origin_daemon, e.sequence, e.data, e.actor, e.at_ms FROM events e
-                WHERE e.subject = ?1 AND e.type IN (\(typeList)) AND (?2 IS NULL OR e.actor = ?2)
+                WHERE e.subject = ?1 AND e.type IN (\(typeList)) AND (?2 IS NULL OR e.actor = ?2) AND NOT \(Forks.voided)
                 ORDER BY \(order.rawValue)
                 """
             cache[key] = sql

@@ -38,9 +38,9 @@ enum LogIndex {
             }
             guard frontier != start else { continue }
             try connection.run("""
-                INSERT INTO origin_frontier (origin_daemon, sequence) VALUES (?1, ?2)
-                ON CONFLICT(origin_daemon) DO UPDATE SET sequence = excluded.sequence
-                """, [origin, frontier])
+                INSERT INTO origin_frontier (origin_daemon, sequence, head) VALUES (?1, ?2, ?3)
+                ON CONFLICT(origin_daemon) DO UPDATE SET sequence = excluded.sequence, head = excluded.head
+                """, [origin, frontier, try ChainHashes.hash(origin: origin, sequence: frontier, in: connection)])
         }
     }
 

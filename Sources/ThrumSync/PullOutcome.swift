@@ -1,3 +1,6 @@
+import ThrumCore
+import ThrumStore
+
 /// What one pull from a peer did: what `SyncClient` reports, what the manager
 /// records in the registry and backoff, and what `tsync.force` shows.
 public struct PullOutcome: Sendable {
@@ -13,6 +16,10 @@ public struct PullOutcome: Sendable {
     public var checkpoint: Int64 = 0
     /// The peer's own peers, as its last page said (nil when it did not say).
     public var peersOfPeer: Set<String>?
+    /// What the peer holds, as its last page said (nil from a peer that does not say).
+    public var peerFrontier: LogFrontier?
+    /// Forks this pull proved here: new, or earlier than the one known for that origin.
+    public var forks: [ForkProof] = []
     /// Set when the pull did not start or stopped before the peer had nothing
     /// more; what was applied before it stays applied.
     public var error: SyncPullError?

@@ -87,7 +87,9 @@ public struct SyncClient: Sendable {
             report = try await LineRPCClient.withConnection(to: endpoint, maxLineBytes: SyncLimits.maxAnswerBytes, connectTimeout: min(timeout, .seconds(5))) { connection in
                 var report = report
                 do {
-                    try await pullPages(connection, endpoint: endpoint, peerID: peerID, report: &report, onApplied: onApplied)
+                    let last = try await pullPages(connection, endpoint: endpoint, peerID: peerID, report: &report,
+                                                   onApplied: onApplied)
+                    try await exchangeForks(connection, after: last, peerID: peerID, report: &report, onApplied: onApplied)
                 } catch let error as SyncPullError {
                     report.error = error
                 } catch let error as RPCClientError {
@@ -107,8 +109,10 @@ public struct SyncClient: Sendable {
         return report
     }
 
+    /// Pulls page after page; returns the last one.
     private func pullPages(_ connection: LineRPCConnection, endpoint: RPCEndpoint, peerID: String,
-                           report: inout PullOutcome, onApplied: @Sendable ([StoredEvent], Set<String>?) -> Void) async throws {
+                           report: inout PullOutcome,
+                           onApplied: @Sendable ([StoredEvent], Set<String>?) -> Void) async throws -> PulledPage {
         let timeout = self.timeout
         // A pull starts with the key proof unless the peer proved its key at this address
         // lately, so an address taken over by another node can neither feed events as this
@@ -137,6 +141,7 @@ public struct SyncClient: Sendable {
             let (params, page) = (fetched.params, fetched.page)
             report.received += page.events.count
             if let peers = page.peers { report.peersOfPeer = Set(peers) }
+            if let frontier = page.frontier { report.peerFrontier = frontier }
             if let latest = page.latestSeq, latest < params.afterSeq, params.afterSeq > 0 {
                 // The peer's log is shorter than what we already have from it: it was
                 // reset. Start over; what we hold is left out of the pages, nothing is lost.
@@ -153,10 +158,10 @@ public struct SyncClient: Sendable {
                 throw SyncPullError.protocolViolation("more_available without progress at seq \(page.nextSeq)")
             }
             // Read before the apply takes the store: the next request must not wait for it.
-            let held = page.moreAvailable ? try await versionVector() : [:]
+            let held = page.moreAvailable ? try await frontier() : LogFrontier()
             let needsApply = !page.events.isEmpty || page.nextSeq != params.afterSeq
             let pageVerdicts = verdicts
-            async let applying = needsApply ? await apply(page, verdicts: pageVerdicts, from: peerID) : nil
+            async let applying = needsApply ? await apply(page, verdicts: pageVerdicts, from: peerID, checkpoint: page.nextSeq) : nil
             let ahead: Result<(PagedRequest, [Result<PreparedEvent, ValidationFailure>])?, any Error>
             do {
                 if page.moreAvailable {
@@ -174,11 +179,12 @@ public struct SyncClient: Sendable {
                 report.applied += result.applied.count
                 report.skipped += result.skipped
                 report.quarantined += result.quarantined.count
+                report.forks += result.forks
                 report.checkpoint = page.nextSeq
                 if !result.applied.isEmpty { onApplied(result.applied, report.peersOfPeer) }
             }
             traffic.metrics.progressed(from: peerID, checkpoint: report.checkpoint, peerLatest: page.latestSeq)
-            guard let next = try ahead.get() else { return }
+            guard let next = try ahead.get() else { return page }
             (fetched, verdicts) = next
         }
     }
@@ -186,9 +192,9 @@ public struct SyncClient: Sendable {
     /// One `sync.pull` request and the page that answered it.
     typealias PagedRequest = (params: PullParams, page: PulledPage)
 
-    private func versionVector() async throws(SyncPullError) -> VersionVector {
+    func frontier() async throws(SyncPullError) -> LogFrontier {
         do {
-            return try await store.read { try $0.versionVector() }
+            return try await store.read { try $0.frontier() }
         } catch {
             throw .store("\(error)")
         }
@@ -196,12 +202,12 @@ public struct SyncClient: Sendable {
 
     /// Asks for the page after `afterSeq`, saying what this daemon already holds, and checks
     /// the page comes from `peerID`.
-    private func fetchPage(_ connection: LineRPCConnection, afterSeq: Int64, have: VersionVector? = nil, peerID: String,
+    private func fetchPage(_ connection: LineRPCConnection, afterSeq: Int64, have: LogFrontier? = nil, peerID: String,
                            endpoint: RPCEndpoint) async throws -> PagedRequest {
         try Task.checkCancellation()
         var held = have
-        if held == nil { held = try await versionVector() }
-        let params = PullParams(afterSeq: afterSeq, limit: pageLimit, have: held)
+        if held == nil { held = try await frontier() }
+        let params = PullParams(afterSeq: afterSeq, limit: pageLimit, frontier: held ?? LogFrontier())
         let timeout = self.timeout
         let page = try await honouringRetryAfter(from: peerID) { () async throws(RPCClientError) -> PulledPage in
             try PulledPage.read(answer: try await connection.answerLine(SyncMethod.pull.rawValue, params, timeout: timeout))
@@ -217,7 +223,7 @@ public struct SyncClient: Sendable {
     /// Runs one request; when the peer answers 429 (rate limited) or 503
     /// (overloaded) with `retry_after_ms`, waits that long and asks again
     /// instead of hammering it, up to `maxRetryWaits` times in a row.
-    private func honouringRetryAfter<T>(from peerID: String,
+    func honouringRetryAfter<T>(from peerID: String,
                                         _ request: () async throws(RPCClientError) -> T) async throws -> T {
         var waits = 0
         while true {
@@ -239,11 +245,11 @@ public struct SyncClient: Sendable {
     /// A peer cannot park this daemon's pull for longer than this per wait.
     static let longestRetryWaitMilliseconds = 60_000
 
-    /// Applies the page with its checkpoint in one transaction, given each event's
+    /// Applies the page with `checkpoint` in one transaction, given each event's
     /// validation verdict; refused events go to the quarantine in the same step, so
     /// the checkpoint moves past them.
-    private func apply(_ page: PulledPage, verdicts: [Result<PreparedEvent, ValidationFailure>],
-                       from peerID: String) async throws(SyncPullError) -> BatchApplied {
+    func apply(_ page: PulledPage, verdicts: [Result<PreparedEvent, ValidationFailure>],
+               from peerID: String, checkpoint: Int64) async throws(SyncPullError) -> BatchApplied {
         var accepted: [PreparedEvent] = []
         var refused: [QuarantinedEvent] = []
         accepted.reserveCapacity(page.events.count)
@@ -263,7 +269,7 @@ public struct SyncClient: Sendable {
         do {
             let localDaemon = self.localDaemon
             result = try await store.write { [accepted, refused] store in
-                try store.applyBatch(prepared: accepted, quarantined: refused, from: peerID, checkpoint: page.nextSeq,
+                try store.applyBatch(prepared: accepted, quarantined: refused, from: peerID, checkpoint: checkpoint,
                                      localDaemon: localDaemon)
             }
         } catch {

@@ -161,6 +161,7 @@ public final class SyncManager: Sendable {
         }
         // As registered: the endpoint may spell it with the default port added.
         outcome.peer = peer.address
+        if !outcome.forks.isEmpty { await forksProved(outcome.forks, by: daemonID) }
         await recordResult(of: outcome)
         return outcome
     }
@@ -206,11 +207,12 @@ public final class SyncManager: Sendable {
         return PushNotifier.Target(daemonID: peer.daemonID, endpoint: address.endpoint)
     }
 
-    /// This daemon's notify: its newest seq, event count and version vector.
+    /// This daemon's notify: its newest seq, event count and frontier.
     private static func announcement(of identity: DaemonIdentity, in store: StoreThreads, logger: Logger) async -> NotifyParams? {
         do {
-            let have = try await store.read { try $0.versionVector() }
-            return NotifyParams(daemonID: identity.daemonID, latestSeq: store.latestSeq, eventCount: store.eventCount, have: have)
+            let frontier = try await store.read { try $0.frontier() }
+            return NotifyParams(daemonID: identity.daemonID, latestSeq: store.latestSeq, eventCount: store.eventCount,
+                                frontier: frontier)
         } catch {
             logger.error("sync.notify: cannot read the event log: \(error)")
             return nil
@@ -225,10 +227,10 @@ public final class SyncManager: Sendable {
             return .ok
         }
         reachability.heardFrom(params.daemonID)
-        if let theirs = params.have {
+        if let theirs = params.frontier {
             // Nothing to fetch unless it holds something we lack (an unreadable vector means pull).
-            remember(theirs, of: params.daemonID)
-            if let ours = try? await store.read({ try $0.versionVector() }), !theirs.hasNews(for: ours) { return .ok }
+            remember(theirs.have, of: params.daemonID)
+            if let ours = try? await store.read({ try $0.frontier() }), !theirs.hasNews(for: ours) { return .ok }
         } else {
             // A peer that sends no vector: nothing to fetch when we already hold everything up
             // to its newest seq (never pulled from counts as 0; an unreadable checkpoint means pull).

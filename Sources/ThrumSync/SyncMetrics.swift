@@ -24,6 +24,7 @@ public final class SyncMetrics: Sendable {
         public static let peers = "thrum_sync_peers"
         public static let peerLag = "thrum_sync_peer_lag"
         public static let lastSyncAge = "thrum_sync_peer_last_sync_age_seconds"
+        public static let forks = "thrum_sync_forked_origins"
     }
 
     /// The `# HELP` text of each metric above.
@@ -41,6 +42,7 @@ public final class SyncMetrics: Sendable {
         Name.peers: "Known peers (peers.json).",
         Name.peerLag: "A peer's newest seq, as its last page or last acted-on notify said, minus this daemon's checkpoint for it.",
         Name.lastSyncAge: "Seconds since the last successful pull from a peer.",
+        Name.forks: "Daemons whose history is proven forked (two signed events for one sequence); thrum status lists them.",
     ]
 
     /// Which `[sync_auth]` check decided.
@@ -98,6 +100,11 @@ public final class SyncMetrics: Sendable {
     /// A notify that this daemon acts on (it pulls) says the peer's newest seq.
     func announced(latest: Int64, by peer: String) {
         progress.withLock { table in table[peer] = (table[peer]?.checkpoint, latest) }
+    }
+
+    /// How many origins this daemon holds a fork proof for.
+    public func forksKnown(_ count: Int) {
+        Meter(label: Name.forks, factory: factory).set(count)
     }
 
     // MARK: Gauges, set when /metrics is rendered

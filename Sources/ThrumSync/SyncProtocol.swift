@@ -9,6 +9,9 @@ public enum SyncMethod: String, Sendable, CaseIterable {
     case pull = "sync.pull"
     case notify = "sync.notify"
     case peerInfo = "sync.peer_info"
+    /// One origin's events over a span of its sequences: how a daemon that sees another
+    /// head than its own fetches the branch that proves a fork (`ForkExchange`).
+    case originEvents = "sync.origin_events"
 }
 
 /// Line sizes on the sync port. Requests are a few hundred bytes; an answer
@@ -28,11 +31,21 @@ public struct PullParams: Codable, Sendable, Equatable {
     /// The puller's version vector: events it covers are left out of the page
     /// (this implementation's peers only; the seed's pull has no such field).
     public var have: VersionVector?
+    /// The chain hashes and fork points beside `have` (`LogFrontier`): the server sends the
+    /// proofs of forks the puller does not know yet.
+    public var heads: [String: String]?
+    public var forks: [String: Int64]?
 
     public init(afterSeq: Int64, limit: Int? = nil, have: VersionVector? = nil) {
         self.afterSeq = afterSeq
         self.limit = limit
         self.have = have
+    }
+
+    public init(afterSeq: Int64, limit: Int? = nil, frontier: LogFrontier) {
+        self.init(afterSeq: afterSeq, limit: limit, have: frontier.have)
+        heads = frontier.heads
+        forks = frontier.forks
     }
 
     /// The page size asked for; a missing limit means the maximum.
@@ -47,9 +60,10 @@ public struct PullParams: Codable, Sendable, Equatable {
             throw .invalidParams("limit must be between 1 and \(Self.maximumLimit) (got \(limit))")
         }
         try VersionVectorRules.validate(have, field: "have")
+        try VersionVectorRules.validate(heads: heads, forks: forks)
     }
 
-    enum CodingKeys: String, CodingKey { case afterSeq = "after_seq", limit, have }
+    enum CodingKeys: String, CodingKey { case afterSeq = "after_seq", limit, have, heads, forks }
 }
 
 /// `sync.pull` result as the server sends it.
@@ -67,20 +81,31 @@ public struct PullResult: Encodable, Sendable {
     /// Who answers: a puller that skipped the key proof (a fresh one is cached) still
     /// notices at once that the address now belongs to another daemon.
     public var daemonID: String?
+    /// What the server holds (`LogFrontier`): a puller compares heads and learns, after a lost
+    /// or restored database, how far its own history went.
+    public var have: VersionVector?
+    public var heads: [String: String]?
+    public var forks: [String: Int64]?
+    /// Proofs of the forks the server knows and the puller's `forks` did not name.
+    public var proofs: [ForkProof]?
 
     public init(events: [Event], nextSeq: Int64, moreAvailable: Bool, latestSeq: Int64? = nil, peers: [String]? = nil,
-                daemonID: String? = nil) {
+                daemonID: String? = nil, frontier: LogFrontier? = nil, proofs: [ForkProof]? = nil) {
         self.events = events
         self.nextSeq = nextSeq
         self.moreAvailable = moreAvailable
         self.latestSeq = latestSeq
         self.peers = peers
         self.daemonID = daemonID
+        have = frontier?.have
+        heads = frontier?.heads
+        forks = frontier?.forks
+        self.proofs = proofs
     }
 
     enum CodingKeys: String, CodingKey {
         case events, nextSeq = "next_seq", moreAvailable = "more_available", latestSeq = "latest_seq", peers
-        case daemonID = "daemon_id"
+        case daemonID = "daemon_id", have, heads, forks, proofs
     }
 }
 
@@ -97,11 +122,16 @@ public struct PulledPage: Sendable {
     public var latestSeq: Int64?
     public var peers: [String]?
     public var daemonID: String?
+    /// The server's frontier; nil from a server that does not send one.
+    public var frontier: LogFrontier?
+    /// Fork proofs as sent, each still to be checked (`ForkProof.problem`); a list that does
+    /// not decode is left out, not the page.
+    public var proofs: [ForkProof] = []
 
-    /// Reads the `result` of a `sync.pull` answer line. A JSON-RPC `error` in
-    /// it is thrown as `RPCClientError.server`.
-    public static func read(answer line: [UInt8]) throws(RPCClientError) -> PulledPage {
-        let method = SyncMethod.pull.rawValue
+    /// Reads the `result` of a `sync.pull` (or `sync.origin_events`) answer line. A JSON-RPC
+    /// `error` in it is thrown as `RPCClientError.server`.
+    public static func read(answer line: [UInt8], method: SyncMethod = .pull) throws(RPCClientError) -> PulledPage {
+        let method = method.rawValue
         do {
             // Only located, not checked as a whole: an event nested too deep must be
             // quarantined on its own (BoundedJSON, in validation), not stall the page.
@@ -122,12 +152,25 @@ public struct PulledPage: Sendable {
             func optional<T: Decodable>(_ name: String, as type: T.Type) throws -> T? {
                 try fields.first(where: { $0.key == name }).map { try decode(T?.self, line[$0.value]) } ?? nil
             }
-            return PulledPage(line: line, events: try JSONSpans.elements(of: line, in: try field("events")),
-                              nextSeq: try decode(Int64.self, line[try field("next_seq")]),
-                              moreAvailable: try decode(Bool.self, line[try field("more_available")]),
-                              latestSeq: try optional("latest_seq", as: Int64.self),
-                              peers: try optional("peers", as: [String].self),
-                              daemonID: try optional("daemon_id", as: String.self))
+            var page = PulledPage(line: line, events: try JSONSpans.elements(of: line, in: try field("events")),
+                                  nextSeq: try decode(Int64.self, line[try field("next_seq")]),
+                                  moreAvailable: try decode(Bool.self, line[try field("more_available")]),
+                                  latestSeq: try optional("latest_seq", as: Int64.self),
+                                  peers: try optional("peers", as: [String].self),
+                                  daemonID: try optional("daemon_id", as: String.self))
+            if let have = try optional("have", as: VersionVector.self) {
+                let frontier = LogFrontier(have: have, heads: try optional("heads", as: [String: String].self) ?? [:],
+                                           forks: try optional("forks", as: [String: Int64].self) ?? [:])
+                do throws(RPCError) {
+                    try VersionVectorRules.validate(have, field: "have")
+                    try VersionVectorRules.validate(heads: frontier.heads, forks: frontier.forks)
+                    page.frontier = frontier
+                } catch {
+                    throw RPCClientError.badResponse(method: method, error.message)
+                }
+            }
+            page.proofs = ((try? optional("proofs", as: [ForkProof].self)) ?? nil) ?? []
+            return page
         } catch let error as RPCClientError {
             throw error
         } catch {
@@ -151,12 +194,26 @@ public struct NotifyParams: Codable, Sendable, Equatable {
     /// The sender's version vector: the receiver pulls only when it lacks something in it
     /// (this implementation's peers only).
     public var have: VersionVector?
+    /// The chain hashes and fork points beside `have` (`LogFrontier`).
+    public var heads: [String: String]?
+    public var forks: [String: Int64]?
 
     public init(daemonID: String, latestSeq: Int64, eventCount: Int, have: VersionVector? = nil) {
         self.daemonID = daemonID
         self.latestSeq = latestSeq
         self.eventCount = eventCount
         self.have = have
+    }
+
+    public init(daemonID: String, latestSeq: Int64, eventCount: Int, frontier: LogFrontier) {
+        self.init(daemonID: daemonID, latestSeq: latestSeq, eventCount: eventCount, have: frontier.have)
+        heads = frontier.heads
+        forks = frontier.forks
+    }
+
+    /// The sender's frontier, when it sent one.
+    public var frontier: LogFrontier? {
+        have.map { LogFrontier(have: $0, heads: heads ?? [:], forks: forks ?? [:]) }
     }
 
     public func validate() throws(RPCError) {
@@ -166,10 +223,11 @@ public struct NotifyParams: Codable, Sendable, Equatable {
         guard latestSeq >= 0 else { throw .invalidParams("latest_seq must be 0 or more (got \(latestSeq))") }
         guard eventCount >= 0 else { throw .invalidParams("event_count must be 0 or more (got \(eventCount))") }
         try VersionVectorRules.validate(have, field: "have")
+        try VersionVectorRules.validate(heads: heads, forks: forks)
     }
 
     enum CodingKeys: String, CodingKey {
-        case daemonID = "daemon_id", latestSeq = "latest_seq", eventCount = "event_count", have
+        case daemonID = "daemon_id", latestSeq = "latest_seq", eventCount = "event_count", have, heads, forks
     }
 }
 
@@ -229,5 +287,33 @@ public struct PeerInfo: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case daemonID = "daemon_id", hostname, publicKey = "public_key", fingerprint, version, latestSeq = "latest_seq"
         case challengeSignature = "challenge_signature"
+    }
+}
+
+/// `sync.origin_events` params: `origin`'s events with sequences `from` through `through`.
+/// The answer has the shape of a pull page (`events`, `next_seq`: the last sequence sent,
+/// `more_available`: cut at the byte budget).
+public struct OriginEventsParams: Codable, Sendable, Equatable {
+    /// The widest span one request may ask for.
+    public static let maximumSpan: Int64 = 1000
+
+    public var origin: String
+    public var from: Int64
+    public var through: Int64
+
+    public init(origin: String, from: Int64, through: Int64) {
+        self.origin = origin
+        self.from = from
+        self.through = through
+    }
+
+    public func validate() throws(RPCError) {
+        guard DaemonID.isValid(origin) else { throw .invalidParams("origin must be a daemon ID like d_abcdefghijklmnop") }
+        guard (1...EventLimits.maxSequence).contains(from), (from...EventLimits.maxSequence).contains(through) else {
+            throw .invalidParams("from and through must be sequences with 1 <= from <= through <= 2^53")
+        }
+        guard through - from < Self.maximumSpan else {
+            throw .invalidParams("at most \(Self.maximumSpan) sequences per request (got \(through - from + 1))")
+        }
     }
 }

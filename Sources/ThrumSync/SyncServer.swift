@@ -63,6 +63,7 @@ public struct SyncServer: RPCService {
             case .pull: return .result(try await pull(try request.params(PullParams.self)))
             case .notify: return .result(try await notify(try request.params(NotifyParams.self), from: peer))
             case .peerInfo: return .result(try await peerInfo(try request.params(PeerInfoParams.self)))
+            case .originEvents: return .result(try await originEvents(try request.params(OriginEventsParams.self)))
             }
         } catch {
             return .error(error)
@@ -73,19 +74,38 @@ public struct SyncServer: RPCService {
         try params.validate()
         let page: EventPage
         let latest: Int64
+        let frontier: LogFrontier
+        let proofs: [ForkProof]
         do {
             let byteBudget = self.byteBudget
-            (page, latest) = try await store.read { store in
+            (page, latest, frontier, proofs) = try await store.read { store in
                 (try store.events(afterSeq: params.afterSeq, limit: params.effectiveLimit, maxBytes: byteBudget,
                                   skipping: params.have ?? [:]),
-                 try store.latestSeq())
+                 try store.latestSeq(), try store.frontier(), try store.forkProofs(notIn: params.forks ?? [:]))
             }
         } catch {
             logger.error("sync.pull: cannot read the event log: \(error)")
             throw .internalError("the event log could not be read; try again later")
         }
         return PullResult(events: page.events.map(\.event), nextSeq: page.lastSeq, moreAvailable: page.more,
-                          latestSeq: latest, peers: peers(), daemonID: daemonID)
+                          latestSeq: latest, peers: peers(), daemonID: daemonID, frontier: frontier,
+                          proofs: proofs.isEmpty ? nil : proofs)
+    }
+
+    func originEvents(_ params: OriginEventsParams) async throws(RPCError) -> PullResult {
+        try params.validate()
+        let events: [Event]
+        do {
+            let byteBudget = self.byteBudget
+            events = try await store.read { store in
+                try store.events(origin: params.origin, from: params.from, through: params.through, maxBytes: byteBudget)
+            }
+        } catch {
+            logger.error("sync.origin_events: cannot read the event log: \(error)")
+            throw .internalError("the event log could not be read; try again later")
+        }
+        let last = events.last?.sequence ?? params.through
+        return PullResult(events: events, nextSeq: last, moreAvailable: last < params.through, daemonID: daemonID)
     }
 
     func notify(_ params: NotifyParams, from peer: RPCPeer) async throws(RPCError) -> NotifyResult {

@@ -21,4 +21,24 @@ enum VersionVectorRules {
             }
         }
     }
+
+    /// The `heads` and `forks` beside a vector: daemon IDs to chain hashes and to sequences.
+    static func validate(heads: [String: String]?, forks: [String: Int64]?) throws(RPCError) {
+        if let heads {
+            guard heads.count <= maxOrigins else { throw .invalidParams("heads names \(heads.count) origins, more than \(maxOrigins)") }
+            for (origin, head) in heads {
+                guard origin.hasPrefix("d_"), origin.utf8.count <= 64, EventChain.isHash(head) else {
+                    throw .invalidParams("heads must map daemon IDs (d_…) to chain hashes (64 lowercase hex digits)")
+                }
+            }
+        }
+        if let forks {
+            guard forks.count <= maxOrigins else { throw .invalidParams("forks names \(forks.count) origins, more than \(maxOrigins)") }
+            for (origin, point) in forks {
+                guard origin.hasPrefix("d_"), origin.utf8.count <= 64, (1...EventLimits.maxSequence).contains(point) else {
+                    throw .invalidParams("forks must map daemon IDs (d_…) to sequences between 1 and 2^53")
+                }
+            }
+        }
+    }
 }

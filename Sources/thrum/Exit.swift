@@ -12,6 +12,8 @@ enum Exit {
     /// An address names several agents; the error lists their full addresses.
     static let ambiguous = ExitCode(3)
     static let unreachable = ExitCode(69)
+    /// The daemon cannot write yet: it is taking its own history back from its peers (`EX_TEMPFAIL`).
+    static let tryLater = ExitCode(75)
     /// The agent belongs to another daemon (`EX_NOPERM`).
     static let notOwner = ExitCode(77)
     static let config = ExitCode(78)
@@ -22,6 +24,7 @@ enum Exit {
         case RPCError.invalidParamsCode: return usage
         case RPCError.ownedElsewhereCode: return notOwner
         case RPCError.ambiguousCode: return ambiguous
+        case RPCError.historyUnknownCode: return tryLater
         default: return failure
         }
     }

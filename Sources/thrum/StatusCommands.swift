@@ -16,6 +16,13 @@ struct StatusCommand: AsyncParsableCommand {
         let kept = status.retentionSeconds.map { "kept for \(Ago.format(seconds: $0))" } ?? "kept forever (THRUM_RETENTION=0)"
         if let bytes = status.logBytes { print("  Log: \(ByteCount.format(bytes)) on disk, \(oldest); \(kept)") }
         if let problem = status.storeProblem { print("  Store problem: \(problem)") }
+        if let history = status.ownHistory, history.state != "known" {
+            print("  Own history: \(history.state == "learning" ? "writes wait" : "writes refused"): \(history.detail ?? "")")
+        }
+        for fork in status.forks ?? [] {
+            let whose = fork.ownHistory ? "this daemon's own history (\(fork.origin)); it writes nothing more: run thrum identity rotate" : fork.origin
+            print("  Fork: \(whose) forked at sequence \(fork.sequence) (proven \(Ago.since(fork.detectedAt))\(fork.fromDaemon.map { ", through \($0)" } ?? "")); its events from there on count nowhere")
+        }
         let sync = status.tailscaleSync
         print("Tailscale Sync: \(sync.enabled ? "enabled" : "disabled")")
         if sync.enabled {
@@ -49,15 +56,23 @@ struct MetricsCommand: AsyncParsableCommand {
 }
 
 struct IdentityCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "identity", abstract: "Show this daemon's ID, public key and fingerprint.")
-    @OptionGroup var output: OutputOptions
+    static let configuration = CommandConfiguration(
+        commandName: "identity", abstract: "Show this daemon's ID, public key and fingerprint, or start a new identity.",
+        subcommands: [Show.self, IdentityRotateCommand.self], defaultSubcommand: Show.self)
+}
 
-    func run() async throws {
-        let identity: ControlResults.Identity = try await ControlClient.call(.identity)
-        if output.json { return try JSONOutput.print(identity) }
-        print("Daemon ID:   \(identity.daemonID)")
-        print("Public key:  \(identity.publicKey)")
-        print("Fingerprint: \(identity.fingerprint)")
-        print("Key file:    \(identity.keyPath)")
+extension IdentityCommand {
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show this daemon's ID, public key and fingerprint.")
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let identity: ControlResults.Identity = try await ControlClient.call(.identity)
+            if output.json { return try JSONOutput.print(identity) }
+            print("Daemon ID:   \(identity.daemonID)")
+            print("Public key:  \(identity.publicKey)")
+            print("Fingerprint: \(identity.fingerprint)")
+            print("Key file:    \(identity.keyPath)")
+        }
     }
 }

@@ -64,13 +64,13 @@ struct EventLogTests {
         let origin = Origin(), other = Origin()
 
         #expect(throws: StoreError.self) {
-            try store.appendLocal(originDaemon: origin.id) { sequence in
-                other.event(.agentRegister, AgentRegistered(agent: "x", role: nil, host: nil), sequence: sequence)
+            try store.appendLocal(originDaemon: origin.id) { link in
+                other.event(.agentRegister, AgentRegistered(agent: "x", role: nil, host: nil), link: link)
             }
         }
         #expect(throws: StoreError.self) {
-            try store.appendLocal(originDaemon: origin.id) { sequence in
-                origin.event(.agentRegister, AgentRegistered(agent: "x", role: nil, host: nil), sequence: sequence + 5)
+            try store.appendLocal(originDaemon: origin.id) { link in
+                origin.event(.agentRegister, AgentRegistered(agent: "x", role: nil, host: nil), sequence: link.sequence + 5)
             }
         }
         #expect(try store.eventCount() == 0)

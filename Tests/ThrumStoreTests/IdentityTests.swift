@@ -179,43 +179,46 @@ struct IdentityTests {
         #expect(try store.groups().first?.members == [a.at("alice")])
     }
 
-    @Test("a peer's event in this daemon's name is refused unless it is the logged one, byte for byte")
-    func ownOriginRefused() throws {
+    @Test("a peer's event in this daemon's name is taken only when this daemon's key signed it; the next write goes after it")
+    func ownOriginTakenBackOnlyWhenSigned() throws {
         defer { directory.remove() }
         let local = Origin()
         let store = try EventStore(path: directory.file("own.db"))
         let written = try local.append(.register("alice"), to: store)
         var altered = written.event
         altered.data = PayloadJSON.encode(AgentRegistered(agent: "alice", role: "altered", host: nil))
-        let forged = local.event(.send("m1", from: "alice", to: "@everyone", "never written here"),
-                                 sequence: 9_000_000_000_000_000, second: 2)
+        // Genuine: signed with this daemon's key (as after a lost log, when a peer hands it back).
+        let genuine = local.event(.send("m1", from: "alice", to: "@everyone", "written before the log was lost"),
+                                  sequence: 2, second: 2)
         // As an unsigned event in this daemon's name (THRUM_SECURITY_REQUIRE_SIGNATURES=false lets it this far).
-        var unsigned = local.event(.send("m2", from: "alice", to: "@everyone", "unsigned"), sequence: 2, second: 3)
+        var unsigned = local.event(.send("m2", from: "alice", to: "@everyone", "unsigned"), sequence: 3, second: 3)
         unsigned.signature = nil
 
-        let result = try store.applyBatch([written.event, altered, forged, unsigned], quarantined: [], from: "d_peer",
+        let result = try store.applyBatch([written.event, altered, genuine, unsigned], quarantined: [], from: "d_peer",
                                           checkpoint: 4, localDaemon: local.id)
         #expect(result.skipped == 1)
-        #expect(result.applied.isEmpty)
-        #expect(result.quarantined.map(\.reason) == [
-            "claims to be this daemon's event \(written.event.eventID) but differs from the one in its log",
-            "claims to be written by this daemon (\(local.id)), which never wrote it",
-            "claims to be written by this daemon (\(local.id)), which never wrote it"])
-        #expect(try store.quarantined(peer: "d_peer").count == 3)
-        // The next local write goes on from the daemon's own sequence.
-        #expect(try local.append(.register("bob"), to: store).event.sequence == 2)
+        #expect(result.applied.map(\.event) == [genuine])
+        let refusal = "claims to be written by this daemon (\(local.id)), but this daemon's key did not sign it"
+        #expect(result.quarantined.map(\.reason) == [refusal, refusal])
+        #expect(try store.message(id: local.msg("m1"))?.text == "written before the log was lost")
+        // The next local write goes on after the highest of its own events the log holds.
+        #expect(try local.append(.register("bob"), to: store).event.sequence == 3)
     }
 
-    @Test("no stored sequence can make the next local write trap: received events never count")
-    func receivedSequenceCannotOverflow() throws {
+    @Test("no stored sequence can make the next local write trap: past the limit it fails with what to do")
+    func storedSequenceCannotOverflow() throws {
         defer { directory.remove() }
         let victim = Origin()
         let store = try EventStore(path: directory.file("overflow.db"))
-        // As an older version could have stored it: an event in the victim's name with Int64.max,
-        // received from a peer (applied here under another local identity).
-        let hostile = victim.event(.register("x"), sequence: Int64.max, second: 1)
-        _ = try store.applyBatch([hostile], quarantined: [], from: "d_peer", checkpoint: 1, localDaemon: "d_someone_else")
-        #expect(try victim.append(.register("alice"), to: store).event.sequence == 1)
+        // Past what sync lets in (1…2^53), as only a damaged log could hold it.
+        let stored = victim.event(.register("x"), sequence: Int64.max, second: 1)
+        _ = try store.applyBatch([stored], quarantined: [], from: "d_peer", checkpoint: 1, localDaemon: "d_someone_else")
+        #expect(throws: StoreError.self) { try victim.append(.register("alice"), to: store) }
+        do {
+            try victim.append(.register("alice"), to: store)
+        } catch let error as StoreError {
+            #expect(error.message.contains("thrum identity rotate"))
+        }
     }
 
     @Test("an unsigned event in the name of a daemon whose key is known is refused")

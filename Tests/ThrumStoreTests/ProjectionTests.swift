@@ -182,8 +182,9 @@ struct ProjectionTests {
         try origin.append(.register("alice"), to: store)
         let before = try store.projectionSnapshot()
 
-        let garbled = origin.identity.makeEvent(type: .agentRegister, data: "{not json", sequence: 1)
-        var unknown = origin.identity.makeEvent(type: .agentRegister, data: "{}", sequence: 2)
+        let peer = Origin()
+        let garbled = peer.identity.makeEvent(type: .agentRegister, data: "{not json", sequence: 1)
+        var unknown = peer.identity.makeEvent(type: .agentRegister, data: "{}", sequence: 2)
         unknown.type = "agent.teleport"
         let result = try store.applyBatch([garbled, unknown], quarantined: [], from: "d_peer", checkpoint: 2, localDaemon: "d_local")
 

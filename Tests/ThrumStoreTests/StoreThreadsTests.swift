@@ -21,17 +21,17 @@ struct StoreThreadsTests {
         defer { directory.remove() }
         let threads = try StoreThreads(store: try EventStore(path: directory.file("thrum.db")))
         let origin = Origin()
-        _ = try await threads.append(LocalWrite(originDaemon: origin.id) { sequence in
-            origin.event(.agentRegister, AgentRegistered(agent: "alice", role: nil, host: "h"), sequence: sequence)
+        _ = try await threads.append(LocalWrite(originDaemon: origin.id) { link in
+            origin.event(.agentRegister, AgentRegistered(agent: "alice", role: nil, host: "h"), link: link)
         })
         let outcomes = await withTaskGroup(of: (Int, Result<StoredEvent, any Error>).self) { group in
             for index in 0..<64 {
                 group.addTask {
-                    let write = LocalWrite(originDaemon: origin.id) { sequence in
+                    let write = LocalWrite(originDaemon: origin.id) { link in
                         if index == 13 { throw Refused(index: index) }
                         return origin.event(.messageCreate, MessageCreated(messageID: "m\(index)", from: "alice", to: "@bob",
                                                                            text: "\(index)", threadID: nil, replyTo: nil),
-                                            sequence: sequence)
+                                            link: link)
                     }
                     do {
                         return (index, .success(try await threads.append(write)))
@@ -68,15 +68,15 @@ struct StoreThreadsTests {
         let store = try EventStore(path: directory.file("thrum.db"))
         let origin = Origin()
         func message(_ index: Int, failing: Bool = false) -> LocalWrite {
-            LocalWrite(originDaemon: origin.id) { sequence in
+            LocalWrite(originDaemon: origin.id) { link in
                 if failing { throw Refused(index: index) }
                 return origin.event(.messageCreate, MessageCreated(messageID: "m\(index)", from: "alice", to: "@bob",
                                                                    text: "\(index)", threadID: nil, replyTo: nil),
-                                    sequence: sequence)
+                                    link: link)
             }
         }
-        let register = LocalWrite(originDaemon: origin.id) { sequence in
-            origin.event(.agentRegister, AgentRegistered(agent: "alice", role: nil, host: "h"), sequence: sequence)
+        let register = LocalWrite(originDaemon: origin.id) { link in
+            origin.event(.agentRegister, AgentRegistered(agent: "alice", role: nil, host: "h"), link: link)
         }
         // All succeed: written as one piece.
         let whole = try store.appendLocal([register, message(0), message(1)])
@@ -108,10 +108,10 @@ struct StoreThreadsTests {
         }
         let origin = Origin()
         func write(_ index: Int) -> LocalWrite {
-            LocalWrite(originDaemon: origin.id) { sequence in
+            LocalWrite(originDaemon: origin.id) { link in
                 origin.event(.messageCreate, MessageCreated(messageID: "m\(index)", from: "alice", to: "@bob",
                                                            text: "\(index)", threadID: nil, replyTo: nil),
-                             sequence: sequence)
+                             link: link)
             }
         }
         _ = try await threads.append(write(0))
@@ -145,11 +145,11 @@ struct StoreThreadsTests {
         let writesEach = 6
         @Sendable func caller(_ name: Int) async throws {
             for index in 0..<writesEach {
-                _ = try await threads.append(LocalWrite(originDaemon: origin.id) { sequence in
+                _ = try await threads.append(LocalWrite(originDaemon: origin.id) { link in
                     if firstOfCommit.flag.exchange(false, ordering: .relaxed) { firstOfCommit.slowDisk() }
                     return origin.event(.messageCreate, MessageCreated(messageID: "m\(name)-\(index)", from: "alice",
                                                                        to: "@bob", text: "x", threadID: nil, replyTo: nil),
-                                        sequence: sequence)
+                                        link: link)
                 })
             }
         }
@@ -191,8 +191,8 @@ struct StoreThreadsTests {
         let origin = Origin()
         await threads.shutdown()
         await #expect(throws: (any Error).self) {
-            try await threads.append(LocalWrite(originDaemon: origin.id) { sequence in
-                origin.event(.agentRegister, AgentRegistered(agent: "alice", role: nil, host: "h"), sequence: sequence)
+            try await threads.append(LocalWrite(originDaemon: origin.id) { link in
+                origin.event(.agentRegister, AgentRegistered(agent: "alice", role: nil, host: "h"), link: link)
             })
         }
     }

@@ -14,6 +14,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case walUnavailable
         /// The caller handed the store something inconsistent (a bug in the caller).
         case invalidArgument
+        /// This daemon's own history is proven forked (`Forks`): it may write nothing more.
+        case forked
     }
 
     public let kind: Kind
@@ -41,7 +43,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "store error while \(operation): \(message) (SQLite code \(code)). \(hint)"
         case .closed:
             return "store error while \(operation): the store is closed. This is a bug in thrum; please report it."
-        case .schemaTooNew, .walUnavailable, .invalidArgument:
+        case .schemaTooNew, .walUnavailable, .invalidArgument, .forked:
             return "store error while \(operation): \(message)"
         }
     }
@@ -61,7 +63,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "The disk or filesystem reported an I/O error; check the system log."
         case SQLITE_CORRUPT, SQLITE_NOTADB:
             return "The database file is damaged or is not a Thrum store; stop the daemon, move thrum.db aside "
-                + "and restart (events are pulled again from peers)."
+                + "and restart: it takes its history back from its peers before it writes anything (thrum-daemon(8), "
+                + "LOST OR RESTORED DATABASE)."
         default:
             return "This is probably a bug in thrum; please report it with this message."
         }

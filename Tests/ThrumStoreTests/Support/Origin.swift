@@ -19,25 +19,33 @@ struct Origin {
                            timestamp: Self.timestamp(sequence))
     }
 
+    /// A signed event at `link` of this origin's chain, as a local write makes it.
+    func event(_ type: EventType, _ payload: some Encodable, link: ChainLink) -> Event {
+        identity.makeEvent(type: type, data: PayloadJSON.encode(payload), link: link, timestamp: Self.timestamp(link.sequence))
+    }
+
     /// A signed event for `change` with a chosen sequence and a timestamp `second`s into the test epoch.
     func event(_ change: Change, sequence: Int64, second: Int64) -> Event {
         identity.makeEvent(type: change.type, data: change.data, sequence: sequence, timestamp: Self.timestamp(second))
     }
 
-    /// Signed events for `changes` with sequences 1, 2, 3…
+    /// Signed events for `changes` with sequences 1, 2, 3…, each naming the one before (`prev`).
     func events(_ changes: [Change]) -> [Event] {
-        changes.enumerated().map { offset, change in
-            identity.makeEvent(type: change.type, data: change.data, sequence: Int64(offset + 1),
-                               timestamp: Self.timestamp(Int64(offset + 1)))
+        var prev = EventChain.genesis
+        return changes.enumerated().map { offset, change in
+            let event = identity.makeEvent(type: change.type, data: change.data,
+                                           link: ChainLink(sequence: Int64(offset + 1), prev: prev),
+                                           timestamp: Self.timestamp(Int64(offset + 1)))
+            prev = event.chainHash
+            return event
         }
     }
 
     /// Appends `change` to `store` as a local write of this origin.
     @discardableResult
     func append(_ change: Change, to store: EventStore) throws -> StoredEvent {
-        try store.appendLocal(originDaemon: id) { sequence in
-            identity.makeEvent(type: change.type, data: change.data, sequence: sequence,
-                               timestamp: Self.timestamp(sequence))
+        try store.appendLocal(originDaemon: id) { link in
+            identity.makeEvent(type: change.type, data: change.data, link: link, timestamp: Self.timestamp(link.sequence))
         }
     }
 

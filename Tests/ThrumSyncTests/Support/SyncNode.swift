@@ -66,8 +66,8 @@ final class SyncNode: Sendable {
     @discardableResult
     func write(_ count: Int, text: String = "hello") throws -> [StoredEvent] {
         try (0..<count).map { _ in
-            try store.appendLocal(originDaemon: identity.daemonID) { sequence in
-                identity.makeEvent(type: .messageCreate, data: Self.messageJSON(text), sequence: sequence)
+            try store.appendLocal(originDaemon: identity.daemonID) { link in
+                identity.makeEvent(type: .messageCreate, data: Self.messageJSON(text), link: link)
             }
         }
     }
@@ -75,8 +75,8 @@ final class SyncNode: Sendable {
     /// Appends an event whose content was changed after signing, as a forger would.
     @discardableResult
     func writeForged() throws -> StoredEvent {
-        try store.appendLocal(originDaemon: identity.daemonID) { sequence in
-            var event = identity.makeEvent(type: .messageCreate, data: Self.messageJSON("original"), sequence: sequence)
+        try store.appendLocal(originDaemon: identity.daemonID) { link in
+            var event = identity.makeEvent(type: .messageCreate, data: Self.messageJSON("original"), link: link)
             event.data = Self.messageJSON("rewritten by a relay")
             return event
         }
