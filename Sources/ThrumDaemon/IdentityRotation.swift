@@ -53,6 +53,14 @@ public enum IdentityRotation {
         if let problem = PublishedMark(daemonID: identity.daemonID, sequence: 0).write(to: config.publishedMarkPath) {
             throw Failure(description: "the new key is in place, but \(problem)")
         }
+        // Run as root (sudo thrum identity rotate), the new files would be root's, and the daemon's
+        // user could not read its own key: they go to whoever owns the state folder.
+        var folder = stat()
+        if geteuid() == 0, stat(config.stateDirectory, &folder) == 0, folder.st_uid != 0 {
+            for file in [path, config.publishedMarkPath] where chown(file, folder.st_uid, folder.st_gid) != 0 {
+                throw Failure(description: "the new key is in place, but \(file) cannot be given to the owner of \(config.stateDirectory): \(String(cString: strerror(errno)))")
+            }
+        }
         return Rotated(oldDaemonID: old?.daemonID, newDaemonID: identity.daemonID, fingerprint: identity.fingerprint,
                        retiredKeyPath: retired)
     }

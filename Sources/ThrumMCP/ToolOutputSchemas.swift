@@ -94,6 +94,19 @@ enum OutputSchemas {
         "registry_problem": JSONSchema.string("Why the peer registry could not be read."),
     ], optional: ["last_sync", "listening", "registry_problem"], description: "The daemon's Tailscale sync.")
 
+    static let fork = JSONSchema.record([
+        "origin": JSONSchema.string("The daemon whose history forked."),
+        "sequence": JSONSchema.integer("The fork point: its events from this sequence on count nowhere."),
+        "detected_at": JSONSchema.string("When this daemon learnt of it."),
+        "from_daemon": JSONSchema.string("The peer whose event or proof showed it."),
+        "own_history": JSONSchema.boolean("True when it is this daemon's own history: it writes nothing more."),
+    ], optional: ["from_daemon"], description: "A proven fork.")
+
+    static let ownHistory = JSONSchema.record([
+        "state": JSONSchema.string("known; learning (writes wait while the daemon takes its history back from its peers); unknown (writes fail)."),
+        "detail": JSONSchema.string("Why, when not known."),
+    ], optional: ["detail"], description: "Whether the daemon knows how far its own history goes.")
+
     static let status = JSONSchema.record([
         "daemon_id": JSONSchema.string("The daemon's ID."),
         "version": JSONSchema.string("Its thrum version."),
@@ -109,5 +122,7 @@ enum OutputSchemas {
         "oldest_event": JSONSchema.string("The timestamp of the oldest event in the log."),
         "retention_seconds": JSONSchema.integer("How long messages and sessions are kept (THRUM_RETENTION)."),
         "tailscale_sync": tailscaleSync,
-    ], optional: ["store_problem", "log_bytes", "oldest_event", "retention_seconds"])
+        "forks": JSONSchema.array("Daemons whose history is proven forked.", of: fork),
+        "own_history": ownHistory,
+    ], optional: ["store_problem", "log_bytes", "oldest_event", "retention_seconds", "forks", "own_history"])
 }

@@ -39,6 +39,12 @@ enum ToolText {
             "Daemon \(s.daemonID) (thrum \(s.version)) on \(s.hostname), up \(s.uptimeSeconds) s; \(s.eventCount) events, \(s.agentCount) agents.",
         ]
         if let problem = s.storeProblem { lines.append("Store problem: \(problem)") }
+        if let history = s.ownHistory, history.state != "known" {
+            lines.append("Own history \(history.state): \(history.detail ?? "") (writes \(history.state == "learning" ? "wait" : "fail") until then).")
+        }
+        for fork in s.forks ?? [] {
+            lines.append("Fork: \(fork.ownHistory ? "this daemon's own history" : fork.origin) forked at sequence \(fork.sequence); its events from there on count nowhere.")
+        }
         let sync = s.tailscaleSync
         guard sync.enabled else {
             lines.append("Tailscale sync: disabled (this daemon only reaches agents on this machine).")

@@ -164,15 +164,15 @@ extension EventStore {
                     case .new:
                         break
                     }
-                    if let proof = try Forks.contradiction(prepared, in: connection) {
-                        // The event stays in the proof, not the log: past the fork point it counts nowhere.
-                        if try Forks.record(proof, from: peer, in: connection) { result.forks.append(proof) }
-                        continue
-                    }
+                    // A contradicting event is logged like any other (the fork rule keeps it from
+                    // counting); one the log's key cannot hold beside its twin is kept aside.
+                    let proof = try Forks.contradiction(prepared, in: connection)
+                    if let proof, try Forks.record(proof, from: peer, in: connection) { result.forks.append(proof) }
                     if let seq = try EventRows.insert(prepared, receivedFrom: peer, receivedAt: now, in: connection) {
                         inserted.append(prepared)
                         result.applied.append(StoredEvent(seq: seq, event: event, receivedFrom: peer))
                     } else {
+                        if proof != nil { try Forks.keepAside(prepared, in: connection) }
                         result.skipped += 1
                     }
                 }

@@ -29,17 +29,36 @@ enum Forks {
         );
         """
 
+    /// Events of a forked origin that contradict one in the log with the same origin, `event_id`
+    /// and sequence, which the log's key cannot hold twice. Kept so that every later event is
+    /// checked against every accepted event, in any order (`contradiction`).
+    static let createAsideTable = """
+        CREATE TABLE IF NOT EXISTS forked_events (
+            origin_daemon TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            event_json TEXT NOT NULL,
+            PRIMARY KEY (origin_daemon, sequence, hash)
+        );
+        """
+
     /// The condition, on an `events` row aliased `e`, that the fork rule leaves it out.
     static let voided = "EXISTS (SELECT 1 FROM forks f WHERE f.origin_daemon = e.origin_daemon AND e.sequence >= f.sequence)"
 
-    /// The proof that `prepared` contradicts an event of its origin in the log at its own
-    /// sequence or next to it; nil when it contradicts none.
+    /// The proof that `prepared` contradicts an accepted event of its origin at its own sequence
+    /// or next to it (in the log, or kept aside); nil when it contradicts none. Every accepted
+    /// event is kept, so each pair is checked when the second of the two arrives, whichever it is.
     static func contradiction(_ prepared: PreparedEvent, in connection: Connection) throws(StoreError) -> ForkProof? {
         let event = prepared.event
         // Clamped: a sequence outside 1…2^53 never gets here from sync, but no stored value may trap.
         let (sequence, limit) = (event.sequence, EventLimits.maxSequence)
-        let neighbours = try ChainHashes.events(origin: event.originDaemon, from: max(sequence, 1) - 1,
-                                                through: min(sequence, limit) + 1, in: connection)
+        let (first, last) = (max(sequence, 1) - 1, min(sequence, limit) + 1)
+        var neighbours = try ChainHashes.events(origin: event.originDaemon, from: first, through: last, in: connection)
+        neighbours += try connection.query("""
+            SELECT event_json, hash FROM forked_events WHERE origin_daemon = ?1 AND sequence BETWEEN ?2 AND ?3
+            """, [event.originDaemon, first, last]) { row in
+            (PayloadJSON.decode(Event.self, from: row.string(0)), row.string(1))
+        }.compactMap { event, hash in event.map { ($0, hash) } }
         var lowest: ForkProof?
         for (logged, hash) in neighbours {
             guard let proof = ForkProof.between(logged, hash: hash, event, hash: prepared.hash) else { continue }
@@ -65,6 +84,15 @@ enum Forks {
             """, [proof.origin, proof.sequence, known ?? EventLimits.maxSequence + 1]) { PreparedEvent(EventRows.read($0).event) }
         try Projector.project(voided, in: connection)
         return true
+    }
+
+    /// Keeps an event the log's key cannot hold beside the one it contradicts.
+    static func keepAside(_ prepared: PreparedEvent, in connection: Connection) throws(StoreError) {
+        let event = prepared.event
+        try connection.run("""
+            INSERT INTO forked_events (origin_daemon, sequence, hash, event_json) VALUES (?1, ?2, ?3, ?4)
+            ON CONFLICT DO NOTHING
+            """, [event.originDaemon, event.sequence, prepared.hash, PayloadJSON.encode(event)])
     }
 
     static func point(of origin: String, in connection: Connection) throws(StoreError) -> Int64? {

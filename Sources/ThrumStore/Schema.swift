@@ -164,8 +164,13 @@ enum Schema {
             -- The chain hash of the event at each origin's frontier: what sync advertises beside the
             -- sequence. Retention may delete that event; this keeps its hash.
             ALTER TABLE origin_frontier ADD COLUMN head TEXT;
+            -- The release before cannot verify a chained event's signature (it signs `prev` too), so
+            -- it quarantined those of upgraded peers. Every peer's log is read again from its start
+            -- (what this log holds is left out of the pages), so they come now.
+            UPDATE sync_checkpoints SET last_seq = 0;
 
             \(Forks.createTable)
+            \(Forks.createAsideTable)
             """),
     ]
 

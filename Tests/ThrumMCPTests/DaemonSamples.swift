@@ -30,7 +30,9 @@ enum DaemonSamples {
         {"daemon_id":"dmn_a","version":"1.0.0","hostname":"laptop","uptime_seconds":60,"state_dir":"/var/lib/thrum",
          "socket":"/run/thrum/thrum.sock","event_count":12,"latest_seq":12,"agent_count":2,"store_problem":"disk full","log_bytes":1048576,"oldest_event":"2025-11-01T00:00:00.000Z","retention_seconds":2592000,
          "tailscale_sync":{"enabled":true,"hostname":"laptop","peer_count":1,"peers":[\(fullPeer)],
-           "last_sync":"2025-11-25T10:00:00.000Z","listening":"100.64.0.1:7483","registry_problem":"unreadable"}}
+           "last_sync":"2025-11-25T10:00:00.000Z","listening":"100.64.0.1:7483","registry_problem":"unreadable"},
+         "forks":[{"origin":"d_forker","sequence":3,"detected_at":"2025-11-25T10:00:00.000Z","from_daemon":"d_peer","own_history":false}],
+         "own_history":{"state":"learning","detail":"checking with its peers how far its own history goes"}}
         """
     static let bareStatus = """
         {"daemon_id":"dmn_a","version":"1.0.0","hostname":"laptop","uptime_seconds":0,"state_dir":"/var/lib/thrum",

@@ -15,6 +15,41 @@ EVENT = {
 def line(obj):
     return json.dumps(obj, separators=(",", ":")).encode()
 
+
+def signed_chain(texts, fork_at=None):
+    """Events of one origin, chained by prev and signed as Sources/ThrumCore/Signing.swift
+    does; with fork_at, a second event for that sequence (a fork and its proof)."""
+    import base64, hashlib
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives import serialization
+    key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    origin = "d_" + base64.b32encode(hashlib.sha256(raw).digest()).decode().lower().rstrip("=")[:16]
+
+    def make(sequence, prev, text):
+        data = json.dumps({"message_id": "m%d" % sequence, "from": "zed", "to": "@everyone", "text": text})
+        event = {"event_id": "evt_seed%d%s" % (sequence, text[:1]), "type": "message.create",
+                 "timestamp": "2025-06-15T12:00:00.000Z", "origin_daemon": origin,
+                 "origin_key": base64.b64encode(raw).decode(), "sequence": sequence, "prev": prev, "data": data}
+        payload = "|".join([event["event_id"], event["type"], event["timestamp"], origin, str(sequence),
+                            hashlib.sha256(data.encode()).hexdigest(), prev])
+        event["signature"] = base64.b64encode(key.sign(payload.encode())).decode()
+        return event, hashlib.sha256(payload.encode()).hexdigest()
+
+    events, prev = [], "0" * 64
+    for sequence, text in enumerate(texts, start=1):
+        event, prev = make(sequence, prev, text)
+        events.append(event)
+    other = None
+    if fork_at:
+        other = make(fork_at, [e for e in events if e["sequence"] == fork_at][0]["prev"], "other branch")[0]
+    return origin, events, other
+
+
+ORIGIN, CHAIN, FORKED = signed_chain(["one", "two", "three"], fork_at=3)
+PROOF = {"origin": ORIGIN, "sequence": 3, "first": CHAIN[2], "second": FORKED}
+FRONTIER = {"have": {ORIGIN: 3}, "heads": {ORIGIN: "a" * 64}, "forks": {ORIGIN: 3}}
+
 SEEDS = {
     "request-line": {
         "health": line({"jsonrpc": "2.0", "id": 1, "method": "health"}),
@@ -23,6 +58,11 @@ SEEDS = {
         "notification": line({"jsonrpc": "2.0", "method": "sync.notify",
                               "params": {"daemon_id": "d_x", "latest_seq": 3, "event_count": 1}}),
         "pull": line({"jsonrpc": "2.0", "id": 2.5, "method": "sync.pull", "params": {"after_seq": 0, "limit": 1000}}),
+        "pull-frontier": line({"jsonrpc": "2.0", "id": 3, "method": "sync.pull", "params": dict(FRONTIER, after_seq=5)}),
+        "notify-frontier": line({"jsonrpc": "2.0", "method": "sync.notify",
+                                 "params": dict(FRONTIER, daemon_id=ORIGIN, latest_seq=3, event_count=3)}),
+        "origin-events": line({"jsonrpc": "2.0", "id": 4, "method": "sync.origin_events",
+                               "params": {"origin": ORIGIN, "from": 1, "through": 1000}}),
         "id-array": b'{"jsonrpc":"2.0","id":[1],"method":"health"}',
         "id-bool": b'{"jsonrpc":"2.0","id":true,"method":"health"}',
         "deep-513": b"[" * 513,
@@ -40,6 +80,10 @@ SEEDS = {
         "deep-data": line(dict(EVENT, data="[" * 600)),
         "missing-field": line({k: v for k, v in EVENT.items() if k != "type"}),
         "wrong-types": b'{"event_id":1,"type":[],"timestamp":{},"origin_daemon":null,"sequence":"x","data":3}',
+        "chained": line(CHAIN[1]),
+        "chained-first": line(CHAIN[0]),
+        "prev-not-hex": line(dict(CHAIN[1], prev="Z" * 64)),
+        "prev-at-one": line(dict(CHAIN[0], prev="1" * 64)),
     },
     "pulled-page": {
         "page": line({"jsonrpc": "2.0", "id": 2, "result": {"events": [EVENT, dict(EVENT, type="nope")],
@@ -48,6 +92,12 @@ SEEDS = {
         "error": line({"jsonrpc": "2.0", "id": 2, "error": {"code": 429, "message": "slow down",
                                                             "data": {"retry_after_ms": 100}}}),
         "deep-event": b'{"jsonrpc":"2.0","id":2,"result":{"events":[' + b"[" * 513 + b'],"next_seq":1,"more_available":true}}',
+        "frontier-and-proof": line({"jsonrpc": "2.0", "id": 2, "result": dict(
+            FRONTIER, events=CHAIN, next_seq=3, more_available=False, proofs=[PROOF])}),
+        "bad-proof": line({"jsonrpc": "2.0", "id": 2, "result": dict(
+            FRONTIER, events=[], next_seq=0, more_available=False, proofs=[dict(PROOF, second=CHAIN[2])])}),
+        "bad-frontier": line({"jsonrpc": "2.0", "id": 2, "result": {
+            "events": [], "next_seq": 0, "more_available": False, "have": {ORIGIN: -1}, "heads": {ORIGIN: "x"}}}),
     },
     "mcp-message": {
         "initialize": line({"jsonrpc": "2.0", "id": 0, "method": "initialize",

@@ -11,7 +11,7 @@ import Glibc
 /// what an attacker or a buggy peer would send. Tests/support/crafted-peer.py
 /// in its own process: nothing the test blocks on can stall it.
 final class CraftedPeer: @unchecked Sendable {
-    let identity = DaemonIdentity(keyPair: .generate())
+    let identity: DaemonIdentity
     let directory: String
     /// The daemon it claims to be: its own identity, or (an impostor) another daemon's public identity.
     let claimed: DaemonIdentity?
@@ -23,10 +23,13 @@ final class CraftedPeer: @unchecked Sendable {
     private var logPath: String { directory + "/crafted-events.jsonl" }
 
     /// With `impersonating`, it answers `sync.peer_info` with that daemon's ID and public key,
-    /// but cannot sign the key challenge (it lacks that daemon's private key).
-    init(directory: String, impersonating: DaemonIdentity? = nil) {
+    /// but cannot sign the key challenge (it lacks that daemon's private key). With `identity`,
+    /// it is that daemon, key and all: two crafted peers with one identity can serve two
+    /// daemons two histories of it. `directory` must be its own.
+    init(directory: String, impersonating: DaemonIdentity? = nil, identity: DaemonIdentity = DaemonIdentity(keyPair: .generate())) {
         self.directory = directory
         self.claimed = impersonating
+        self.identity = identity
     }
 
     func start() throws {
@@ -34,7 +37,7 @@ final class CraftedPeer: @unchecked Sendable {
         let seed = claimed == nil ? #","_seed":"\#(Hex.encode(identity.keyPair.seed))""# : ""
         let info = #"{"daemon_id":"\#(who.daemonID)","hostname":"crafted","public_key":"\#(who.publicKeyBase64)","fingerprint":"\#(who.fingerprint)","version":"test"\#(seed)}"#
         try TestFiles.write(directory + "/crafted-info.json", info)
-        try TestFiles.write(logPath, "")
+        try TestFiles.write(logPath, lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n")
         let portFile = directory + "/crafted-port"
         let script = String(#filePath.split(separator: "/Tests/").first.map { "\($0)" } ?? ".") + "/Tests/support/crafted-peer.py"
         let started = try TestProcess("/usr/bin/python3", [script, "--info", directory + "/crafted-info.json", "--log", logPath,

@@ -8,6 +8,10 @@ import ThrumTestSupport
 /// message and session IDs, and edits or deletes their messages. Event IDs, timestamps and
 /// choices come from the seed.
 ///
+/// Every origin's events form its hash chain (`prev`). A hostile origin sometimes forks: it signs
+/// a second branch that leaves its first at a random sequence, and both branches are in the set;
+/// `forks` says where, which is where every daemon must find the fork, whatever the order.
+///
 /// `acknowledged` is what the honest origins wrote and must see in effect on every daemon,
 /// whatever the hostile ones did: each message under its scoped ID, with its author, its last
 /// edit by the author and whether the author deleted it.
@@ -26,6 +30,8 @@ struct EventSetGenerator {
     /// Indices into `origins` of the hostile ones.
     let hostile: Set<Int>
     private(set) var acknowledged: [String: Expected] = [:]
+    /// The fork point of each hostile origin that forked.
+    private(set) var forks: [String: Int64] = [:]
     private var counter = 0
     private var honestEvents: [Event] = []
     /// Per honest origin: its messages and sessions as (payload ID, author address).
@@ -47,17 +53,32 @@ struct EventSetGenerator {
         for index in origins.indices where !hostile.contains(index) {
             // An honest clock that is an hour off, now and then.
             let offset = [0, 0, 3600, -3600].randomElement(using: &random)!
+            var prev = EventChain.genesis
             for sequence in 1...Int64.random(in: 8...24, using: &random) {
                 let change = honestChange(index)
                 let second = Int64.random(in: 0...40, using: &random) + Int64(offset)
-                all.append(make(index, change, sequence: sequence, second: second))
+                let event = make(index, change, link: ChainLink(sequence: sequence, prev: prev), second: second)
+                prev = event.chainHash
+                all.append(event)
             }
         }
         honestEvents = all
         for index in hostile.sorted() {
+            var branch: [Event] = []
             for sequence in 1...Int64.random(in: 8...24, using: &random) {
-                all.append(hostileEvent(index, sequence: sequence))
+                branch.append(hostileEvent(index, link: ChainLink(sequence: sequence, prev: branch.last?.chainHash ?? EventChain.genesis)))
             }
+            all += branch
+            guard Bool.random(using: &random) else { continue }
+            // A second branch, from a random point of the first on.
+            let point = Int64.random(in: 1...Int64(branch.count), using: &random)
+            var prev = point == 1 ? EventChain.genesis : branch[Int(point) - 2].chainHash
+            for sequence in point...(point + Int64.random(in: 0...6, using: &random)) {
+                let event = hostileEvent(index, link: ChainLink(sequence: sequence, prev: prev))
+                prev = event.chainHash
+                all.append(event)
+            }
+            forks[origins[index].id] = point
         }
         return all
     }
@@ -77,11 +98,11 @@ struct EventSetGenerator {
         return batches
     }
 
-    private mutating func make(_ index: Int, _ change: Change, sequence: Int64, second: Int64,
+    private mutating func make(_ index: Int, _ change: Change, link: ChainLink, second: Int64,
                                eventID: String? = nil) -> Event {
         counter += 1
         return origins[index].identity.makeEvent(
-            type: change.type, data: change.data, sequence: sequence,
+            type: change.type, data: change.data, link: link,
             eventID: eventID ?? "evt_\(String(random.next() >> 40, radix: 36))_\(counter)",
             timestamp: Origin.timestamp(second))
     }
@@ -137,7 +158,7 @@ struct EventSetGenerator {
 
     /// One hostile event: back-dated or not, acting as its own agents or as honest ones, on its
     /// own IDs or on IDs honest origins made, sometimes under an honest event's `event_id`.
-    private mutating func hostileEvent(_ index: Int, sequence: Int64) -> Event {
+    private mutating func hostileEvent(_ index: Int, link: ChainLink) -> Event {
         let honest = origins.indices.filter { !hostile.contains($0) }
         let victim = pick(honest)
         let victimAgent = origins[victim].at(pick(Self.names))
@@ -165,6 +186,6 @@ struct EventSetGenerator {
         let second = Bool.random(using: &random) ? Int64.random(in: -7200 ... -1, using: &random)
             : Int64.random(in: 0...40, using: &random)
         let reused = Int.random(in: 0..<3, using: &random) == 0 ? honestEvents.randomElement(using: &random)?.eventID : nil
-        return make(index, change, sequence: sequence, second: second, eventID: reused)
+        return make(index, change, link: link, second: second, eventID: reused)
     }
 }
