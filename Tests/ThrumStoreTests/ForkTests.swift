@@ -11,14 +11,9 @@ struct ForkTests {
     let directory: TemporaryFolder
     init() throws { directory = try TemporaryFolder() }
 
-    /// `events` applied one batch each to a fresh store, in order.
+    /// Applies `events` one batch each to a fresh store, in order, and returns it.
     func store(_ name: String, _ events: [Event]) throws -> EventStore {
-        let store = try EventStore(path: directory.file(name + ".db"))
-        for (index, event) in events.enumerated() {
-            _ = try store.applyBatch([event], quarantined: [], from: "d_peer", checkpoint: Int64(index + 1),
-                                     localDaemon: "d_local")
-        }
-        return store
+        try directory.store(name, pulling: events)
     }
 
     /// Two branches of `forker`'s history that part at sequence 3: a shared start, then each its own.

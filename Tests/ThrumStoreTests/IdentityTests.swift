@@ -14,12 +14,7 @@ struct IdentityTests {
 
     /// Applies `events` one batch each to a fresh store, in order, and returns it.
     func store(_ name: String, _ events: [Event]) throws -> EventStore {
-        let store = try EventStore(path: directory.file(name + ".db"))
-        for (index, event) in events.enumerated() {
-            _ = try store.applyBatch([event], quarantined: [], from: "d_peer", checkpoint: Int64(index + 1),
-                                     localDaemon: "d_local")
-        }
-        return store
+        try directory.store(name, pulling: events)
     }
 
     /// The store after `events` in the given order and in reverse, checked equal; the first one.

@@ -84,6 +84,31 @@ import ThrumRPC
         }
     }
 
+    @Test func originEventsAnswersOneOriginsSpanAndThePullCarriesTheFrontier() async throws {
+        try await withNodes { nodes in
+            let node = try await nodes.start()
+            let written = try node.write(5)
+            let endpoint = RPCEndpoint.tcp(host: "127.0.0.1", port: node.port)
+            let span = try await LineRPCClient.call(endpoint, "sync.origin_events",
+                                                    OriginEventsParams(origin: node.daemonID, from: 2, through: 4), as: Page.self)
+            #expect(span.events == Array(written[1...3].map(\.event)))
+            #expect(span.next_seq == 4 && !span.more_available)
+            #expect(span.events.map(\.prev) == written[0...2].map { Optional($0.event.chainHash) })
+            try await expectError(node, "sync.origin_events", .object(["origin": .string(node.daemonID), "from": .int(1), "through": .int(1001)]),
+                                  code: RPCError.invalidParamsCode, mentioning: "at most 1000")
+            try await expectError(node, "sync.origin_events", .object(["origin": .string("alice"), "from": .int(1), "through": .int(2)]),
+                                  code: RPCError.invalidParamsCode, mentioning: "origin")
+            try await expectError(node, "sync.pull", .object(["after_seq": .int(0), "heads": .object([node.daemonID: .string("nope")])]),
+                                  code: RPCError.invalidParamsCode, mentioning: "chain hashes")
+            let page = try await LineRPCClient.withConnection(to: endpoint, maxLineBytes: SyncLimits.maxAnswerBytes) { connection in
+                try PulledPage.read(answer: try await connection.answerLine(SyncMethod.pull.rawValue, PullParams(afterSeq: 0)))
+            }
+            #expect(page.frontier?.have == [node.daemonID: 5])
+            #expect(page.frontier?.heads == [node.daemonID: written[4].event.chainHash])
+            #expect(page.proofs.isEmpty)
+        }
+    }
+
     @Test func responseIsCutAtTheByteBudget() async throws {
         try await withNodes { nodes in
             // Each event costs its data plus 512 bytes in the budget: about 3 per page.

@@ -46,8 +46,9 @@ def start_tailnet(root):
 
 
 class Daemon:
-    def __init__(self, root, name, sync=False, tailscaled=None):
+    def __init__(self, root, name, sync=False, tailscaled=None, binary=None):
         self.name = name
+        self.binary = binary or THRUM
         self.state = os.path.join(root, name)
         self.socket = os.path.join(root, name + ".sock")
         self.port = free_port()
@@ -63,7 +64,7 @@ class Daemon:
     def start(self):
         """Starts the daemon; returns seconds until its control socket answers."""
         begin = time.perf_counter()
-        self.process = subprocess.Popen([THRUM, "daemon", "start"], env=self.env, stderr=self.log)
+        self.process = subprocess.Popen([self.binary, "daemon", "start"], env=self.env, stderr=self.log)
         while True:
             try:
                 c = Client(path=self.socket)
@@ -76,7 +77,7 @@ class Daemon:
                 time.sleep(0.0005)
 
     def cli(self, *args):
-        return subprocess.run([THRUM, *args], env=self.env, check=True, capture_output=True, text=True).stdout
+        return subprocess.run([self.binary, *args], env=self.env, check=True, capture_output=True, text=True).stdout
 
     def client(self):
         return Client(path=self.socket)

@@ -9,6 +9,8 @@ python3 upgrade.py
 echo
 python3 partition.py
 echo
+python3 chain.py
+echo
 python3 retention.py
 echo
 python3 fleet.py

@@ -16,37 +16,20 @@ def line(obj):
     return json.dumps(obj, separators=(",", ":")).encode()
 
 
-def signed_chain(texts, fork_at=None):
-    """Events of one origin, chained by prev and signed as Sources/ThrumCore/Signing.swift
-    does; with fork_at, a second event for that sequence (a fork and its proof)."""
-    import base64, hashlib
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives import serialization
-    key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
-    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    origin = "d_" + base64.b32encode(hashlib.sha256(raw).digest()).decode().lower().rstrip("=")[:16]
-
-    def make(sequence, prev, text):
-        data = json.dumps({"message_id": "m%d" % sequence, "from": "zed", "to": "@everyone", "text": text})
-        event = {"event_id": "evt_seed%d%s" % (sequence, text[:1]), "type": "message.create",
-                 "timestamp": "2025-06-15T12:00:00.000Z", "origin_daemon": origin,
-                 "origin_key": base64.b64encode(raw).decode(), "sequence": sequence, "prev": prev, "data": data}
-        payload = "|".join([event["event_id"], event["type"], event["timestamp"], origin, str(sequence),
-                            hashlib.sha256(data.encode()).hexdigest(), prev])
-        event["signature"] = base64.b64encode(key.sign(payload.encode())).decode()
-        return event, hashlib.sha256(payload.encode()).hexdigest()
-
-    events, prev = [], "0" * 64
-    for sequence, text in enumerate(texts, start=1):
-        event, prev = make(sequence, prev, text)
-        events.append(event)
-    other = None
-    if fork_at:
-        other = make(fork_at, [e for e in events if e["sequence"] == fork_at][0]["prev"], "other branch")[0]
-    return origin, events, other
+def signed_chain(texts, fork_at):
+    """Events of one origin, chained and signed; and a second event for sequence `fork_at` (a fork)."""
+    import sys
+    sys.path.insert(0, os.path.join(HERE, "..", "support"))
+    from signed_events import Signer
+    signer = Signer(bytes(range(32)))
+    datas = [{"message_id": "m%d" % (i + 1), "from": "zed", "to": "@everyone", "text": text} for i, text in enumerate(texts)]
+    events, _ = signer.chain(datas)
+    other, _ = signer.event(fork_at, events[fork_at - 1]["prev"],
+                            {"message_id": "m%d" % fork_at, "from": "zed", "to": "@everyone", "text": "other branch"})
+    return signer.daemon_id, events, other
 
 
-ORIGIN, CHAIN, FORKED = signed_chain(["one", "two", "three"], fork_at=3)
+ORIGIN, CHAIN, FORKED = signed_chain(["one", "two", "three"], 3)
 PROOF = {"origin": ORIGIN, "sequence": 3, "first": CHAIN[2], "second": FORKED}
 FRONTIER = {"have": {ORIGIN: 3}, "heads": {ORIGIN: "a" * 64}, "forks": {ORIGIN: 3}}
 
