@@ -81,7 +81,7 @@ demo: build
 
 bench: deps
 	$(SWIFT) build -c release --product thrum
-	THRUM_BIN=$$($(SWIFT) build -c release --show-bin-path)/thrum bash Tests/bench/run.sh
+	THRUM_BIN=$$($(SWIFT) build -c release --show-bin-path)/thrum THRUM_BIN_BEFORE=$(THRUM_BIN_BEFORE) bash Tests/bench/run.sh
 
 clean:
 	rm -rf .build .build-fuzz .build-asan .build-tsan .build-release-static .build-package dist

@@ -13,7 +13,8 @@ import ThrumStore
 extension SyncClient {
     func exchangeForks(_ connection: LineRPCConnection, after page: PulledPage, peerID: String, report: inout PullOutcome,
                        onApplied: @Sendable ([StoredEvent], Set<String>?) -> Void) async throws {
-        for proof in page.proofs {
+        // One proof per forked origin is all an honest peer sends; more are not worth checking.
+        for proof in page.proofs.prefix(Self.maxProofsPerPull) {
             if let problem = proof.problem {
                 logger.warning("[quarantine] \(peerID) relayed a fork proof for \(SyncManager.displayable(proof.origin)) that proves nothing: \(problem)",
                                metadata: ["peer": "\(peerID)"])
@@ -32,7 +33,9 @@ extension SyncClient {
         } catch {
             throw SyncPullError.store("\(error)")
         }
-        for (origin, sequence) in contradicted {
+        // An honest peer contradicts a head only where a daemon forked; a peer that names thousands
+        // of false heads gets one fetch for each of the first few, per pull.
+        for (origin, sequence) in contradicted.prefix(Self.maxBranchesPerPull) {
             try await fetchBranch(connection, origin: origin, through: sequence, peerID: peerID, report: &report,
                                   onApplied: onApplied)
         }
@@ -81,4 +84,7 @@ extension SyncClient {
     /// Spans of `OriginEventsParams.maximumSpan` one fetch walks down at most: a fork up to
     /// 64,000 events deep is traced to its point in one pull; a deeper one in the next.
     static let maxBranchSpans = 64
+    /// Origins whose branch one pull fetches, and relayed proofs one pull checks, at most.
+    static let maxBranchesPerPull = 16
+    static let maxProofsPerPull = 64
 }

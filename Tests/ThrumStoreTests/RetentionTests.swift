@@ -50,6 +50,9 @@ struct RetentionTests {
                     _ = try joined.applyBatch(batch, quarantined: [], from: "d_peer", checkpoint: Int64(index + 1),
                                               localDaemon: "d_local")
                 }
+                // A fork proven by events that have since expired still holds: its proof is kept, and a
+                // daemon that joins later receives it with its first pull (`PullResult.proofs`).
+                for fork in try pruned.forks() { _ = try joined.recordFork(fork.proof, from: "d_peer") }
                 // The hostile origins' events that the door refuses are in neither log.
                 let (held, kept) = (try pruned.eventCount(), try joined.eventCount())
                 let batches = try Self.removeAll(from: pruned, before: cutoff, limit: 3)
