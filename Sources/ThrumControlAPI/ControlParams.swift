@@ -23,10 +23,39 @@ public enum ControlParams {
         public var to: String
         public var text: String
         public var threadID: String?
-        public init(agent: String, to: String, text: String, threadID: String?) {
+        /// Ask each recipient to acknowledge it (`message.ack`), within `ackWithinSeconds` when set.
+        public var ackRequired: Bool?
+        public var ackWithinSeconds: Int64?
+        public init(agent: String, to: String, text: String, threadID: String?, ackRequired: Bool? = nil,
+                    ackWithinSeconds: Int64? = nil) {
             self.agent = agent; self.to = to; self.text = text; self.threadID = threadID
+            self.ackRequired = ackRequired; self.ackWithinSeconds = ackWithinSeconds
         }
-        enum CodingKeys: String, CodingKey { case agent, to, text, threadID = "thread_id" }
+        enum CodingKeys: String, CodingKey {
+            case agent, to, text, threadID = "thread_id", ackRequired = "ack_required", ackWithinSeconds = "ack_within_seconds"
+        }
+    }
+
+    /// `message.ack`: the acting agent, a recipient, acknowledges a message.
+    public struct Ack: Codable, Sendable {
+        public var agent: String
+        public var messageID: String
+        public var note: String?
+        public init(agent: String, messageID: String, note: String?) { self.agent = agent; self.messageID = messageID; self.note = note }
+        enum CodingKeys: String, CodingKey { case agent, messageID = "message_id", note }
+    }
+
+    /// `message.sent`: what the acting agent sent, newest `limit` (default 100, at most 1,000);
+    /// only those still waiting for a read or acknowledgement with `pending`, only those past
+    /// their acknowledgement deadline with `overdue`.
+    public struct Sent: Codable, Sendable {
+        public var agent: String
+        public var pending: Bool?
+        public var overdue: Bool?
+        public var limit: Int?
+        public init(agent: String, pending: Bool?, overdue: Bool?, limit: Int?) {
+            self.agent = agent; self.pending = pending; self.overdue = overdue; self.limit = limit
+        }
     }
 
     public struct Reply: Codable, Sendable {

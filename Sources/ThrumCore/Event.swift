@@ -65,6 +65,8 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case groupLeave = "group.leave"
     case threadCreate = "thread.create"
     case threadReply = "thread.reply"
+    /// A recipient read or acknowledged messages (`MessageReceipt`); not in the seed's list.
+    case messageReceipt = "message.receipt"
 }
 
 /// Bounds on envelope fields that every daemon checks the same way.

@@ -19,7 +19,7 @@ extension EventPayload {
     public func scopedTopic(origin: String) -> (subject: String, actor: String) {
         let actor = AgentAddress(payloadAgent: actingAgent, origin: origin).description
         switch self {
-        case .agentRegistered, .agentDeregistered: return (actor, actor)
+        case .agentRegistered, .agentDeregistered, .receipt: return (actor, actor)
         case .group, .subscription, .threadCreated: return (topic.subject, actor)
         case .session, .messageCreated, .messageEdited, .messageDeleted:
             return (ScopedID.scoped(topic.subject, origin: origin), actor)

@@ -12,6 +12,7 @@ public enum EventPayload: Sendable, Equatable {
     case group(GroupChange)
     case subscription(SubscriptionChange)
     case threadCreated(ThreadCreated)
+    case receipt(MessageReceipt)
 
     /// The payload of `data` for `type`, or nil when `data` is not that type's payload (the
     /// event is still valid JSON-wise; it just bears on no projection row).
@@ -28,6 +29,7 @@ public enum EventPayload: Sendable, Equatable {
         case .groupCreate, .groupJoin, .groupLeave: guard let p = read(GroupChange.self) else { return nil }; self = .group(p)
         case .subscribe, .unsubscribe: guard let p = read(SubscriptionChange.self) else { return nil }; self = .subscription(p)
         case .threadCreate: guard let p = read(ThreadCreated.self) else { return nil }; self = .threadCreated(p)
+        case .messageReceipt: guard let p = read(MessageReceipt.self) else { return nil }; self = .receipt(p)
         }
     }
 
@@ -46,6 +48,7 @@ public enum EventPayload: Sendable, Equatable {
              let (.groupLeave, p as GroupChange): self = .group(p)
         case let (.subscribe, p as SubscriptionChange), let (.unsubscribe, p as SubscriptionChange): self = .subscription(p)
         case let (.threadCreate, p as ThreadCreated): self = .threadCreated(p)
+        case let (.messageReceipt, p as MessageReceipt): self = .receipt(p)
         default: return nil
         }
     }
@@ -63,6 +66,7 @@ public enum EventPayload: Sendable, Equatable {
         case let .group(p): return (p.group, p.agent)
         case let .subscription(p): return (p.topic, p.agent)
         case let .threadCreated(p): return (p.threadID, p.agent)
+        case let .receipt(p): return (p.agent, p.agent)
         }
     }
 
@@ -78,6 +82,7 @@ public enum EventPayload: Sendable, Equatable {
         case let .group(p): return p
         case let .subscription(p): return p
         case let .threadCreated(p): return p
+        case let .receipt(p): return p
         }
     }
 

@@ -35,13 +35,47 @@ public struct MessageCreated: Codable, Sendable, Equatable {
     public var text: String
     public var threadID: String?
     public var replyTo: String?
-    public init(messageID: String, from: String, to: String, text: String, threadID: String?, replyTo: String?) {
+    /// For a group or `@everyone`: the full addresses of the agents it is addressed to, as the
+    /// sender's daemon knew them when it wrote it, so no later join adds one. Nil for a message
+    /// to one agent (its recipient is `to`) and for messages from before delivery states.
+    public var recipients: [String]?
+    /// The sender asks each recipient to acknowledge it (`thrum ack`), within `ackWithin`
+    /// seconds of `timestamp` when set.
+    public var ackRequired: Bool?
+    public var ackWithin: Int64?
+    public init(messageID: String, from: String, to: String, text: String, threadID: String?, replyTo: String?,
+                recipients: [String]? = nil, ackRequired: Bool? = nil, ackWithin: Int64? = nil) {
         self.messageID = messageID; self.from = from; self.to = to; self.text = text
         self.threadID = threadID; self.replyTo = replyTo
+        self.recipients = recipients; self.ackRequired = ackRequired; self.ackWithin = ackWithin
     }
     enum CodingKeys: String, CodingKey {
         case messageID = "message_id", from, to, text, threadID = "thread_id", replyTo = "reply_to"
+        case recipients, ackRequired = "ack_required", ackWithin = "ack_within"
     }
+}
+
+/// `message.receipt`: one recipient's reads and acknowledgements, batched: one event carries
+/// every message one call read. Message IDs are in their scoped form (`ScopedID`), since they
+/// name other daemons' messages. An acknowledgement counts as a read too.
+public struct MessageReceipt: Codable, Sendable, Equatable {
+    public struct Acknowledgement: Codable, Sendable, Equatable {
+        public var messageID: String
+        public var note: String?
+        public init(messageID: String, note: String?) { self.messageID = messageID; self.note = note }
+        enum CodingKeys: String, CodingKey { case messageID = "message_id", note }
+    }
+
+    /// The recipient: an agent of the receipt's own daemon.
+    public var agent: String
+    public var read: [String]
+    public var acknowledged: [Acknowledgement]
+    public init(agent: String, read: [String], acknowledged: [Acknowledgement] = []) {
+        self.agent = agent; self.read = read; self.acknowledged = acknowledged
+    }
+
+    /// Every message the receipt names.
+    public var messageIDs: [String] { read + acknowledged.map(\.messageID) }
 }
 
 public struct MessageEdited: Codable, Sendable, Equatable {

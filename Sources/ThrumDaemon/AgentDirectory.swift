@@ -18,6 +18,16 @@ struct AgentDirectory: Sendable {
         case group(String)
         case everyone
 
+        /// For a group or `@everyone`: the agents it reaches as this daemon knows them now, by
+        /// address, besides the sender (`MessageCreated.recipients`); nil for one agent.
+        func addresses(besides sender: String, in store: EventStore) throws -> [String]? {
+            switch self {
+            case .agent: return nil
+            case let .group(name): return try store.groups().first { $0.name == name }?.members.filter { $0 != sender } ?? []
+            case .everyone: return try store.agents().filter { !$0.deregistered && $0.address != sender }.map(\.address)
+            }
+        }
+
         /// The recipient as the event carries it.
         var wire: String {
             switch self {

@@ -10,11 +10,20 @@ extension ControlHandlers {
     func send(_ p: ControlParams.Send) async throws -> ControlResults.Written {
         let text = try InputRules.text(p.text, limit: daemon.config.maxMessageSize)
         if let thread = p.threadID { _ = try InputRules.identifier(thread, prefix: "", kind: "thread") }
+        if let within = p.ackWithinSeconds {
+            guard p.ackRequired == true else { throw RPCError.invalidParams("ack_within_seconds needs ack_required") }
+            guard (1...Self.longestAckWithin).contains(within) else {
+                throw RPCError.invalidParams("ack_within_seconds must be between 1 and \(Self.longestAckWithin) (a year)")
+            }
+        }
         let directory = self.directory
         let messageID = ScopedID.next(prefix: "msg_", daemonID: daemon.identity.daemonID)
         let stored = try await daemon.write(.messageCreate, by: "agent \(p.agent) (\(caller))") { store in
-            MessageCreated(messageID: messageID, from: try directory.local(p.agent, in: store).address,
-                           to: try directory.recipient(p.to, in: store).wire, text: text, threadID: p.threadID, replyTo: nil)
+            let sender = try directory.local(p.agent, in: store).address
+            let recipient = try directory.recipient(p.to, in: store)
+            return MessageCreated(messageID: messageID, from: sender, to: recipient.wire, text: text, threadID: p.threadID,
+                                  replyTo: nil, recipients: try recipient.addresses(besides: sender, in: store),
+                                  ackRequired: p.ackRequired == true ? true : nil, ackWithin: p.ackWithinSeconds)
         }
         return ControlResults.Written(eventID: stored.event.eventID, seq: stored.seq, messageID: messageID)
     }
@@ -45,6 +54,7 @@ extension ControlHandlers {
             try await daemon.store.write { store in
                 for message in messages { _ = try store.markRead(agent: agent, messageID: message.messageID) }
             }
+            try await receipt(reading: messages.map(\.messageID), by: agent)
         }
         return MessageList(messages: messages.map { MessageRecord($0, display: shown) })
     }
@@ -53,11 +63,13 @@ extension ControlHandlers {
         let agent = try await registeredAgent(p.agent)
         let message = try await existingMessage(p.messageID)
         let directory = self.directory
-        return try await daemon.store.write { store in
+        let record = try await daemon.store.write { store in
             _ = try store.markRead(agent: agent, messageID: message.messageID)
             return MessageRecord(try store.message(id: message.messageID, readBy: agent) ?? message,
                                  display: try directory.display(in: store))
         }
+        try await receipt(reading: [message.messageID], by: agent)
+        return record
     }
 
     func edit(_ p: ControlParams.Edit) async throws -> ControlResults.Written {
@@ -96,7 +108,10 @@ extension ControlHandlers {
                 return MessageRecord(try store.message(id: message.messageID, readBy: agent) ?? message,
                                      display: try directory.display(in: store))
             }
-            if let next { return WaitResult(message: next, timedOut: false) }
+            if let next {
+                try await receipt(reading: [next.messageID], by: agent)
+                return WaitResult(message: next, timedOut: false)
+            }
             let remaining = deadline - .now
             guard remaining > .zero, await daemon.messageArrivals.wait(since: seen, timeout: remaining) else {
                 return WaitResult(message: nil, timedOut: true)
@@ -104,9 +119,12 @@ extension ControlHandlers {
         }
     }
 
+    /// `--ack-within` at most a year.
+    static let longestAckWithin: Int64 = 366 * 86_400
+
     /// The message by its ID; a legacy ID without its daemon (`msg_X` for `msg_X-d_…`) finds it
     /// when only one daemon has a message by that legacy ID.
-    private func existingMessage(_ id: String) async throws -> MessageRow {
+    func existingMessage(_ id: String) async throws -> MessageRow {
         let id = try InputRules.identifier(id, prefix: "msg_", kind: "message")
         let found = try await reading { store -> MessageRow? in
             if let exact = try store.message(id: id) { return exact }

@@ -81,11 +81,13 @@ final class Daemon: Sendable {
         } catch let error as StoreError where error.kind == .forked {
             metrics.writeFailed()
             throw RPCError.application(error.message)
+        } catch is NothingToWrite {
+            throw NothingToWrite()
         } catch {
             metrics.writeFailed()
             throw error
         }
-        metrics.wrote(in: ContinuousClock.now - started)
+        metrics.wrote(stored.event, in: ContinuousClock.now - started)
         var meta: Logger.Metadata = ["component": "control", "event_id": "\(stored.event.eventID)"]
         meta["seq"] = "\(stored.seq)"
         logger.info("control: \(type.rawValue) \(stored.event.eventID) written for \(who)", metadata: meta)

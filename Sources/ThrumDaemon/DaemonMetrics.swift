@@ -1,6 +1,7 @@
 import Metrics
 import Prometheus
 import Synchronization
+import ThrumCore
 import ThrumStore
 import ThrumSync
 
@@ -19,6 +20,8 @@ final class DaemonMetrics: Sendable {
         static let writesWaiting = "thrum_writes_waiting"
         static let openConnections = "thrum_open_connections"
         static let messageWaiters = "thrum_message_waiters"
+        static let receipts = "thrum_receipts_total"
+        static let acknowledgements = "thrum_acknowledgements_total"
     }
 
     static let help: [String: String] = [
@@ -31,6 +34,8 @@ final class DaemonMetrics: Sendable {
         Name.writesWaiting: "Local writes waiting for the store's writer thread now.",
         Name.openConnections: "Connections open now, by listener (control, sync, metrics).",
         Name.messageWaiters: "Calls of message.wait (thrum wait) waiting for a message now.",
+        Name.receipts: "message.receipt events (one recipient's reads and acknowledgements, batched), by direction: written here for local agents, or received from peers.",
+        Name.acknowledgements: "Acknowledgements carried by those receipts, by direction (written, received).",
     ]
 
     /// A local write is one fsynced commit: from well under a millisecond to a slow disk's seconds.
@@ -74,10 +79,22 @@ final class DaemonMetrics: Sendable {
         relayedEvents.set(max(0, total - local))
     }
 
-    func wrote(in duration: Duration) {
+    func wrote(_ event: Event, in duration: Duration) {
         writes.increment()
         writeDuration.record(duration: duration)
         localEvents.increment()
+        countReceipt(event, direction: "written")
+    }
+
+    /// A receipt event and its acknowledgements, written here or received.
+    private func countReceipt(_ event: Event, direction: String) {
+        guard event.knownType == .messageReceipt else { return }
+        Metrics.Counter(label: Name.receipts, dimensions: [("direction", direction)], factory: factory).increment()
+        let acknowledged = PayloadJSON.decode(MessageReceipt.self, from: event.data)?.acknowledged.count ?? 0
+        if acknowledged > 0 {
+            Metrics.Counter(label: Name.acknowledgements, dimensions: [("direction", direction)], factory: factory)
+                .increment(by: acknowledged)
+        }
     }
 
     /// One commit of local writes, holding `writes` of them (more than one when writes queued
@@ -92,10 +109,13 @@ final class DaemonMetrics: Sendable {
         writeErrors.increment()
     }
 
-    /// Events a pull added to the log: never one in this daemon's own name (the store refuses
-    /// those unless already logged), so all relayed.
-    func applied(_ events: [StoredEvent]) {
-        if !events.isEmpty { relayedEvents.increment(by: Double(events.count)) }
+    /// Events a pull added to the log: relayed ones, and this daemon's own taken back from a
+    /// peer after its log was lost or restored (`localDaemon`'s).
+    func applied(_ events: [StoredEvent], localDaemon: String) {
+        let own = events.count { $0.event.originDaemon == localDaemon }
+        if own > 0 { localEvents.increment(by: Double(own)) }
+        if events.count > own { relayedEvents.increment(by: Double(events.count - own)) }
+        for stored in events { countReceipt(stored.event, direction: "received") }
     }
 
     /// Shows `count()` as the open connections of `listener` at each rendering.

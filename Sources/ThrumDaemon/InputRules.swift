@@ -30,6 +30,15 @@ enum InputRules {
         return text
     }
 
+    /// A short text beside a message (an acknowledgement's note): not empty, at most `limit` bytes.
+    static func note(_ text: String, limit: Int) throws(RPCError) -> String {
+        guard !text.isEmpty else { throw .invalidParams("the note is empty; leave --note out for none") }
+        guard text.utf8.count <= limit else {
+            throw .invalidParams("the note is \(text.utf8.count) bytes, more than the limit of \(limit) bytes; say more in a reply")
+        }
+        return text
+    }
+
     static func identifier(_ id: String, prefix: String, kind: String) throws(RPCError) -> String {
         guard id.hasPrefix(prefix), id.count <= 64, id.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
             throw .invalidParams("\"\(id.prefix(80))\" is not a \(kind) ID (they look like \(prefix)01J…)")

@@ -20,7 +20,7 @@ enum SyncWiring {
         options.metrics = metrics.sync
         let manager = SyncManager(config: config, identity: identity, store: store, registry: registry, logger: logger,
                                   options: options) { applied in
-            metrics.applied(applied)
+            metrics.applied(applied, localDaemon: identity.daemonID)
             messageArrivals.signalIfMessages(applied)
         }
         // Weak: the manager's onApplied already holds the metrics.

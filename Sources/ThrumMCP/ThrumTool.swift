@@ -9,6 +9,8 @@ enum ThrumTool: String, CaseIterable, Sendable {
     case waitForMessage = "wait_for_message"
     case listAgents = "list_agents"
     case syncStatus = "sync_status"
+    case acknowledge
+    case messageStatus = "message_status"
 
     static let inboxLimits = 1...100
     static let defaultInboxLimit = 20
@@ -25,6 +27,7 @@ enum ThrumTool: String, CaseIterable, Sendable {
                     "to": JSONSchema.string("Recipient: an agent (bob or @bob when one agent has that name; bob@HOST or bob@d_… otherwise), a group (@reviewers) or @everyone.", minLength: 1),
                     "text": JSONSchema.string("The message text.", minLength: 1),
                     "thread": JSONSchema.string("Optional thread ID to post the message in."),
+                    "ack_required": JSONSchema.boolean("Ask each recipient to acknowledge it (see message_status).", default: false),
                 ], required: ["to", "text"]),
                 outputSchema: outputSchema, readOnly: false)
         case .reply:
@@ -64,6 +67,23 @@ enum ThrumTool: String, CaseIterable, Sendable {
                 name: rawValue, title: "Sync status",
                 description: "Show the local Thrum daemon and its Tailscale sync: peers, their state and the last sync (as `thrum status` shows).",
                 inputSchema: JSONSchema.object([:]),
+                outputSchema: outputSchema, readOnly: true)
+        case .acknowledge:
+            return ToolDefinition(
+                name: rawValue, title: "Acknowledge a message",
+                description: "Tell the sender you have taken a message on; only its recipients can. Acknowledging again changes nothing.",
+                inputSchema: JSONSchema.object([
+                    "message_id": JSONSchema.string("The message to acknowledge (msg_…).", minLength: 1),
+                    "note": JSONSchema.string("An optional short note for the sender (at most 1 KiB)."),
+                ], required: ["message_id"]),
+                outputSchema: outputSchema, readOnly: false)
+        case .messageStatus:
+            return ToolDefinition(
+                name: rawValue, title: "Message status",
+                description: "Show whom a message went to and, for each, whether they read it and acknowledged it.",
+                inputSchema: JSONSchema.object([
+                    "message_id": JSONSchema.string("The message (msg_…).", minLength: 1),
+                ], required: ["message_id"]),
                 outputSchema: outputSchema, readOnly: true)
         }
     }

@@ -32,6 +32,8 @@ struct ThrumTools: Sendable {
             case .syncStatus:
                 let _: NoArguments = try arguments(request, tool)
                 return try await syncStatus()
+            case .acknowledge: return try await acknowledge(try arguments(request, tool))
+            case .messageStatus: return try await messageStatus(try arguments(request, tool))
             }
         } catch let failure as ToolFailure {
             return .failure(failure.message)
@@ -59,7 +61,8 @@ struct ThrumTools: Sendable {
         let to = args.to.hasPrefix("@") ? args.to : "@" + args.to
         try await presence.ensure()
         let written: ControlResults.Written = try await daemon.call(
-            .messageSend, ControlParams.Send(agent: agent, to: to, text: args.text, threadID: args.thread))
+            .messageSend, ControlParams.Send(agent: agent, to: to, text: args.text, threadID: args.thread,
+                                             ackRequired: args.ackRequired == true ? true : nil))
         let id = written.messageID ?? written.eventID
         return .success("Sent \(id) to \(to).", SentMessage(messageID: id, eventID: written.eventID, to: to, threadID: args.thread))
     }
@@ -118,6 +121,20 @@ struct ThrumTools: Sendable {
     private func listAgents() async throws -> ToolResult {
         let list: AgentList = try await daemon.call(.agentList, NoParams())
         return .success(ToolText.agents(list.agents, me: agent), list)
+    }
+
+    private func acknowledge(_ args: AcknowledgeArguments) async throws -> ToolResult {
+        try await presence.ensure()
+        let done: Acknowledged = try await daemon.call(
+            .messageAck, ControlParams.Ack(agent: agent, messageID: args.messageID, note: args.note))
+        return .success(done.already ? "\(done.messageID) was acknowledged already." : "Acknowledged \(done.messageID).", done)
+    }
+
+    private func messageStatus(_ args: MessageIDArguments) async throws -> ToolResult {
+        try await presence.ensure()
+        let status: MessageStatusRecord = try await daemon.call(
+            .messageStatus, ControlParams.MessageRef(agent: agent, messageID: args.messageID))
+        return .success(ToolText.delivery(status), status)
     }
 
     private func syncStatus() async throws -> ToolResult {

@@ -8,6 +8,19 @@ struct SendMessageArguments: Decodable, Sendable {
     var to: String
     var text: String
     var thread: String?
+    var ackRequired: Bool?
+    enum CodingKeys: String, CodingKey { case to, text, thread, ackRequired = "ack_required" }
+}
+
+struct AcknowledgeArguments: Decodable, Sendable {
+    var messageID: String
+    var note: String?
+    enum CodingKeys: String, CodingKey { case messageID = "message_id", note }
+}
+
+struct MessageIDArguments: Decodable, Sendable {
+    var messageID: String
+    enum CodingKeys: String, CodingKey { case messageID = "message_id" }
 }
 
 struct ReplyArguments: Decodable, Sendable {

@@ -30,6 +30,14 @@ extension ThrumTool {
             ])
         case .syncStatus:
             return OutputSchemas.status
+        case .acknowledge:
+            return JSONSchema.record([
+                "message_id": JSONSchema.string("The message acknowledged."),
+                "acknowledged_at": JSONSchema.string("When the acknowledgement that stands was written."),
+                "already": JSONSchema.boolean("True when an earlier acknowledgement stands and nothing was written."),
+            ], optional: ["acknowledged_at"])
+        case .messageStatus:
+            return OutputSchemas.messageStatus
         }
     }
 }
@@ -61,6 +69,28 @@ enum OutputSchemas {
         "origin_daemon": JSONSchema.string("The daemon it was written on."),
         "read": JSONSchema.boolean("Whether the agent had read it when it was looked up."),
     ], optional: ["recipient", "thread_id", "reply_to", "edited_at", "read"], description: "A message.")
+
+    static let recipientState = JSONSchema.record([
+        "address": JSONSchema.string("The recipient's full address."),
+        "display": JSONSchema.string("The recipient in its shortest unambiguous form here."),
+        "state": JSONSchema.string("sent, read or acknowledged."),
+        "read_at": JSONSchema.string("When it first read the message."),
+        "acknowledged_at": JSONSchema.string("When it acknowledged the message."),
+        "note": JSONSchema.string("Its acknowledgement's note."),
+    ], optional: ["read_at", "acknowledged_at", "note"], description: "One recipient's state.")
+
+    static let messageStatus = JSONSchema.record([
+        "message_id": JSONSchema.string("The message's ID (msg_…)."),
+        "from": JSONSchema.string("The sender's full address."),
+        "to": JSONSchema.string("Whom it was sent to, as written."),
+        "text": JSONSchema.string("The message text."),
+        "sent_at": JSONSchema.string("When it was sent."),
+        "ack_required": JSONSchema.boolean("Whether the sender asked for acknowledgements."),
+        "ack_due": JSONSchema.string("When every recipient should have acknowledged it."),
+        "pending": JSONSchema.boolean("Some recipient has not yet acknowledged it (or read it, when no acknowledgement was asked)."),
+        "overdue": JSONSchema.boolean("Pending past ack_due."),
+        "recipients": JSONSchema.array("Each recipient with its state.", of: recipientState),
+    ], optional: ["ack_due"], description: "A message with each recipient's state.")
 
     static let agent = JSONSchema.record([
         "address": JSONSchema.string("Its full address, NAME@d_…: an agent is its name and its daemon."),

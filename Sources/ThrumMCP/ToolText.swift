@@ -34,6 +34,16 @@ enum ToolText {
         return "\(active.count) agent\(active.count == 1 ? "" : "s") (message one with send_message to @NAME, or @NAME@HOST when a name is on several hosts):\n" + lines.joined(separator: "\n")
     }
 
+    static func delivery(_ m: MessageStatusRecord) -> String {
+        var lines = ["\(m.messageID) to \(m.to), sent \(m.sentAt)\(m.ackRequired ? ", acknowledgement asked" : "")\(m.overdue ? ", OVERDUE" : "")."]
+        if m.recipients.isEmpty { lines.append("No recipients on record.") }
+        for r in m.recipients {
+            let when = r.acknowledgedAt ?? r.readAt
+            lines.append("- \(r.display): \(r.state)\(when.map { " at \($0)" } ?? "")\(r.note.map { " (\($0))" } ?? "")")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     static func status(_ s: StatusResult) -> String {
         var lines = [
             "Daemon \(s.daemonID) (thrum \(s.version)) on \(s.hostname), up \(s.uptimeSeconds) s; \(s.eventCount) events, \(s.agentCount) agents.",

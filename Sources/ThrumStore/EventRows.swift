@@ -22,7 +22,10 @@ enum EventRows {
             """, [event.eventID, event.type, event.timestamp, event.originDaemon, event.originKey,
                   event.sequence, event.data, event.signature, receivedFrom, receivedAt,
                   topic.subject, topic.actor, topic.atMS, event.prev, prepared.hash])
-        return changed == 1 ? connection.lastInsertRowID : nil
+        guard changed == 1 else { return nil }
+        let seq = connection.lastInsertRowID
+        try Delivery.index(prepared, in: connection)
+        return seq
     }
 
     static func read(_ row: Row, chained: Bool = true) -> StoredEvent {

@@ -152,16 +152,17 @@ extension EventStore {
     }
 
     /// Columns of `messages m` in the order `readMessage` expects, followed by a read flag column.
-    private static let messageColumns = """
+    static let messageColumns = """
         m.message_id, m.event_id, m.from_agent, m.recipient, m.text, m.thread_id, m.reply_to, m.created_at,
-        m.edited_at, m.deleted, m.origin_daemon, m.recipient_agent
+        m.edited_at, m.deleted, m.origin_daemon, m.recipient_agent, m.ack_required, m.ack_within
         """
 
-    private static func readMessage(_ row: Row, withReadFlag: Bool) -> MessageRow {
+    static func readMessage(_ row: Row, withReadFlag: Bool) -> MessageRow {
         MessageRow(messageID: row.string(0), eventID: row.string(1), from: row.string(2), to: row.string(3),
                    recipientAgent: row.optionalString(11),
                    text: row.string(4), threadID: row.optionalString(5), replyTo: row.optionalString(6),
                    createdAt: row.string(7), editedAt: row.optionalString(8), deleted: row.bool(9),
-                   originDaemon: row.string(10), read: withReadFlag ? row.bool(12) : nil)
+                   originDaemon: row.string(10), ackRequired: row.bool(12),
+                   ackWithin: row.isNull(13) ? nil : row.int64(13), read: withReadFlag ? row.bool(14) : nil)
     }
 }

@@ -28,6 +28,15 @@ extension EventStore {
                 }
                 guard !seqs.isEmpty else { return 0 }
                 for seq in seqs {
+                    // A receipt bears on the messages it names, which its items list (`Delivery`).
+                    try connection.forEachRow("""
+                        SELECT i.message_id FROM receipt_items i JOIN events e
+                          ON e.origin_daemon = i.origin_daemon AND e.event_id = i.event_id AND e.sequence = i.sequence
+                        WHERE e.seq = ?1
+                        """, [seq]) { row in
+                        keys.insert(.message(row.string(0)))
+                        return true
+                    }
                     try connection.run("DELETE FROM events WHERE seq = ?1", [seq])
                 }
                 try connection.run("UPDATE log_counters SET value = value - ?1 WHERE name = 'events'", [seqs.count])

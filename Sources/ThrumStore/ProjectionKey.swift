@@ -25,6 +25,8 @@ enum ProjectionKey: Hashable {
         case .groupJoin, .groupLeave: return [.membership(group: subject, agent: actor)]
         // Logged and relayed, but no projection shows them (schema 4 dropped the unread tables).
         case .subscribe, .unsubscribe, .threadCreate: return []
+        // A receipt bears on the messages it names, which its payload lists (`Delivery.keys`).
+        case .messageReceipt: return []
         }
     }
 }

@@ -35,6 +35,7 @@ enum ProjectionRows {
         guard let create = events.first(where: { $0.type == .messageCreate || $0.type == .threadReply }),
               let created = create.payload(MessageCreated.self) else {
             try connection.run("DELETE FROM messages WHERE message_id = ?1", [id])
+            try Delivery.derive(message: id, recipients: [], in: connection)
             return
         }
         var text = created.text
@@ -54,16 +55,21 @@ enum ProjectionRows {
             }
         }
         let recipientAgent = try LegacyRecipients.agent(addressedBy: created.to, in: create, in: connection)
+        let recipients = created.recipients.map { PayloadJSON.encode(Array(Set($0)).sorted()) }
         try connection.run("""
             INSERT INTO messages (message_id, event_id, from_agent, recipient, recipient_agent, text, thread_id, reply_to,
-                                  created_at, edited_at, deleted, origin_daemon)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                                  created_at, edited_at, deleted, origin_daemon, recipients, ack_required, ack_within)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             ON CONFLICT(message_id) DO UPDATE SET event_id = excluded.event_id, from_agent = excluded.from_agent,
                 recipient = excluded.recipient, recipient_agent = excluded.recipient_agent, text = excluded.text,
                 thread_id = excluded.thread_id, reply_to = excluded.reply_to, created_at = excluded.created_at,
-                edited_at = excluded.edited_at, deleted = excluded.deleted, origin_daemon = excluded.origin_daemon
+                edited_at = excluded.edited_at, deleted = excluded.deleted, origin_daemon = excluded.origin_daemon,
+                recipients = excluded.recipients, ack_required = excluded.ack_required, ack_within = excluded.ack_within
             """, [id, create.eventID, create.actor, created.to, recipientAgent, text, created.threadID, created.replyTo,
-                  create.timestamp, editedAt, deleted, create.originDaemon])
+                  create.timestamp, editedAt, deleted, create.originDaemon, recipients, created.ackRequired ?? false,
+                  created.ackWithin])
+        try Delivery.derive(message: id, recipients: Delivery.recipients(of: created, addressedTo: recipientAgent),
+                            in: connection)
     }
 
     /// The first start makes the session; its end and heartbeat are the session agent's last.

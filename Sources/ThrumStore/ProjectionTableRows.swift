@@ -39,8 +39,25 @@ public struct MessageRow: Sendable, Equatable {
     public var editedAt: String?
     public var deleted: Bool
     public var originDaemon: String
+    /// The sender asked each recipient to acknowledge it, within `ackWithin` seconds when set.
+    public var ackRequired = false
+    public var ackWithin: Int64?
     /// Whether the agent the message was looked up for has read it; nil when looked up for nobody.
     public var read: Bool?
+}
+
+/// One recipient's delivery state of one message (`Delivery`).
+public struct DeliveryRow: Sendable, Equatable {
+    public var messageID: String
+    public var recipient: String
+    public var readAt: String?
+    public var acknowledgedAt: String?
+    public var note: String?
+
+    public init(messageID: String, recipient: String, readAt: String?, acknowledgedAt: String?, note: String?) {
+        self.messageID = messageID; self.recipient = recipient; self.readAt = readAt
+        self.acknowledgedAt = acknowledgedAt; self.note = note
+    }
 }
 
 public struct GroupRow: Sendable, Equatable {

@@ -16,6 +16,7 @@ enum Projector {
         known.reserveCapacity(events.count)
         for prepared in events {
             let (event, topic) = (prepared.event, prepared.topic)
+            keys.formUnion(Delivery.keys(of: prepared.payload))
             guard let type = event.knownType, let subject = topic.subject, let actor = topic.actor else { continue }
             if let payload = prepared.payload { known[EventKey(origin: event.originDaemon, eventID: event.eventID, sequence: event.sequence)] = payload }
             keys.formUnion(ProjectionKey.keys(type: type, subject: subject, actor: actor,

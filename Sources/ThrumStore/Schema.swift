@@ -128,8 +128,8 @@ enum Schema {
                 value INTEGER NOT NULL
             );
             """, then: { (connection) throws(StoreError) -> String? in
-                // Fill the new columns. The projections are re-derived under the order-independent
-                // rules by schema 5, which every store upgrading from here goes on to.
+                // Fill the new columns. The projections are re-derived under the current rules by
+                // schema 7, which every store upgrading from here goes on to.
                 try EventRows.fillTopics(in: connection)
                 try LogIndex.fill(in: connection)
                 try connection.execute("""
@@ -150,10 +150,7 @@ enum Schema {
             DROP TABLE threads;
             """),
         Migration(version: 5, sql: "", then: { (connection) throws(StoreError) -> String? in
-            // The projection rules it re-derives under read `forks` (the fork rule), which schema 6
-            // adds; a store upgrading through here gets the table now, empty.
-            try connection.execute(Forks.createTable)
-            return try ScopedAgentsUpgrade.run(in: connection)
+            try ScopedAgentsUpgrade.run(in: connection)
         }),
         Migration(version: 6, sql: """
             -- Each origin's events form a hash chain (EventChain). Events from before this schema have
@@ -172,6 +169,24 @@ enum Schema {
             \(Forks.createTable)
             \(Forks.createAsideTable)
             """),
+        Migration(version: 7, sql: """
+            -- Delivery states (Delivery): receipts and what they say of each recipient, and what a
+            -- message's create fixes: its recipients and whether it asks for acknowledgements.
+            \(Delivery.createTables)
+            ALTER TABLE messages ADD COLUMN recipients TEXT;
+            ALTER TABLE messages ADD COLUMN ack_required INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE messages ADD COLUMN ack_within INTEGER;
+            -- The release before quarantines message.receipt as an unknown type: read every peer's
+            -- log again from its start (what this log holds is left out of the pages).
+            UPDATE sync_checkpoints SET last_seq = 0;
+            """, then: { (connection) throws(StoreError) -> String? in
+                // Every projection under the current rules and tables: the delivery rows of the
+                // messages already in the log, and, for a store coming from before schema 5, what
+                // schema 5 left to be derived (the rules read tables it did not have yet).
+                try Projector.rederiveAll(in: connection)
+                let deliveries = try connection.scalarInt("SELECT COUNT(*) FROM deliveries")
+                return "every projection derived again; \(deliveries) delivery states of messages already in the log"
+            }),
     ]
 
     /// The projection tables in a fixed order, with the columns that order their rows,
@@ -182,5 +197,6 @@ enum Schema {
         ("messages", "message_id"),
         ("\"groups\"", "name"),
         ("group_members", "group_name, agent"),
+        ("deliveries", "message_id, recipient"),
     ]
 }

@@ -7,9 +7,11 @@ import ThrumCore
 ///   `NAME@d_…` of the daemon that wrote the event, a legacy message or session ID its scoped form.
 /// - Read marks, kept by agent name and message ID, move to the agent that owned the name and
 ///   the message's scoped ID.
-/// - Every projection is derived again: events that had no effect because their daemon lost a
-///   name race now take effect as that daemon's agent; messages to a bare `@NAME` keep reaching
-///   the agent that owned NAME when they were written (`LegacyRecipients`).
+/// - Every projection is then derived again, by schema 7 (the last migration that re-derives,
+///   which every store upgrading from here goes on to, whose rules read tables that this schema
+///   does not have yet): events that had no effect because their daemon lost a name race take
+///   effect as that daemon's agent; messages to a bare `@NAME` keep reaching the agent that
+///   owned NAME when they were written (`LegacyRecipients`).
 ///
 /// Runs in the migration's one transaction; returns what it changed, for the start-up log.
 enum ScopedAgentsUpgrade {
@@ -46,8 +48,9 @@ enum ScopedAgentsUpgrade {
             ALTER TABLE messages ADD COLUMN recipient_agent TEXT;
             CREATE INDEX messages_by_recipient_agent ON messages(recipient_agent, created_at);
             """)
-        try Projector.rederiveAll(in: connection)
-        let agents = try connection.scalarInt("SELECT COUNT(*) FROM agents")
+        let agents = try connection.scalarInt("""
+            SELECT COUNT(DISTINCT subject) FROM events WHERE type = '\(EventType.agentRegister.rawValue)'
+            """)
         return "\(names) agent names became \(agents) agents scoped to their daemons; \(voided) events that had no "
             + "effect under the first-registration rule now take effect as their own daemon's agents; \(marks) read marks kept"
     }

@@ -10,14 +10,27 @@ struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "send", abstract: "Send a message to an agent, a group or everyone.")
     @Option(help: "@AGENT (or AGENT@HOST, AGENT@d_… when a name is on several daemons), @GROUP or @everyone.") var to: String
     @Option(help: "Thread to post in.") var thread: String?
+    @Flag(help: "Ask each recipient to acknowledge it (thrum ack); thrum sent and thrum message status show who did.")
+    var ackRequired = false
+    @Option(help: "With --ack-required: acknowledgements are overdue after this long, e.g. 30m, 4h.") var ackWithin: String?
     @Argument(help: "The message text, or - to read it from standard input.") var text: String
     @OptionGroup var agent: AgentOption
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        guard let ackWithin else { return }
+        guard ackRequired else { throw ValidationError("--ack-within needs --ack-required") }
+        guard let seconds = DurationText.parse(ackWithin), seconds >= 1 else {
+            throw ValidationError("--ack-within \"\(ackWithin)\" is not a duration of a second or more, such as 30m or 4h")
+        }
+    }
+
     func run() async throws {
         let body = text == "-" ? StandardInput.readAll() : text
+        let within = ackWithin.flatMap(DurationText.parse).map { Int64($0.rounded(.up)) }
         let written: ControlResults.Written = try await ControlClient.call(
-            .messageSend, ControlParams.Send(agent: try agent.resolve(), to: to, text: body, threadID: thread))
+            .messageSend, ControlParams.Send(agent: try agent.resolve(), to: to, text: body, threadID: thread,
+                                             ackRequired: ackRequired ? true : nil, ackWithinSeconds: within))
         if output.json { return try JSONOutput.print(written) }
         print(written.messageID ?? written.eventID)
     }
@@ -42,13 +55,15 @@ struct ReplyCommand: AsyncParsableCommand {
 struct InboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "inbox", abstract: "Show messages for the agent, oldest first.")
     @Flag(help: "Only messages not yet read.") var unread = false
+    @Flag(help: "Mark the messages shown read; their senders see it (one receipt for the whole call).") var markRead = false
     @Option(help: "At most this many messages (1-1000).") var limit = 100
     @OptionGroup var agent: AgentOption
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
         let list: MessageList = try await ControlClient.call(
-            .messageInbox, ControlParams.Inbox(agent: try agent.resolve(), unreadOnly: unread, limit: limit))
+            .messageInbox, ControlParams.Inbox(agent: try agent.resolve(), unreadOnly: unread, limit: limit,
+                                               markRead: markRead ? true : nil))
         if output.json { return try JSONOutput.print(list) }
         if list.messages.isEmpty { return print(unread ? "no unread messages" : "no messages") }
         for message in list.messages { MessageText.print(message) }
@@ -57,7 +72,8 @@ struct InboxCommand: AsyncParsableCommand {
 
 struct MessageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "message", abstract: "Read, edit or delete one message.", subcommands: [Read.self, Edit.self, Delete.self])
+        commandName: "message", abstract: "Read, edit or delete one message, or see who read and acknowledged it.",
+        subcommands: [Read.self, Edit.self, Delete.self, Status.self])
 
     struct Read: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a message and mark it read.")

@@ -15,7 +15,7 @@ struct Thrum: AsyncParsableCommand {
         subcommands: [
             DaemonCommand.self, StatusCommand.self, HealthCommand.self, MetricsCommand.self, IdentityCommand.self, ConfigCommand.self,
             AgentCommand.self, SessionCommand.self, SendCommand.self, ReplyCommand.self, InboxCommand.self,
-            MessageCommand.self, GroupCommand.self, WaitCommand.self, TsyncCommand.self, QuarantineCommand.self,
+            MessageCommand.self, AckCommand.self, SentCommand.self, GroupCommand.self, WaitCommand.self, TsyncCommand.self, QuarantineCommand.self,
             McpCommand.self,
         ])
 

@@ -40,6 +40,12 @@ enum DaemonSamples {
          "tailscale_sync":{"enabled":false,"hostname":"laptop","peer_count":0,"peers":[]}}
         """
     static let written = #"{"event_id":"evt_09","seq":9,"message_id":"msg_09"}"#
+    static let fullMessageStatus = """
+        {"message_id":"msg_09","from":"alice@d_a","to":"@builders","text":"standup","sent_at":"2025-11-25T09:00:00.000Z",
+         "ack_required":true,"ack_due":"2025-11-25T10:00:00.000Z","pending":false,"overdue":false,
+         "recipients":[{"address":"bob@d_b","display":"bob","state":"acknowledged","read_at":"2025-11-25T09:01:00.000Z",
+                        "acknowledged_at":"2025-11-25T09:02:00.000Z","note":"on it"}]}
+        """
 
     /// What every tool needs before it runs: alice is registered and has a session.
     static func daemon(_ results: [String: String]) -> CannedDaemon {

@@ -41,6 +41,11 @@ struct ToolCase: Sendable, CustomTestStringConvertible {
                      daemon: ["agent.list": #"{"agents":[\#(S.bareAgent),\#(S.fullAgent)]}"#], complete: false, name: "a bare agent"),
             ToolCase(tool: .syncStatus, arguments: "{}", daemon: ["status": S.fullStatus], complete: true, name: "sync with a peer"),
             ToolCase(tool: .syncStatus, arguments: "{}", daemon: ["status": S.bareStatus], complete: false, name: "sync off"),
+            ToolCase(tool: .acknowledge, arguments: #"{"message_id":"msg_09","note":"on it"}"#,
+                     daemon: ["message.ack": #"{"message_id":"msg_09","acknowledged_at":"2025-11-25T10:00:00.000Z","already":false}"#],
+                     complete: true, name: "acknowledged"),
+            ToolCase(tool: .messageStatus, arguments: #"{"message_id":"msg_09"}"#,
+                     daemon: ["message.status": S.fullMessageStatus], complete: true, name: "read and acknowledged"),
         ]
     }()
 }

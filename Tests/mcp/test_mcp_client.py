@@ -7,7 +7,8 @@ from mcp import types
 
 from mcp_client import NEWEST_PROTOCOL, ProtocolError, input_schema, is_error, json_block, mcp_session, structured, text_of
 
-TOOLS = {"send_message", "reply", "check_inbox", "wait_for_message", "list_agents", "sync_status"}
+TOOLS = {"send_message", "reply", "check_inbox", "wait_for_message", "list_agents", "sync_status", "acknowledge",
+         "message_status"}
 
 
 def run(coro_fn):
@@ -54,6 +55,8 @@ def test_every_tool_returns_structured_content_that_the_client_validates(daemon)
             results["reply"] = await session.call_tool("reply", {"message_id": message_id, "text": "thanks"})
             results["list_agents"] = await session.call_tool("list_agents", {})
             results["sync_status"] = await session.call_tool("sync_status", {})
+            results["acknowledge"] = await session.call_tool("acknowledge", {"message_id": message_id, "note": "got it"})
+            results["message_status"] = await session.call_tool("message_status", {"message_id": message_id})
             assert set(results) == TOOLS
 
             for name, result in results.items():
@@ -330,3 +333,44 @@ def test_addresses_over_mcp_a_name_two_daemons_share_is_asked_about(make_daemon,
     run(body)
     inbox = laptop.cli_json("inbox", "--agent", "reviewer")["messages"]
     assert [(m["text"], m["recipient"]) for m in inbox] == [("to the laptop's", f"reviewer@{laptop_id}")]
+
+
+def test_an_agent_asks_for_an_acknowledgement_and_sees_it_given(daemon):
+    """Delivery states through the official client: alice asks bob to acknowledge; bob reads
+    (check_inbox marks read) and acknowledges; alice's message_status shows both; a second
+    acknowledgement changes nothing, and an agent that is not a recipient cannot give one."""
+    for name in ("bob", "carol"):
+        daemon.cli("agent", "register", name)
+
+    async def body():
+        async with mcp_session(daemon.mcp_env("alice")) as alice, mcp_session(daemon.mcp_env("bob")) as bob:
+            await alice.initialize()
+            await bob.initialize()
+            sent = await alice.call_tool("send_message", {"to": "bob", "text": "take ticket 7", "ack_required": True})
+            message_id = structured(sent)["message_id"]
+            status = structured(await alice.call_tool("message_status", {"message_id": message_id}))
+            assert status["ack_required"] and status["pending"]
+            assert [r["state"] for r in status["recipients"]] == ["sent"]
+
+            inbox = structured(await bob.call_tool("check_inbox", {}))
+            assert [m["message_id"] for m in inbox["messages"]] == [message_id]
+            status = structured(await alice.call_tool("message_status", {"message_id": message_id}))
+            assert [r["state"] for r in status["recipients"]] == ["read"]
+
+            done = await bob.call_tool("acknowledge", {"message_id": message_id, "note": "on it"})
+            assert not is_error(done), text_of(done)
+            assert structured(done)["already"] is False
+            again = structured(await bob.call_tool("acknowledge", {"message_id": message_id}))
+            assert again["already"] is True
+            status = structured(await alice.call_tool("message_status", {"message_id": message_id}))
+            assert [(r["state"], r.get("note")) for r in status["recipients"]] == [("acknowledged", "on it")]
+            assert not status["pending"]
+            assert "acknowledged" in text_of(await alice.call_tool("message_status", {"message_id": message_id}))
+
+        async with mcp_session(daemon.mcp_env("carol")) as carol:
+            await carol.initialize()
+            refused = await carol.call_tool("acknowledge", {"message_id": message_id})
+            assert is_error(refused)
+            assert "not a recipient" in text_of(refused)
+
+    run(body)

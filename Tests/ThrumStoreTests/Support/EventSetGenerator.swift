@@ -37,6 +37,8 @@ struct EventSetGenerator {
     /// Per honest origin: its messages and sessions as (payload ID, author address).
     private var messages: [Int: [(id: String, author: String)]] = [:]
     private var sessions: [Int: [(id: String, agent: String)]] = [:]
+    /// Every message written so far, by its scoped ID: what receipts name.
+    private var sentIDs: [String] = []
 
     init(seed: UInt64) {
         random = SeededRandom(seed: seed)
@@ -130,7 +132,15 @@ struct EventSetGenerator {
             acknowledged[origin.msg(id)] = Expected(author: address, text: text, deleted: false)
             let to = pick(["@" + pick(Self.names), "@" + pick(Self.groups), "@everyone",
                            "@" + pick(origins).at(pick(Self.names))])
-            return .send(id, from: agent, to: to, text)
+            sentIDs.append(origin.msg(id))
+            // A group or @everyone message names its recipients (as a current sender's daemon does)
+            // or not (as an older one did); some ask for acknowledgements.
+            let named = to.hasPrefix("@") && !to.dropFirst().contains("@") && !Self.names.contains(String(to.dropFirst()))
+                && Bool.random(using: &random)
+            let recipients = named ? origins.flatMap { o in Self.names.filter { _ in Bool.random(using: &random) }.map(o.at) } : nil
+            return Change(.messageCreate, MessageCreated(messageID: id, from: agent, to: to, text: text, threadID: nil,
+                                                         replyTo: nil, recipients: recipients,
+                                                         ackRequired: Bool.random(using: &random) ? true : nil))
         case 5, 6:
             guard let own = messages[index]?.randomElement(using: &random) else { return .register(agent) }
             if Int.random(in: 0..<4, using: &random) == 0 {
@@ -151,9 +161,22 @@ struct EventSetGenerator {
             return Bool.random(using: &random) ? .endSession(own.id, agent: own.agent)
                 : Change(.sessionHeartbeat, SessionChange(sessionID: own.id, agent: own.agent))
         default:
-            return Change(Bool.random(using: &random) ? .subscribe : .unsubscribe,
-                          SubscriptionChange(agent: agent, topic: pick(Self.groups)))
+            guard Bool.random(using: &random) else {
+                return Change(Bool.random(using: &random) ? .subscribe : .unsubscribe,
+                              SubscriptionChange(agent: agent, topic: pick(Self.groups)))
+            }
+            return receipt(as: agent)
         }
+    }
+
+    /// A receipt naming a few messages of any origin, some perhaps not addressed to `agent`.
+    private mutating func receipt(as agent: String) -> Change {
+        guard !sentIDs.isEmpty else { return .register(agent) }
+        let read = (0..<Int.random(in: 0...3, using: &random)).map { _ in pick(sentIDs) }
+        let acknowledged = (0..<Int.random(in: 0...2, using: &random)).map { _ in
+            MessageReceipt.Acknowledgement(messageID: pick(sentIDs), note: Bool.random(using: &random) ? "note \(counter)" : nil)
+        }
+        return Change(.messageReceipt, MessageReceipt(agent: agent, read: read, acknowledged: acknowledged))
     }
 
     /// One hostile event: back-dated or not, acting as its own agents or as honest ones, on its
@@ -168,7 +191,7 @@ struct EventSetGenerator {
         // A target message ID as its owner wrote it, or in either scoped form.
         let targetID = target.map { pick([$0.id, origins[victim].msg($0.id), "m\(counter)"]) } ?? "m1"
         let change: Change
-        switch Int.random(in: 0..<9, using: &random) {
+        switch Int.random(in: 0..<10, using: &random) {
         case 0, 1: change = .register(pick([ownName, origins[index].at(ownName), victimAgent]), role: "hijacker")
         case 2: change = .deregister(victimAgent)
         case 3: change = .send(targetID, from: agent, to: "@" + pick(Self.names), "hostile \(counter)")
@@ -180,7 +203,9 @@ struct EventSetGenerator {
             change = pick([.startSession(id, agent: agent), .endSession(id, agent: session?.agent ?? agent)])
         case 7: change = pick([.join(pick(Self.groups), agent), .leave(pick(Self.groups), victimAgent),
                                .createGroup(pick(Self.groups), by: agent)])
-        default: change = .send("m\(counter)", from: agent, to: "@" + victimAgent, "hostile \(counter)")
+        case 8: change = .send("m\(counter)", from: agent, to: "@" + victimAgent, "hostile \(counter)")
+        // Receipts in a victim's name (refused at the door) or its own agents' (not recipients).
+        default: change = receipt(as: agent)
         }
         // Back-dated by up to two hours, or at the honest origins' time.
         let second = Bool.random(using: &random) ? Int64.random(in: -7200 ... -1, using: &random)

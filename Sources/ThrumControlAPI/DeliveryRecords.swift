@@ -1,0 +1,66 @@
+// What `message.status`, `message.sent` and `message.ack` answer: each message's state per recipient.
+
+/// One recipient's state of one message: "acknowledged", "read" or "sent", each with its time.
+public struct RecipientState: Codable, Sendable, Equatable {
+    public var address: String
+    /// As short as it is unambiguous here (like `from_display`).
+    public var display: String
+    public var state: String
+    public var readAt: String?
+    public var acknowledgedAt: String?
+    public var note: String?
+
+    public init(address: String, display: String, state: String, readAt: String?, acknowledgedAt: String?, note: String?) {
+        self.address = address; self.display = display; self.state = state; self.readAt = readAt
+        self.acknowledgedAt = acknowledgedAt; self.note = note
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case address, display, state, readAt = "read_at", acknowledgedAt = "acknowledged_at", note
+    }
+}
+
+/// A message with each recipient's state.
+public struct MessageStatusRecord: Codable, Sendable, Equatable {
+    public var messageID: String
+    public var from: String
+    public var to: String
+    public var text: String
+    public var sentAt: String
+    public var ackRequired: Bool
+    /// When every recipient should have acknowledged it (`--ack-within`); nil without a deadline.
+    public var ackDue: String?
+    /// Some recipient has not yet acknowledged it (with `ack_required`) or read it (without).
+    public var pending: Bool
+    /// Pending past `ack_due`.
+    public var overdue: Bool
+    public var recipients: [RecipientState]
+
+    public init(messageID: String, from: String, to: String, text: String, sentAt: String, ackRequired: Bool, ackDue: String?,
+                pending: Bool, overdue: Bool, recipients: [RecipientState]) {
+        self.messageID = messageID; self.from = from; self.to = to; self.text = text; self.sentAt = sentAt
+        self.ackRequired = ackRequired; self.ackDue = ackDue; self.pending = pending; self.overdue = overdue
+        self.recipients = recipients
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messageID = "message_id", from, to, text, sentAt = "sent_at", ackRequired = "ack_required", ackDue = "ack_due"
+        case pending, overdue, recipients
+    }
+}
+
+public struct MessageStatusList: Codable, Sendable, Equatable {
+    public var messages: [MessageStatusRecord]
+    public init(messages: [MessageStatusRecord]) { self.messages = messages }
+}
+
+/// What `message.ack` did: `already` when an earlier acknowledgement stands (nothing was written).
+public struct Acknowledged: Codable, Sendable, Equatable {
+    public var messageID: String
+    public var acknowledgedAt: String?
+    public var already: Bool
+    public init(messageID: String, acknowledgedAt: String?, already: Bool) {
+        self.messageID = messageID; self.acknowledgedAt = acknowledgedAt; self.already = already
+    }
+    enum CodingKeys: String, CodingKey { case messageID = "message_id", acknowledgedAt = "acknowledged_at", already }
+}

@@ -1,0 +1,93 @@
+import FoundationEssentials
+import ThrumControlAPI
+import ThrumCore
+import ThrumRPC
+import ThrumStore
+
+/// A write that, once checked on the writer's thread, has nothing to say (a read or an
+/// acknowledgement that is already on record): nothing is written and nothing failed.
+struct NothingToWrite: Error {}
+
+/// Delivery states (DESIGN §5, `Delivery`): receipts are written here, batched, one event per
+/// call at most, and only for messages the reader is a recipient of and has not read yet.
+extension ControlHandlers {
+    /// Writes one receipt naming the messages among `ids` that `agent` (an address on this
+    /// daemon) is a recipient of and has not yet read by receipt; nothing when there are none.
+    /// Checked again on the writer's thread, so reading again writes nothing, even concurrently.
+    func receipt(reading ids: [String], by agent: String) async throws {
+        guard !ids.isEmpty, try await !reading({ try $0.unreadDeliveries(to: agent, among: ids) }).isEmpty else { return }
+        do {
+            _ = try await daemon.write(.messageReceipt, by: "agent \(agent) (\(caller))") { store in
+                let unread = try store.unreadDeliveries(to: agent, among: ids)
+                guard !unread.isEmpty else { throw NothingToWrite() }
+                return MessageReceipt(agent: agent, read: unread)
+            }
+        } catch is NothingToWrite {}
+    }
+
+    /// Acknowledges a message for its recipient, the acting agent; an acknowledgement on record
+    /// already stands and nothing is written. Only a recipient may acknowledge.
+    func acknowledge(_ p: ControlParams.Ack) async throws -> Acknowledged {
+        let agent = try await ownedAgent(p.agent)
+        let message = try await existingMessage(p.messageID)
+        let note = try p.note.map { (text) throws(RPCError) in try InputRules.note(text, limit: Self.maxNoteBytes) }
+        let id = message.messageID
+        do {
+            let stored = try await daemon.write(.messageReceipt, by: "agent \(agent) (\(caller))") { store in
+                guard let delivery = try store.delivery(of: id, to: agent) else {
+                    throw RPCError.application("\(agent) is not a recipient of \(id) (it went to \(message.to)); "
+                        + "only its recipients can acknowledge it")
+                }
+                guard delivery.acknowledgedAt == nil else { throw NothingToWrite() }
+                return MessageReceipt(agent: agent, read: [], acknowledged: [.init(messageID: id, note: note)])
+            }
+            _ = try await daemon.store.write { try $0.markRead(agent: agent, messageID: id) }
+            return Acknowledged(messageID: id, acknowledgedAt: stored.event.timestamp, already: false)
+        } catch is NothingToWrite {
+            let standing = try await reading { try $0.delivery(of: id, to: agent) }
+            return Acknowledged(messageID: id, acknowledgedAt: standing?.acknowledgedAt, already: true)
+        }
+    }
+
+    /// One message with each recipient's state.
+    func messageStatus(_ p: ControlParams.MessageRef) async throws -> MessageStatusRecord {
+        _ = try await registeredAgent(p.agent)
+        let message = try await existingMessage(p.messageID)
+        let directory = self.directory
+        return try await reading { store in
+            Self.status(message, try store.deliveries(of: message.messageID), display: try directory.display(in: store))
+        }
+    }
+
+    /// What the acting agent sent, with each recipient's state.
+    func sent(_ p: ControlParams.Sent) async throws -> MessageStatusList {
+        let agent = try await ownedAgent(p.agent)
+        let limit = min(max(p.limit ?? 100, 1), 1000)
+        let directory = self.directory
+        let all = try await reading { store in
+            let display = try directory.display(in: store)
+            return try store.sent(by: agent, limit: limit).map { Self.status($0.message, $0.deliveries, display: display) }
+        }
+        return MessageStatusList(messages: all.filter { (p.pending != true || $0.pending) && (p.overdue != true || $0.overdue) })
+    }
+
+    static func status(_ message: MessageRow, _ deliveries: [DeliveryRow], display: AgentDisplay,
+                       now: Date = Date()) -> MessageStatusRecord {
+        let recipients = deliveries.map { row in
+            RecipientState(address: row.recipient, display: display.show(row.recipient),
+                           state: row.acknowledgedAt != nil ? "acknowledged" : row.readAt != nil ? "read" : "sent",
+                           readAt: row.readAt, acknowledgedAt: row.acknowledgedAt, note: row.note)
+        }
+        let pending = recipients.contains { message.ackRequired ? $0.acknowledgedAt == nil : $0.readAt == nil }
+        let due = message.ackRequired ? message.ackWithin.flatMap { within in
+            Timestamp.parse(message.createdAt).map { Timestamp.format($0.addingTimeInterval(Double(within))) }
+        } : nil
+        let overdue = pending && due.flatMap(Timestamp.parse).map { $0 < now } == true
+        return MessageStatusRecord(messageID: message.messageID, from: message.from, to: message.to, text: message.text,
+                                   sentAt: message.createdAt, ackRequired: message.ackRequired, ackDue: due,
+                                   pending: pending, overdue: overdue, recipients: recipients)
+    }
+
+    /// An acknowledgement's note, at most this long.
+    static let maxNoteBytes = 1024
+}

@@ -1,0 +1,82 @@
+import ThrumTestSupport
+import FoundationEssentials
+import Testing
+import ThrumControlAPI
+import ThrumCore
+
+extension DaemonProcessTests {
+/// Delivery states through the CLI on real daemons: a recipient's read and acknowledgement
+/// reach the sender's daemon, only recipients count, and reading writes one receipt per call.
+@Suite
+struct DeliveryProcessTests {
+    @Test func theSenderSeesTheRecipientOnAnotherDaemonReadAndAcknowledge() async throws {
+        try await offThePool { try Self.readAndAcknowledged() }
+    }
+
+    static func readAndAcknowledged() throws {
+        let cluster = SyncCluster()
+        defer { cluster.cleanup() }
+        let a = try cluster.add("a"), b = try cluster.add("b")
+        for node in [a, b] { try node.start() }
+        try cluster.pairBothWays("a", "b")
+        try a.ok(["agent", "register", "alice"])
+        try b.ok(["agent", "register", "bob"])
+        try b.ok(["agent", "register", "carol"])
+        try eventuallyBlocking("a knows bob") { try a.ok(["agent", "list"]).contains("bob") }
+        let id = try a.ok(["send", "--to", "@bob", "--ack-required", "--ack-within", "1h", "review PR 12"], agent: "alice").trimmed
+        func status() throws -> MessageStatusRecord {
+            try a.json(MessageStatusRecord.self, ["message", "status", id], agent: "alice")
+        }
+        let sent = try status()
+        #expect(sent.recipients.map(\.state) == ["sent"])
+        #expect(sent.ackRequired && sent.ackDue != nil && sent.pending && !sent.overdue)
+
+        try eventuallyBlocking("b holds the message") { try b.cli(["message", "read", id], agent: "bob").code == 0 }
+        try eventuallyBlocking("a sees bob read it") {
+            _ = try? a.cli(["tsync", "force"])
+            return try status().recipients.first?.state == "read"
+        }
+        // Only a recipient can acknowledge.
+        let stranger = try b.cli(["ack", id], agent: "carol")
+        #expect(stranger.code == 1)
+        #expect(stranger.stderr.contains("not a recipient"), "\(stranger.stderr)")
+
+        #expect(try b.ok(["ack", id, "--note", "on it"], agent: "bob").contains("acknowledged"))
+        #expect(try b.ok(["ack", id], agent: "bob").contains("acknowledged already"))
+        try eventuallyBlocking("a sees bob acknowledge it") {
+            _ = try? a.cli(["tsync", "force"])
+            return try status().recipients.first?.state == "acknowledged"
+        }
+        let done = try status()
+        #expect(done.recipients.first?.note == "on it")
+        #expect(!done.pending)
+        #expect(try a.json(MessageStatusList.self, ["sent", "--pending"], agent: "alice").messages.isEmpty)
+        #expect(try a.ok(["sent"], agent: "alice").contains("bob: acknowledged"))
+    }
+
+    @Test func readingAThousandMessagesWritesOneReceiptPerCallAndReadingAgainWritesNone() async throws {
+        let d = DaemonFixture(name: "storm")
+        defer { d.cleanup() }
+        try await offThePool {
+            try d.start()
+            try d.ok(["agent", "register", "alice"])
+            try d.ok(["agent", "register", "bob"])
+        }
+        try await SyncProcessTests.send(count: 1000, on: d, from: "alice", to: "@bob")
+        try await offThePool {
+            func events() throws -> Int {
+                try JSONDecoder().decode(ControlResults.Health.self, from: Data(try d.ok(["health"]).utf8)).eventCount
+            }
+            let before = try events()
+            for _ in 0..<10 { _ = try d.ok(["inbox", "--unread", "--mark-read", "--limit", "100"], agent: "bob") }
+            #expect(try events() - before == 10, "one receipt per call that read something")
+            #expect(try d.json(MessageList.self, ["inbox", "--unread"], agent: "bob").messages.isEmpty)
+            let after = try events()
+            for _ in 0..<10 { _ = try d.ok(["inbox", "--mark-read", "--limit", "100"], agent: "bob") }
+            #expect(try events() == after, "reading again writes nothing")
+            let sent = try d.json(MessageStatusList.self, ["sent", "--limit", "1000"], agent: "alice").messages
+            #expect(sent.count == 1000 && sent.allSatisfy { $0.recipients.first?.state == "read" })
+        }
+    }
+}
+}
