@@ -20,6 +20,8 @@ public enum ControlMethod: String, Sendable, CaseIterable {
     case messageAck = "message.ack"
     case messageStatus = "message.status"
     case messageSent = "message.sent"
+    /// The control-API subscription: the changes after a cursor (`ChangeBatch`), waiting for one.
+    case changesWait = "changes.wait"
     case groupCreate = "group.create"
     case groupJoin = "group.join"
     case groupLeave = "group.leave"

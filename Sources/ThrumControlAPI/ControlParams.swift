@@ -45,6 +45,18 @@ public enum ControlParams {
         enum CodingKeys: String, CodingKey { case agent, messageID = "message_id", note }
     }
 
+    /// `changes.wait`: the changes after `after` (none: just the newest cursor), of `kinds`
+    /// ("message", "delivery"; all when absent), waiting up to `timeout_ms` for one.
+    public struct ChangesWait: Codable, Sendable {
+        public var after: Int64?
+        public var kinds: [String]?
+        public var timeoutMilliseconds: Int
+        public init(after: Int64?, kinds: [String]?, timeoutMilliseconds: Int) {
+            self.after = after; self.kinds = kinds; self.timeoutMilliseconds = timeoutMilliseconds
+        }
+        enum CodingKeys: String, CodingKey { case after, kinds, timeoutMilliseconds = "timeout_ms" }
+    }
+
     /// `message.sent`: what the acting agent sent, newest `limit` (default 100, at most 1,000);
     /// only those still waiting for a read or acknowledgement with `pending`, only those past
     /// their acknowledgement deadline with `overdue`.

@@ -1,22 +1,26 @@
 // What `message.status`, `message.sent` and `message.ack` answer: each message's state per recipient.
 
-/// One recipient's state of one message: "acknowledged", "read" or "sent", each with its time.
+/// One recipient's state of one message: "acknowledged", "read", "delivered" or "sent", each
+/// with its time. `delivered_at` is this daemon's observation: when it saw the recipient's
+/// daemon hold the message (from the version vector that daemon advertised).
 public struct RecipientState: Codable, Sendable, Equatable {
     public var address: String
     /// As short as it is unambiguous here (like `from_display`).
     public var display: String
     public var state: String
+    public var deliveredAt: String?
     public var readAt: String?
     public var acknowledgedAt: String?
     public var note: String?
 
-    public init(address: String, display: String, state: String, readAt: String?, acknowledgedAt: String?, note: String?) {
-        self.address = address; self.display = display; self.state = state; self.readAt = readAt
-        self.acknowledgedAt = acknowledgedAt; self.note = note
+    public init(address: String, display: String, state: String, deliveredAt: String? = nil, readAt: String?,
+                acknowledgedAt: String?, note: String?) {
+        self.address = address; self.display = display; self.state = state; self.deliveredAt = deliveredAt
+        self.readAt = readAt; self.acknowledgedAt = acknowledgedAt; self.note = note
     }
 
     enum CodingKeys: String, CodingKey {
-        case address, display, state, readAt = "read_at", acknowledgedAt = "acknowledged_at", note
+        case address, display, state, deliveredAt = "delivered_at", readAt = "read_at", acknowledgedAt = "acknowledged_at", note
     }
 }
 
@@ -63,4 +67,23 @@ public struct Acknowledged: Codable, Sendable, Equatable {
         self.messageID = messageID; self.acknowledgedAt = acknowledgedAt; self.already = already
     }
     enum CodingKeys: String, CodingKey { case messageID = "message_id", acknowledgedAt = "acknowledged_at", already }
+}
+
+/// One change of the control-API subscription (`changes.wait`): `kind` "message" (a new
+/// message) or "delivery" (a recipient's receipt, or a peer's frontier showing it held there).
+public struct ChangeRecord: Codable, Sendable, Equatable {
+    public var cursor: Int64
+    public var kind: String
+    public var messageID: String
+    public init(cursor: Int64, kind: String, messageID: String) { self.cursor = cursor; self.kind = kind; self.messageID = messageID }
+    enum CodingKeys: String, CodingKey { case cursor, kind, messageID = "message_id" }
+}
+
+/// What `changes.wait` answers: the changes after the cursor asked for and the cursor to ask
+/// from next; `reset` when the asked cursor is no longer held (read the state again).
+public struct ChangeBatch: Codable, Sendable, Equatable {
+    public var cursor: Int64
+    public var changes: [ChangeRecord]
+    public var reset: Bool
+    public init(cursor: Int64, changes: [ChangeRecord], reset: Bool) { self.cursor = cursor; self.changes = changes; self.reset = reset }
 }

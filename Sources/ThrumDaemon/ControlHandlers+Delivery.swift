@@ -14,8 +14,11 @@ extension ControlHandlers {
     /// Writes one receipt naming the messages among `ids` that `agent` (an address on this
     /// daemon) is a recipient of and has not yet read by receipt; nothing when there are none.
     /// Checked again on the writer's thread, so reading again writes nothing, even concurrently.
+    /// Another daemon's agent read here (a reader may be any agent) writes none: only an agent's
+    /// own daemon writes its receipts.
     func receipt(reading ids: [String], by agent: String) async throws {
-        guard !ids.isEmpty, try await !reading({ try $0.unreadDeliveries(to: agent, among: ids) }).isEmpty else { return }
+        guard !ids.isEmpty, AgentAddress(parsing: agent)?.daemonID == daemon.identity.daemonID,
+              try await !reading({ try $0.unreadDeliveries(to: agent, among: ids) }).isEmpty else { return }
         do {
             _ = try await daemon.write(.messageReceipt, by: "agent \(agent) (\(caller))") { store in
                 let unread = try store.unreadDeliveries(to: agent, among: ids)
@@ -54,8 +57,10 @@ extension ControlHandlers {
         _ = try await registeredAgent(p.agent)
         let message = try await existingMessage(p.messageID)
         let directory = self.directory
+        let me = daemon.identity.daemonID
         return try await reading { store in
-            Self.status(message, try store.deliveries(of: message.messageID), display: try directory.display(in: store))
+            Self.status(message, try store.deliveries(of: message.messageID), display: try directory.display(in: store),
+                        held: try store.deliveryObservations(of: message.messageID, localDaemon: me))
         }
     }
 
@@ -64,19 +69,26 @@ extension ControlHandlers {
         let agent = try await ownedAgent(p.agent)
         let limit = min(max(p.limit ?? 100, 1), 1000)
         let directory = self.directory
+        let me = daemon.identity.daemonID
         let all = try await reading { store in
             let display = try directory.display(in: store)
-            return try store.sent(by: agent, limit: limit).map { Self.status($0.message, $0.deliveries, display: display) }
+            return try store.sent(by: agent, limit: limit).map {
+                Self.status($0.message, $0.deliveries, display: display,
+                            held: try store.deliveryObservations(of: $0.message.messageID, localDaemon: me))
+            }
         }
         return MessageStatusList(messages: all.filter { (p.pending != true || $0.pending) && (p.overdue != true || $0.overdue) })
     }
 
-    static func status(_ message: MessageRow, _ deliveries: [DeliveryRow], display: AgentDisplay,
+    /// `held`: when this daemon saw the message held by each daemon (`deliveryObservations`).
+    static func status(_ message: MessageRow, _ deliveries: [DeliveryRow], display: AgentDisplay, held: [String: String],
                        now: Date = Date()) -> MessageStatusRecord {
         let recipients = deliveries.map { row in
-            RecipientState(address: row.recipient, display: display.show(row.recipient),
-                           state: row.acknowledgedAt != nil ? "acknowledged" : row.readAt != nil ? "read" : "sent",
-                           readAt: row.readAt, acknowledgedAt: row.acknowledgedAt, note: row.note)
+            // A receipt shows the recipient's daemon holds it, whether or not its vector was seen.
+            let delivered = AgentAddress(parsing: row.recipient).flatMap { held[$0.daemonID] } ?? row.readAt
+            let state = row.acknowledgedAt != nil ? "acknowledged" : row.readAt != nil ? "read" : delivered != nil ? "delivered" : "sent"
+            return RecipientState(address: row.recipient, display: display.show(row.recipient), state: state,
+                                  deliveredAt: delivered, readAt: row.readAt, acknowledgedAt: row.acknowledgedAt, note: row.note)
         }
         let pending = recipients.contains { message.ackRequired ? $0.acknowledgedAt == nil : $0.readAt == nil }
         let due = message.ackRequired ? message.ackWithin.flatMap { within in
@@ -86,6 +98,20 @@ extension ControlHandlers {
         return MessageStatusRecord(messageID: message.messageID, from: message.from, to: message.to, text: message.text,
                                    sentAt: message.createdAt, ackRequired: message.ackRequired, ackDue: due,
                                    pending: pending, overdue: overdue, recipients: recipients)
+    }
+
+    /// The control-API subscription (`ChangeFeed`).
+    func changes(_ p: ControlParams.ChangesWait) async throws -> ChangeBatch {
+        guard (0...86_400_000).contains(p.timeoutMilliseconds) else {
+            throw RPCError.invalidParams("timeout_ms must be between 0 and 86400000 (a day)")
+        }
+        let known: Set<String> = ["message", "delivery"]
+        if let kinds = p.kinds, let unknown = kinds.first(where: { !known.contains($0) }) {
+            throw RPCError.invalidParams("unknown change kind \"\(unknown.prefix(40))\"; kinds are message and delivery")
+        }
+        if let after = p.after, after < 0 { throw RPCError.invalidParams("after must be 0 or more") }
+        return await daemon.changes.changes(after: p.after, kinds: p.kinds.map(Set.init),
+                                            timeout: .milliseconds(p.timeoutMilliseconds))
     }
 
     /// An acknowledgement's note, at most this long.

@@ -48,6 +48,7 @@ struct ControlService: RPCService {
         case .messageAck: return try await handlers.acknowledge(try request.params())
         case .messageStatus: return try await handlers.messageStatus(try request.params())
         case .messageSent: return try await handlers.sent(try request.params())
+        case .changesWait: return try await handlers.changes(try request.params())
         case .groupCreate: return try await handlers.group(.groupCreate, try request.params())
         case .groupJoin: return try await handlers.group(.groupJoin, try request.params())
         case .groupLeave: return try await handlers.group(.groupLeave, try request.params())

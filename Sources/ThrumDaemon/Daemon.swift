@@ -26,10 +26,14 @@ final class Daemon: Sendable {
     let largeRequests = LargeRequestGate()
     /// Whether local writes may be numbered yet (a lost or restored log waits for its peers).
     let history: OwnHistory
+    /// The control-API subscription: what clients wait on (`changes.wait`).
+    let changes: ChangeFeed
 
     init(config: ThrumConfig, identity: DaemonIdentity, store: StoreThreads, logger: Logger, hostname: String,
-         messageArrivals: ChangeSignal, sync: (any SyncControl)?, metrics: DaemonMetrics, history: OwnHistory = OwnHistory(.known)) {
+         messageArrivals: ChangeSignal, sync: (any SyncControl)?, metrics: DaemonMetrics, history: OwnHistory = OwnHistory(.known),
+         changes: ChangeFeed = ChangeFeed()) {
         self.history = history
+        self.changes = changes
         self.messageArrivals = messageArrivals
         self.config = config
         self.identity = identity
@@ -92,6 +96,7 @@ final class Daemon: Sendable {
         meta["seq"] = "\(stored.seq)"
         logger.info("control: \(type.rawValue) \(stored.event.eventID) written for \(who)", metadata: meta)
         messageArrivals.signalIfMessages([stored])
+        changes.record([stored])
         sync?.localWriteHappened()
         return stored
     }

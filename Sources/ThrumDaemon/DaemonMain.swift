@@ -133,13 +133,14 @@ public enum DaemonMain {
         }
         metrics.watchWaitingWrites { threads.waitingWrites }
         let messageArrivals = ChangeSignal()
+        let changes = ChangeFeed()
         let sync = config.tailscaleEnabled
             ? try SyncWiring.make(config: config, identity: identity, store: threads, logger: logger, messageArrivals: messageArrivals,
-                                  metrics: metrics, history: history)
+                                  changes: changes, metrics: metrics, history: history)
             : nil
         return Daemon(config: config, identity: identity, store: threads, logger: logger,
                       hostname: config.tailscaleHostname ?? HostName.current(), messageArrivals: messageArrivals, sync: sync,
-                      metrics: metrics, history: history)
+                      metrics: metrics, history: history, changes: changes)
     }
 }
 

@@ -10,7 +10,8 @@ import ThrumTailscale
 /// the sync port's service with its security gate.
 enum SyncWiring {
     static func make(config: ThrumConfig, identity: DaemonIdentity, store: StoreThreads, logger: Logger,
-                     messageArrivals: ChangeSignal, metrics: DaemonMetrics, history: OwnHistory) throws -> (any SyncControl)? {
+                     messageArrivals: ChangeSignal, changes: ChangeFeed, metrics: DaemonMetrics,
+                     history: OwnHistory) throws -> (any SyncControl)? {
         let registry = PeerRegistry(path: config.peersPath)
         if let problem = registry.registryProblem {
             logger.error("sync: \(problem)", metadata: ["component": "sync"])
@@ -19,9 +20,10 @@ enum SyncWiring {
         options.validator = PipelineValidator(policy: ValidationPolicy(config: config))
         options.metrics = metrics.sync
         let manager = SyncManager(config: config, identity: identity, store: store, registry: registry, logger: logger,
-                                  options: options) { applied in
+                                  options: options, onDelivered: { changes.delivered($0) }) { applied in
             metrics.applied(applied, localDaemon: identity.daemonID)
             messageArrivals.signalIfMessages(applied)
+            changes.record(applied)
         }
         // Weak: the manager's onApplied already holds the metrics.
         metrics.beforeRendering { [weak manager] in manager?.showPeerMetrics() }

@@ -173,6 +173,7 @@ enum Schema {
             -- Delivery states (Delivery): receipts and what they say of each recipient, and what a
             -- message's create fixes: its recipients and whether it asks for acknowledgements.
             \(Delivery.createTables)
+            \(PeerFrontiers.createTables)
             ALTER TABLE messages ADD COLUMN recipients TEXT;
             ALTER TABLE messages ADD COLUMN ack_required INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE messages ADD COLUMN ack_within INTEGER;

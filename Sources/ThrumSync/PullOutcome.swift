@@ -20,6 +20,8 @@ public struct PullOutcome: Sendable {
     public var peerFrontier: LogFrontier?
     /// Forks this pull proved here: new, or earlier than the one known for that origin.
     public var forks: [ForkProof] = []
+    /// Messages the peer's frontier showed delivered to one of its agents for the first time.
+    public var delivered: [String] = []
     /// Set when the pull did not start or stopped before the peer had nothing
     /// more; what was applied before it stays applied.
     public var error: SyncPullError?

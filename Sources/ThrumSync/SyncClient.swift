@@ -90,6 +90,7 @@ public struct SyncClient: Sendable {
                     let last = try await pullPages(connection, endpoint: endpoint, peerID: peerID, report: &report,
                                                    onApplied: onApplied)
                     try await exchangeForks(connection, after: last, peerID: peerID, report: &report, onApplied: onApplied)
+                    if let have = last.frontier?.have { report.delivered = try await notePeerFrontier(have, of: peerID) }
                 } catch let error as SyncPullError {
                     report.error = error
                 } catch let error as RPCClientError {
@@ -191,6 +192,16 @@ public struct SyncClient: Sendable {
 
     /// One `sync.pull` request and the page that answered it.
     typealias PagedRequest = (params: PullParams, page: PulledPage)
+
+    /// Notes what `peer` says it holds (`EventStore.notePeerFrontier`); returns the messages it
+    /// shows delivered there for the first time.
+    func notePeerFrontier(_ have: VersionVector, of peer: String) async throws(SyncPullError) -> [String] {
+        do {
+            return try await store.write { try $0.notePeerFrontier(have, of: peer) }
+        } catch {
+            throw .store("\(error)")
+        }
+    }
 
     func frontier() async throws(SyncPullError) -> LogFrontier {
         do {

@@ -1,3 +1,4 @@
+import ThrumCore
 import ThrumStore
 
 /// Fan-out (DESIGN §6): events pulled from a peer are announced on only to peers that
@@ -26,5 +27,22 @@ extension SyncManager {
     /// Notes a peer's version vector from its notify.
     func remember(_ vector: VersionVector, of daemonID: String) {
         peerVectors.withLock { $0[daemonID] = vector }
+    }
+
+    /// Messages just pulled that are addressed to an agent of this daemon: their senders' daemons
+    /// are sent a notify (debounced, one per burst), whose version vector shows them delivered
+    /// here (`EventStore.notePeerFrontier`). At most one notify per pull that delivered something
+    /// here, to the origins of those messages only.
+    func confirmDelivery(of applied: [StoredEvent]) {
+        guard !isClosed else { return }
+        let mine = "@" + identity.daemonID
+        var origins = Set<String>()
+        for stored in applied where stored.event.knownType == .messageCreate || stored.event.knownType == .threadReply {
+            guard let created = PayloadJSON.decode(MessageCreated.self, from: stored.event.data) else { continue }
+            let addressed = (created.recipients ?? []) + [String(created.to.dropFirst())]
+            if addressed.contains(where: { $0.hasSuffix(mine) }) { origins.insert(stored.event.originDaemon) }
+        }
+        guard !origins.isEmpty else { return }
+        notifier.localWrite(to: peersToContact().filter { origins.contains($0.daemonID) }.compactMap(pushTarget))
     }
 }

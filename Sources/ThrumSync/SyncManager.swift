@@ -41,6 +41,8 @@ public final class SyncManager: Sendable {
     let options: Options
     let logger: Logger
     let onApplied: @Sendable ([StoredEvent]) -> Void
+    /// Told the messages a peer's advertised frontier shows delivered there for the first time.
+    let onDelivered: @Sendable ([String]) -> Void
     /// Counts of what crossed the wire.
     public let traffic: SyncTraffic
     let hostname: String
@@ -59,6 +61,7 @@ public final class SyncManager: Sendable {
 
     public init(config: ThrumConfig, identity: DaemonIdentity, store: StoreThreads, registry: PeerRegistry,
                 logger: Logger, options: Options = Options(),
+                onDelivered: @escaping @Sendable ([String]) -> Void = { _ in },
                 onApplied: @escaping @Sendable ([StoredEvent]) -> Void) {
         self.config = config
         self.identity = identity
@@ -69,6 +72,7 @@ public final class SyncManager: Sendable {
         logger[metadataKey: "component"] = "sync"
         self.logger = logger
         self.onApplied = onApplied
+        self.onDelivered = onDelivered
         traffic = SyncTraffic(metrics: options.metrics)
         hostname = config.tailscaleHostname ?? HostName.current()
         backoff = PeerBackoff(initial: options.backoffInitial, maximum: options.backoffMaximum, now: options.clock)
@@ -158,10 +162,12 @@ public final class SyncManager: Sendable {
         var outcome = await client.pull(from: endpoint, peerID: daemonID) { [weak self] applied, peersOfSource in
             onApplied(applied)
             self?.relay(applied, from: daemonID, peersOfSource: peersOfSource)
+            self?.confirmDelivery(of: applied)
         }
         // As registered: the endpoint may spell it with the default port added.
         outcome.peer = peer.address
         if !outcome.forks.isEmpty { await forksProved(outcome.forks, by: daemonID) }
+        if !outcome.delivered.isEmpty { onDelivered(outcome.delivered) }
         await recordResult(of: outcome)
         return outcome
     }
@@ -230,6 +236,10 @@ public final class SyncManager: Sendable {
         if let theirs = params.frontier {
             // Nothing to fetch unless it holds something we lack (an unreadable vector means pull).
             remember(theirs.have, of: params.daemonID)
+            let peerID = params.daemonID
+            if let delivered = try? await store.write({ try $0.notePeerFrontier(theirs.have, of: peerID) }), !delivered.isEmpty {
+                onDelivered(delivered)
+            }
             if let ours = try? await store.read({ try $0.frontier() }), !theirs.hasNews(for: ours) { return .ok }
         } else {
             // A peer that sends no vector: nothing to fetch when we already hold everything up

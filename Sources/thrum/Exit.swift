@@ -11,6 +11,8 @@ enum Exit {
     static let usage = ExitCode(2)
     /// An address names several agents; the error lists their full addresses.
     static let ambiguous = ExitCode(3)
+    /// A wait timed out (`wait`, `wait --for-ack`).
+    static let timeout = ExitCode(4)
     static let unreachable = ExitCode(69)
     /// The daemon cannot write yet: it is taking its own history back from its peers (`EX_TEMPFAIL`).
     static let tryLater = ExitCode(75)

@@ -116,9 +116,14 @@ struct MessageCommand: AsyncParsableCommand {
 struct WaitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wait",
-        abstract: "Wait for the next unread message and print it (marked read).",
-        discussion: "Returns at once if an unread message is waiting. Exit 0 with the message; exit 1 on timeout.")
+        abstract: "Wait for the next unread message and print it (marked read), or until a message is acknowledged.",
+        discussion: """
+            Returns at once if an unread message is waiting. With --for-ack ID, waits until every recipient of that
+            message has acknowledged it. Exit 0 when it came; exit 4 on timeout.
+            """)
     @Option(help: "How long to wait, e.g. 30s, 5m, 1h.") var timeout = "5m"
+    @Option(name: .customLong("for-ack"), help: "Wait until every recipient has acknowledged this message (msg_…) instead.")
+    var forAck: String?
     @OptionGroup var agent: AgentOption
     @OptionGroup var output: OutputOptions
 
@@ -126,16 +131,50 @@ struct WaitCommand: AsyncParsableCommand {
         guard let seconds = DurationText.parse(timeout) else {
             throw ValidationError("--timeout \"\(timeout)\" is not a duration such as 30s, 5m or 1h")
         }
+        if let forAck { return try await waitForAcknowledgements(of: forAck, seconds: seconds) }
         let milliseconds = Int(seconds * 1000)
         let result: WaitResult = try await ControlClient.call(
             .messageWait, ControlParams.Wait(agent: try agent.resolve(), timeoutMilliseconds: milliseconds),
             timeout: .milliseconds(milliseconds) + .seconds(10))
         guard let message = result.message else {
             if output.json { try JSONOutput.print(result) } else { FileOutput.standardError("thrum: no message within \(timeout)") }
-            throw Exit.failure
+            throw Exit.timeout
         }
         if output.json { return try JSONOutput.print(result) }
         MessageText.print(message)
+    }
+
+    /// Re-reads the message's status whenever the subscription (`changes.wait`) reports a
+    /// delivery change, until every recipient acknowledged it or the time is up.
+    private func waitForAcknowledgements(of id: String, seconds: Double) async throws {
+        let acting = try agent.resolve()
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        var cursor = (try await ControlClient.call(.changesWait, ControlParams.ChangesWait(after: nil, kinds: nil, timeoutMilliseconds: 0),
+                                                   as: ChangeBatch.self)).cursor
+        while true {
+            let status: MessageStatusRecord = try await ControlClient.call(
+                .messageStatus, ControlParams.MessageRef(agent: acting, messageID: id))
+            guard !status.recipients.isEmpty else {
+                throw fail("\(status.messageID) has no recipients on record (sent before delivery states, or to nobody): nothing to wait for",
+                           Exit.failure)
+            }
+            if status.recipients.allSatisfy({ $0.acknowledgedAt != nil }) {
+                if output.json { return try JSONOutput.print(status) }
+                return DeliveryText.print(status)
+            }
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else {
+                if output.json { try JSONOutput.print(status) }
+                let missing = status.recipients.filter { $0.acknowledgedAt == nil }.map(\.display)
+                FileOutput.standardError("thrum: not acknowledged within \(timeout) by \(missing.joined(separator: ", "))")
+                throw Exit.timeout
+            }
+            let milliseconds = Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+            let batch: ChangeBatch = try await ControlClient.call(
+                .changesWait, ControlParams.ChangesWait(after: cursor, kinds: ["delivery"], timeoutMilliseconds: max(0, milliseconds)),
+                timeout: left + .seconds(10))
+            cursor = batch.cursor
+        }
     }
 }
 

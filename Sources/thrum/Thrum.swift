@@ -9,7 +9,8 @@ struct Thrum: AsyncParsableCommand {
         discussion: """
             Agents talk to the local Thrum daemon through this command; daemons on
             different machines share one signed event log over Tailscale.
-            Exit codes: 0 ok, 1 failure, 2 usage, 69 daemon unreachable, 78 bad configuration.
+            Exit codes: 0 ok, 1 failure, 2 usage, 3 ambiguous address, 4 a wait timed out, 69 daemon unreachable,
+            75 try again (the daemon is taking its history back), 77 not permitted, 78 bad configuration.
             """,
         version: ThrumVersion.current,
         subcommands: [

@@ -116,9 +116,9 @@ struct CLIEndToEndTests {
         #expect(result.message?.text == "wake up")
         #expect(result.timedOut == false)
 
-        // The message was consumed: the next wait times out with exit 1.
+        // The message was consumed: the next wait times out with exit 4.
         let timedOut = try d.cli(["wait", "--timeout", "200ms"], agent: "bob")
-        #expect(timedOut.code == 1)
+        #expect(timedOut.code == 4)
         #expect(timedOut.stderr.contains("no message within 200ms"))
     }
 

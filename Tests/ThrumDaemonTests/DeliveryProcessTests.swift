@@ -28,30 +28,60 @@ struct DeliveryProcessTests {
             try a.json(MessageStatusRecord.self, ["message", "status", id], agent: "alice")
         }
         let sent = try status()
-        #expect(sent.recipients.map(\.state) == ["sent"])
         #expect(sent.ackRequired && sent.ackDue != nil && sent.pending && !sent.overdue)
+        // b pulls it on a's notify and says so in a notify back: delivered, with no sync asked for.
+        try eventuallyBlocking("a sees it delivered to bob's daemon") { try status().recipients.first?.state == "delivered" }
+        #expect(try status().recipients.first?.deliveredAt != nil)
 
-        try eventuallyBlocking("b holds the message") { try b.cli(["message", "read", id], agent: "bob").code == 0 }
-        try eventuallyBlocking("a sees bob read it") {
-            _ = try? a.cli(["tsync", "force"])
-            return try status().recipients.first?.state == "read"
-        }
+        let waiter = try a.spawn(["wait", "--for-ack", id, "--timeout", "60s"], agent: "alice")
+        try b.ok(["message", "read", id], agent: "bob")
+        try eventuallyBlocking("a sees bob read it") { try status().recipients.first?.state == "read" }
         // Only a recipient can acknowledge.
         let stranger = try b.cli(["ack", id], agent: "carol")
         #expect(stranger.code == 1)
         #expect(stranger.stderr.contains("not a recipient"), "\(stranger.stderr)")
+        #expect(waiter.isRunning, "wait --for-ack returns only once bob acknowledged")
 
         #expect(try b.ok(["ack", id, "--note", "on it"], agent: "bob").contains("acknowledged"))
         #expect(try b.ok(["ack", id], agent: "bob").contains("acknowledged already"))
-        try eventuallyBlocking("a sees bob acknowledge it") {
-            _ = try? a.cli(["tsync", "force"])
-            return try status().recipients.first?.state == "acknowledged"
-        }
+        #expect(try waiter.wait(timeout: .seconds(30)) == 0, "\(waiter.stderr)")
+        #expect(waiter.stdout.contains("bob: acknowledged"))
         let done = try status()
+        #expect(done.recipients.first?.state == "acknowledged")
         #expect(done.recipients.first?.note == "on it")
         #expect(!done.pending)
         #expect(try a.json(MessageStatusList.self, ["sent", "--pending"], agent: "alice").messages.isEmpty)
         #expect(try a.ok(["sent"], agent: "alice").contains("bob: acknowledged"))
+        let timedOut = try a.cli(["wait", "--for-ack", try a.ok(["send", "--to", "@bob", "--ack-required", "never acked"],
+                                                                agent: "alice").trimmed, "--timeout", "300ms"], agent: "alice")
+        #expect(timedOut.code == 4)
+        #expect(timedOut.stderr.contains("not acknowledged within 300ms by bob"))
+    }
+
+    @Test func aMessageSentDuringAPartitionShowsDeliveredOnceItHealsWithNoOneActing() async throws {
+        try await offThePool { try Self.deliveredAfterHealing() }
+    }
+
+    static func deliveredAfterHealing() throws {
+        let cluster = SyncCluster()
+        defer { cluster.cleanup() }
+        let a = try cluster.add("a"), b = try cluster.add("b")
+        for node in [a, b] { try node.start() }
+        try cluster.pairBothWays("a", "b")
+        try a.ok(["agent", "register", "alice"])
+        try b.ok(["agent", "register", "bob"])
+        try eventuallyBlocking("a knows bob") { try a.ok(["agent", "list"]).contains("bob") }
+        // The partition: b is unreachable.
+        _ = try b.stop()
+        let id = try a.ok(["send", "--to", "@bob", "sent while b is away"], agent: "alice").trimmed
+        let sent = try a.json(MessageStatusRecord.self, ["message", "status", id], agent: "alice")
+        #expect(sent.recipients.map(\.state) == ["sent"])
+        #expect(sent.recipients.first?.deliveredAt == nil)
+        // It heals: b comes back, catches up from a on its own, and a hears that b holds it.
+        _ = try b.start()
+        try eventuallyBlocking("a sees it delivered") {
+            try a.json(MessageStatusRecord.self, ["message", "status", id], agent: "alice").recipients.first?.state == "delivered"
+        }
     }
 
     @Test func readingAThousandMessagesWritesOneReceiptPerCallAndReadingAgainWritesNone() async throws {
