@@ -22,6 +22,7 @@ final class DaemonMetrics: Sendable {
         static let messageWaiters = "thrum_message_waiters"
         static let receipts = "thrum_receipts_total"
         static let acknowledgements = "thrum_acknowledgements_total"
+        static let overdue = "thrum_acknowledgements_overdue"
     }
 
     static let help: [String: String] = [
@@ -36,6 +37,7 @@ final class DaemonMetrics: Sendable {
         Name.messageWaiters: "Calls of message.wait (thrum wait) waiting for a message now.",
         Name.receipts: "message.receipt events (one recipient's reads and acknowledgements, batched), by direction: written here for local agents, or received from peers.",
         Name.acknowledgements: "Acknowledgements carried by those receipts, by direction (written, received).",
+        Name.overdue: "Acknowledgements past their deadline (thrum send --ack-within) for messages this daemon's agents sent, as of the last check.",
     ]
 
     /// A local write is one fsynced commit: from well under a millisecond to a slow disk's seconds.
@@ -84,6 +86,10 @@ final class DaemonMetrics: Sendable {
         writeDuration.record(duration: duration)
         localEvents.increment()
         countReceipt(event, direction: "written")
+    }
+
+    func acknowledgementsOverdue(_ count: Int) {
+        Meter(label: Name.overdue, factory: factory).set(count)
     }
 
     /// A receipt event and its acknowledgements, written here or received.

@@ -33,6 +33,8 @@ enum DaemonServices {
         if let syncServer { services.append(ComponentService("sync port") { try await syncServer.run() }) }
         if let sync = daemon.sync { services.append(ComponentService("sync") { await sync.run() }) }
         if let metricsListener { services.append(ComponentService("metrics listener") { await metricsListener.run() }) }
+        let overdue = OverdueWatch(daemon: daemon)
+        services.append(ComponentService("overdue acknowledgements") { await overdue.run() })
         if let retention = daemon.store.writer.retention {
             let pass = RetentionPass(store: daemon.store, retention: retention, logger: logger)
             services.append(ComponentService("retention") { await pass.run() })

@@ -21,6 +21,12 @@ enum Delivery {
             note TEXT,
             PRIMARY KEY (message_id, origin_daemon, event_id, sequence, acknowledged)
         );
+        -- Local: the overdue acknowledgements already logged, so each is logged once.
+        CREATE TABLE overdue_logged (
+            message_id TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            PRIMARY KEY (message_id, recipient)
+        );
         CREATE TABLE deliveries (
             message_id TEXT NOT NULL,
             recipient TEXT NOT NULL,

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import ThrumCore
 
 extension EventStore {
@@ -56,5 +57,52 @@ extension EventStore {
     static func readDelivery(_ row: Row) -> DeliveryRow {
         DeliveryRow(messageID: row.string(0), recipient: row.string(1), readAt: row.optionalString(2),
                     acknowledgedAt: row.optionalString(3), note: row.optionalString(4))
+    }
+}
+
+/// An acknowledgement past its deadline: a recipient of a message that asked for one within
+/// `ack_within` has not given it.
+public struct OverdueAcknowledgement: Sendable, Equatable {
+    public var messageID: String
+    public var from: String
+    public var recipient: String
+    public var due: String
+    /// True the first time it is reported (`overdue_logged` remembers it across restarts).
+    public var new: Bool
+}
+
+extension EventStore {
+    /// The acknowledgements overdue at `now` for messages this daemon's agents sent (`origin`),
+    /// each marked reported; and the earliest deadline still ahead, if any.
+    public func overdueAcknowledgements(origin: String, now: Date = Date()) throws(StoreError)
+        -> (overdue: [OverdueAcknowledgement], nextDue: Date?) {
+        try withConnection { (connection) throws(StoreError) -> (overdue: [OverdueAcknowledgement], nextDue: Date?) in
+            try connection.transaction { () throws(StoreError) -> (overdue: [OverdueAcknowledgement], nextDue: Date?) in
+                var overdue: [OverdueAcknowledgement] = []
+                var nextDue: Date?
+                let pending = try connection.query("""
+                    SELECT m.message_id, m.from_agent, m.created_at, m.ack_within, d.recipient FROM messages m
+                    JOIN deliveries d ON d.message_id = m.message_id
+                    WHERE m.origin_daemon = ?1 AND m.ack_required = 1 AND m.ack_within IS NOT NULL AND m.deleted = 0
+                      AND d.acknowledged_at IS NULL
+                    """, [origin]) { row in
+                    (id: row.string(0), from: row.string(1), created: row.string(2), within: row.int64(3), recipient: row.string(4))
+                }
+                for entry in pending {
+                    guard let created = Timestamp.parse(entry.created) else { continue }
+                    let due = created.addingTimeInterval(Double(entry.within))
+                    guard due <= now else {
+                        nextDue = min(nextDue ?? due, due)
+                        continue
+                    }
+                    let new = try connection.run("""
+                        INSERT INTO overdue_logged (message_id, recipient) VALUES (?1, ?2) ON CONFLICT DO NOTHING
+                        """, [entry.id, entry.recipient]) == 1
+                    overdue.append(OverdueAcknowledgement(messageID: entry.id, from: entry.from, recipient: entry.recipient,
+                                                          due: Timestamp.format(due), new: new))
+                }
+                return (overdue, nextDue)
+            }
+        }
     }
 }

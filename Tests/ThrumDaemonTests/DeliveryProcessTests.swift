@@ -56,6 +56,19 @@ struct DeliveryProcessTests {
                                                                 agent: "alice").trimmed, "--timeout", "300ms"], agent: "alice")
         #expect(timedOut.code == 4)
         #expect(timedOut.stderr.contains("not acknowledged within 300ms by bob"))
+
+        // A deadline passes: logged once, counted, and listed as overdue.
+        let late = try a.ok(["send", "--to", "@bob", "--ack-required", "--ack-within", "1s", "due at once"], agent: "alice").trimmed
+        let line = "acknowledgement overdue: \(late) from alice@"
+        try eventuallyBlocking("a logs the overdue acknowledgement") { a.process?.stderr.contains(line) == true }
+        #expect(try a.ok(["metrics"]).contains("thrum_acknowledgements_overdue 1"))
+        let overdue = try a.json(MessageStatusList.self, ["sent", "--overdue"], agent: "alice").messages
+        #expect(overdue.map(\.messageID) == [late])
+        try b.ok(["message", "read", late], agent: "bob")
+        try eventuallyBlocking("a sees the late message read") {
+            try a.json(MessageStatusRecord.self, ["message", "status", late], agent: "alice").recipients.first?.state == "read"
+        }
+        #expect(a.process?.stderr.components(separatedBy: line).count == 2, "logged once")
     }
 
     @Test func aMessageSentDuringAPartitionShowsDeliveredOnceItHealsWithNoOneActing() async throws {
