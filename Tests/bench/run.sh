@@ -11,6 +11,8 @@ python3 partition.py
 echo
 python3 chain.py
 echo
+python3 delivery.py
+echo
 python3 retention.py
 echo
 python3 fleet.py
