@@ -19,13 +19,19 @@ extension ControlHandlers {
     func receipt(reading ids: [String], by agent: String) async throws {
         guard !ids.isEmpty, AgentAddress(parsing: agent)?.daemonID == daemon.identity.daemonID,
               try await !reading({ try $0.unreadDeliveries(to: agent, among: ids) }).isEmpty else { return }
-        do {
-            _ = try await daemon.write(.messageReceipt, by: "agent \(agent) (\(caller))") { store in
-                let unread = try store.unreadDeliveries(to: agent, among: ids)
-                guard !unread.isEmpty else { throw NothingToWrite() }
-                return MessageReceipt(agent: agent, read: unread)
-            }
-        } catch is NothingToWrite {}
+        // One event per call, unless THRUM_SECURITY_MAX_EVENT_SIZE is set so low that the IDs of
+        // one page would not fit (a message ID is under 64 bytes in a receipt).
+        let perEvent = max(1, (daemon.config.maxEventSize - 2048) / 64)
+        for start in stride(from: 0, to: ids.count, by: perEvent) {
+            let part = Array(ids[start..<min(ids.count, start + perEvent)])
+            do {
+                _ = try await daemon.write(.messageReceipt, by: "agent \(agent) (\(caller))") { store in
+                    let unread = try store.unreadDeliveries(to: agent, among: part)
+                    guard !unread.isEmpty else { throw NothingToWrite() }
+                    return MessageReceipt(agent: agent, read: unread)
+                }
+            } catch is NothingToWrite {}
+        }
     }
 
     /// Acknowledges a message for its recipient, the acting agent; an acknowledgement on record

@@ -97,7 +97,7 @@ struct DeliveryProcessTests {
         }
     }
 
-    @Test func readingAThousandMessagesWritesOneReceiptPerCallAndReadingAgainWritesNone() async throws {
+    @Test func readingTenThousandMessagesWritesOneReceiptPerCallAndReadingAgainWritesNone() async throws {
         let d = DaemonFixture(name: "storm")
         defer { d.cleanup() }
         try await offThePool {
@@ -105,17 +105,21 @@ struct DeliveryProcessTests {
             try d.ok(["agent", "register", "alice"])
             try d.ok(["agent", "register", "bob"])
         }
-        try await SyncProcessTests.send(count: 1000, on: d, from: "alice", to: "@bob")
+        // 8 senders at once, so commits hold several writes each.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 { group.addTask { try await SyncProcessTests.send(count: 1250, on: d, from: "alice", to: "@bob") } }
+            try await group.waitForAll()
+        }
         try await offThePool {
             func events() throws -> Int {
                 try JSONDecoder().decode(ControlResults.Health.self, from: Data(try d.ok(["health"]).utf8)).eventCount
             }
             let before = try events()
-            for _ in 0..<10 { _ = try d.ok(["inbox", "--unread", "--mark-read", "--limit", "100"], agent: "bob") }
+            for _ in 0..<10 { _ = try d.ok(["inbox", "--unread", "--mark-read", "--limit", "1000"], agent: "bob") }
             #expect(try events() - before == 10, "one receipt per call that read something")
             #expect(try d.json(MessageList.self, ["inbox", "--unread"], agent: "bob").messages.isEmpty)
             let after = try events()
-            for _ in 0..<10 { _ = try d.ok(["inbox", "--mark-read", "--limit", "100"], agent: "bob") }
+            for _ in 0..<10 { _ = try d.ok(["inbox", "--mark-read", "--limit", "1000"], agent: "bob") }
             #expect(try events() == after, "reading again writes nothing")
             let sent = try d.json(MessageStatusList.self, ["sent", "--limit", "1000"], agent: "alice").messages
             #expect(sent.count == 1000 && sent.allSatisfy { $0.recipients.first?.state == "read" })
