@@ -73,11 +73,12 @@ enum OutputSchemas {
     static let recipientState = JSONSchema.record([
         "address": JSONSchema.string("The recipient's full address."),
         "display": JSONSchema.string("The recipient in its shortest unambiguous form here."),
-        "state": JSONSchema.string("sent, read or acknowledged."),
+        "state": JSONSchema.string("sent, delivered, read or acknowledged."),
+        "delivered_at": JSONSchema.string("When this daemon saw the recipient's daemon hold the message (its own observation)."),
         "read_at": JSONSchema.string("When it first read the message."),
         "acknowledged_at": JSONSchema.string("When it acknowledged the message."),
         "note": JSONSchema.string("Its acknowledgement's note."),
-    ], optional: ["read_at", "acknowledged_at", "note"], description: "One recipient's state.")
+    ], optional: ["delivered_at", "read_at", "acknowledged_at", "note"], description: "One recipient's state.")
 
     static let messageStatus = JSONSchema.record([
         "message_id": JSONSchema.string("The message's ID (msg_…)."),

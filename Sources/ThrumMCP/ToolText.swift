@@ -38,7 +38,7 @@ enum ToolText {
         var lines = ["\(m.messageID) to \(m.to), sent \(m.sentAt)\(m.ackRequired ? ", acknowledgement asked" : "")\(m.overdue ? ", OVERDUE" : "")."]
         if m.recipients.isEmpty { lines.append("No recipients on record.") }
         for r in m.recipients {
-            let when = r.acknowledgedAt ?? r.readAt
+            let when = r.acknowledgedAt ?? r.readAt ?? r.deliveredAt
             lines.append("- \(r.display): \(r.state)\(when.map { " at \($0)" } ?? "")\(r.note.map { " (\($0))" } ?? "")")
         }
         return lines.joined(separator: "\n")

@@ -66,7 +66,7 @@ enum DeliveryText {
         Swift.print("  \(m.text.split(separator: "\n").first.map(String.init) ?? "")")
         if m.recipients.isEmpty { Swift.print("  (no recipients on record: sent before delivery states, or to nobody)") }
         for r in m.recipients {
-            let when = r.acknowledgedAt ?? r.readAt
+            let when = r.acknowledgedAt ?? r.readAt ?? r.deliveredAt
             Swift.print("  \(r.display): \(r.state)\(when.map { " \(Ago.since($0))" } ?? "")\(r.note.map { " — \($0)" } ?? "")")
         }
     }
