@@ -13,16 +13,21 @@ struct DeliveryProcessTests {
         try await offThePool { try Self.readAndAcknowledged() }
     }
 
-    static func readAndAcknowledged() throws {
-        let cluster = SyncCluster()
-        defer { cluster.cleanup() }
+    /// Two synced daemons: alice on a; bob and carol on b, known to a.
+    static func aliceAndBob(in cluster: SyncCluster) throws -> (DaemonFixture, DaemonFixture) {
         let a = try cluster.add("a"), b = try cluster.add("b")
         for node in [a, b] { try node.start() }
         try cluster.pairBothWays("a", "b")
         try a.ok(["agent", "register", "alice"])
-        try b.ok(["agent", "register", "bob"])
-        try b.ok(["agent", "register", "carol"])
+        for name in ["bob", "carol"] { try b.ok(["agent", "register", name]) }
         try eventuallyBlocking("a knows bob") { try a.ok(["agent", "list"]).contains("bob") }
+        return (a, b)
+    }
+
+    static func readAndAcknowledged() throws {
+        let cluster = SyncCluster()
+        defer { cluster.cleanup() }
+        let (a, b) = try aliceAndBob(in: cluster)
         let id = try a.ok(["send", "--to", "@bob", "--ack-required", "--ack-within", "1h", "review PR 12"], agent: "alice").trimmed
         func status() throws -> MessageStatusRecord {
             try a.json(MessageStatusRecord.self, ["message", "status", id], agent: "alice")
@@ -78,12 +83,7 @@ struct DeliveryProcessTests {
     static func deliveredAfterHealing() throws {
         let cluster = SyncCluster()
         defer { cluster.cleanup() }
-        let a = try cluster.add("a"), b = try cluster.add("b")
-        for node in [a, b] { try node.start() }
-        try cluster.pairBothWays("a", "b")
-        try a.ok(["agent", "register", "alice"])
-        try b.ok(["agent", "register", "bob"])
-        try eventuallyBlocking("a knows bob") { try a.ok(["agent", "list"]).contains("bob") }
+        let (a, b) = try aliceAndBob(in: cluster)
         // The partition: b is unreachable.
         _ = try b.stop()
         let id = try a.ok(["send", "--to", "@bob", "sent while b is away"], agent: "alice").trimmed

@@ -144,6 +144,13 @@ def concurrent_writers(daemon, writers, seconds=3.0):
     return sum(counts) / (time.perf_counter() - begin)
 
 
+def report_percentiles(name, seconds):
+    """p50 and p99 of `seconds`, in ms."""
+    ordered = sorted(seconds)
+    report(f"{name}, p50 of {len(ordered)}", ordered[len(ordered) // 2] * 1000, "ms")
+    report(f"{name}, p99 of {len(ordered)}", ordered[int(len(ordered) * 0.99)] * 1000, "ms")
+
+
 def report(name, value, unit):
     print(f"{name:<58} {value:>12.3f} {unit}")
 
@@ -223,9 +230,7 @@ def bench_sync(root):
         if result.get("timed_out"):
             raise RuntimeError("a message did not arrive within 10 s")
         latencies.append(time.perf_counter() - begin)
-    latencies.sort()
-    report(f"propagation send on A → read on B, p50 of {LATENCY_SENDS}", latencies[len(latencies) // 2] * 1000, "ms")
-    report(f"propagation send on A → read on B, p99 of {LATENCY_SENDS}", latencies[int(len(latencies) * 0.99)] * 1000, "ms")
+    report_percentiles("propagation send on A → read on B", latencies)
     waiter.close()
     sender.close()
     a.stop()

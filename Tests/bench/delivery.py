@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import time
 
-from bench import Daemon, report, start_tailnet
+from bench import Daemon, report, report_percentiles, start_tailnet
 from rpc import Client
 
 ACKS = int(os.environ.get("DELIVERY_ACKS", "200"))
@@ -107,9 +107,7 @@ def bench_latency(root, tailscaled):
             while ca.call("message.status", {"agent": "alice", "message_id": message})["recipients"][0]["state"] != "acknowledged":
                 time.sleep(0.0005)
             latencies.append(time.perf_counter() - begin)
-        latencies.sort()
-        report(f"ack on B → acknowledged in status on A, p50 of {ACKS}", latencies[len(latencies) // 2] * 1000, "ms")
-        report(f"ack on B → acknowledged in status on A, p99 of {ACKS}", latencies[int(len(latencies) * 0.99)] * 1000, "ms")
+        report_percentiles("ack on B → acknowledged in status on A", latencies)
         ca.close()
         cb.close()
     finally:
