@@ -24,9 +24,6 @@ final class ChangeFeed: Sendable {
         self.capacity = capacity
     }
 
-    /// Calls of `wait` waiting now.
-    var waiting: Int { signal.waiting }
-
     /// Records what committed events change: their messages, and the messages their receipts name.
     func record(_ events: [StoredEvent]) {
         var changes: [(kind: String, messageID: String)] = []

@@ -51,13 +51,6 @@ extension EventStore {
         }
     }
 
-    /// The chain hash of `origin`'s event at `sequence`, nil when the log holds none there.
-    public func chainHash(origin: String, sequence: Int64) throws(StoreError) -> String? {
-        try withConnection { (connection) throws(StoreError) -> String? in
-            try ChainHashes.hash(origin: origin, sequence: sequence, in: connection)
-        }
-    }
-
     /// `origin`'s events from `first` through `last` in sequence order, cut once their
     /// `data` passes `maxBytes` (at least one): what `sync.origin_events` answers.
     public func events(origin: String, from first: Int64, through last: Int64, maxBytes: Int) throws(StoreError) -> [Event] {

@@ -97,16 +97,4 @@ extension EventStore {
             return seen
         }
     }
-
-    /// Each peer's advertised frontier as last seen, by peer and origin, with when.
-    public func peerFrontiers() throws(StoreError) -> [String: [String: (sequence: Int64, observedAt: String)]] {
-        try withConnection { (connection) throws(StoreError) -> [String: [String: (sequence: Int64, observedAt: String)]] in
-            var all: [String: [String: (sequence: Int64, observedAt: String)]] = [:]
-            try connection.forEachRow("SELECT peer_daemon_id, origin_daemon, sequence, observed_at FROM peer_frontiers") { row in
-                all[row.string(0), default: [:]][row.string(1)] = (row.int64(2), row.string(3))
-                return true
-            }
-            return all
-        }
-    }
 }
