@@ -3,8 +3,10 @@
 1. What receipts add per message, for a direct message, a group of 10 and @everyone with 50
    agents: the create's bytes (it lists a group's or @everyone's recipients), and the receipt
    events and bytes when every recipient reads the message alone and then acknowledges it (the
-   most a message can cost), and when each reads DELIVERY_BATCH messages in one inbox call.
-   Bytes are the events' JSON as a sync.pull page carries them.
+   most a message can cost), when each reads DELIVERY_BATCH messages in one inbox call, and
+   when each reads them one call at a time, as a `thrum wait` loop does (reads within
+   THRUM_RECEIPT_WINDOW, 500 ms, share a receipt). Bytes are the events' JSON as a sync.pull
+   page carries them.
 2. The time from an acknowledgement on B (message.ack, what `thrum ack` calls) until A's
    message.status (what `thrum message status` calls) shows it: p50 and p99 over
    DELIVERY_ACKS messages, A and B synced by notifies only, polling A's control socket.
@@ -34,6 +36,17 @@ def new_events(daemon, after):
             break
     puller.close()
     return events, position
+
+
+def all_read(client, message):
+    """Waits until every recipient of `message` read it by receipt (their window closed)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        status = client.call("message.status", {"agent": "sender", "message_id": message})
+        if all(r["state"] in ("read", "acknowledged") for r in status["recipients"]):
+            return
+        time.sleep(0.01)
+    raise RuntimeError(f"{message}: not read by every recipient within 30 s")
 
 
 def size(event):
@@ -71,10 +84,23 @@ def bench_cost(root, tailscaled):
             _, position = new_events(d, position)
             for name in readers:
                 c.call("message.inbox", {"agent": name, "unread_only": True, "limit": BATCH, "mark_read": True})
+            last = c.call("message.sent", {"agent": "sender", "limit": 1})["messages"][-1]["message_id"]
+            all_read(c, last)
             events, position = new_events(d, position)
             receipts = [e for e in events if e["type"] == "message.receipt"]
             report(f"{label}: receipts per message, {BATCH} read in one call (events)", len(receipts) / BATCH, "events")
             report(f"{label}: receipts per message, {BATCH} read in one call (bytes)", sum(map(size, receipts)) / BATCH, "B")
+            # BATCH messages, each recipient reading them one call at a time.
+            sent = [c.call("message.send", {"agent": "sender", "to": to, "text": "bench"})["message_id"] for _ in range(BATCH)]
+            _, position = new_events(d, position)
+            for name in readers:
+                for message in sent:
+                    c.call("message.read", {"agent": name, "message_id": message})
+            all_read(c, sent[-1])
+            events, position = new_events(d, position)
+            receipts = [e for e in events if e["type"] == "message.receipt"]
+            report(f"{label}: receipts per message, {BATCH} read one call each (events)", len(receipts) / BATCH, "events")
+            report(f"{label}: receipts per message, {BATCH} read one call each (bytes)", sum(map(size, receipts)) / BATCH, "B")
     finally:
         c.close()
         d.stop()

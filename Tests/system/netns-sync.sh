@@ -4,7 +4,9 @@
 # each running a daemon started by systemd-socket-activate on its tailscale0
 # address (DESIGN §11). Scenarios: propagation through a relay (A and C not
 # paired), direct propagation, and a partition (C's link down) with writes on
-# both sides that heals, by the periodic fallback alone, into one log.
+# both sides that heals, by the periodic fallback alone, into one log; the
+# sender's `thrum message status` shows `sent` during the partition and
+# `delivered` once it heals.
 #
 # Authorization is on, as by default (THRUM_SECURITY_REQUIRED_TAGS is
 # tag:thrum-daemon): every host runs a stand-in tailscaled
@@ -223,6 +225,11 @@ has_message() {
         json_true "any(m['message_id'] == '$3' for m in j['messages'])"
 }
 
+# state_of HOST SENDER MESSAGE_ID: the state of the message's first recipient as HOST sees it.
+state_of() {
+    on "$1" message status "$3" --agent "$2" --json 2>/dev/null | json 'j["recipients"][0]["state"]'
+}
+
 has_agents() {
     on "$1" agent list --json 2>/dev/null |
         json_true "set(a['name'] for a in j['agents']) >= {'alice', 'bob', 'carol'}"
@@ -379,6 +386,8 @@ check "during the partition c has seen neither a's nor b's write" \
     eval '! has_message c carol "$from_a" && ! has_message c alice "$from_b"'
 check "during the partition neither a nor b has seen c's write" \
     eval '! has_message a alice "$from_c" && ! has_message b alice "$from_c"'
+check "during the partition a shows its message to carol as sent, not delivered (thrum message status)" \
+    eval '[[ $(state_of a alice "$from_a") == sent ]]'
 on c tsync force --json >"$tmp/force-cut.json" 2>/dev/null
 check "tsync force on cut-off c reports every peer unreachable" \
     json_true 'len(j["peers"]) == 2 and all(p.get("error") for p in j["peers"])' <"$tmp/force-cut.json"
@@ -388,6 +397,8 @@ check "tsync force on cut-off c reports every peer unreachable" \
 link_of c up
 check "after healing, all three converge without tsync force (same event count, every message in its inbox everywhere)" \
     eventually 30 every_message_delivered
+check "after healing, a shows its message to carol delivered, with no one acting" \
+    eventually 30 eval '[[ $(state_of a alice "$from_a") == delivered ]]'
 
 # --- tsync force: cut C off again, write on A, heal, pull at once. ---
 
