@@ -39,18 +39,40 @@ public struct MessageStatusRecord: Codable, Sendable, Equatable {
     /// Pending past `ack_due`.
     public var overdue: Bool
     public var recipients: [RecipientState]
+    /// Receipts naming this message from agents that are not its recipients: they change
+    /// nothing, and are shown so that whoever reads the status knows someone claimed to.
+    public var ignoredReceipts: [IgnoredReceipt]
 
     public init(messageID: String, from: String, to: String, text: String, sentAt: String, ackRequired: Bool, ackDue: String?,
-                pending: Bool, overdue: Bool, recipients: [RecipientState]) {
+                pending: Bool, overdue: Bool, recipients: [RecipientState], ignoredReceipts: [IgnoredReceipt] = []) {
         self.messageID = messageID; self.from = from; self.to = to; self.text = text; self.sentAt = sentAt
         self.ackRequired = ackRequired; self.ackDue = ackDue; self.pending = pending; self.overdue = overdue
-        self.recipients = recipients
+        self.recipients = recipients; self.ignoredReceipts = ignoredReceipts
     }
 
     enum CodingKeys: String, CodingKey {
         case messageID = "message_id", from, to, text, sentAt = "sent_at", ackRequired = "ack_required", ackDue = "ack_due"
-        case pending, overdue, recipients
+        case pending, overdue, recipients, ignoredReceipts = "ignored_receipts"
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(messageID: try c.decode(String.self, forKey: .messageID), from: try c.decode(String.self, forKey: .from),
+                  to: try c.decode(String.self, forKey: .to), text: try c.decode(String.self, forKey: .text),
+                  sentAt: try c.decode(String.self, forKey: .sentAt), ackRequired: try c.decode(Bool.self, forKey: .ackRequired),
+                  ackDue: try c.decodeIfPresent(String.self, forKey: .ackDue), pending: try c.decode(Bool.self, forKey: .pending),
+                  overdue: try c.decode(Bool.self, forKey: .overdue), recipients: try c.decode([RecipientState].self, forKey: .recipients),
+                  ignoredReceipts: try c.decodeIfPresent([IgnoredReceipt].self, forKey: .ignoredReceipts) ?? [])
+    }
+}
+
+/// A receipt that changes nothing: `agent` is not a recipient of the message it names.
+public struct IgnoredReceipt: Codable, Sendable, Equatable {
+    public var agent: String
+    public var display: String
+    /// Its first such receipt's timestamp.
+    public var at: String
+    public init(agent: String, display: String, at: String) { self.agent = agent; self.display = display; self.at = at }
 }
 
 public struct MessageStatusList: Codable, Sendable, Equatable {

@@ -8,30 +8,15 @@ import ThrumStore
 /// acknowledgement that is already on record): nothing is written and nothing failed.
 struct NothingToWrite: Error {}
 
-/// Delivery states (DESIGN §5, `Delivery`): receipts are written here, batched, one event per
-/// call at most, and only for messages the reader is a recipient of and has not read yet.
+/// Delivery states (DESIGN §5, `Delivery`): acknowledgements are written here at once; reads go
+/// to the `ReceiptWriter`, which batches them by window.
 extension ControlHandlers {
-    /// Writes one receipt naming the messages among `ids` that `agent` (an address on this
-    /// daemon) is a recipient of and has not yet read by receipt; nothing when there are none.
-    /// Checked again on the writer's thread, so reading again writes nothing, even concurrently.
-    /// Another daemon's agent read here (a reader may be any agent) writes none: only an agent's
-    /// own daemon writes its receipts.
-    func receipt(reading ids: [String], by agent: String) async throws {
-        guard !ids.isEmpty, AgentAddress(parsing: agent)?.daemonID == daemon.identity.daemonID,
-              try await !reading({ try $0.unreadDeliveries(to: agent, among: ids) }).isEmpty else { return }
-        // One event per call, unless THRUM_SECURITY_MAX_EVENT_SIZE is set so low that the IDs of
-        // one page would not fit (a message ID is under 64 bytes in a receipt).
-        let perEvent = max(1, (daemon.config.maxEventSize - 2048) / 64)
-        for start in stride(from: 0, to: ids.count, by: perEvent) {
-            let part = Array(ids[start..<min(ids.count, start + perEvent)])
-            do {
-                _ = try await daemon.write(.messageReceipt, by: "agent \(agent) (\(caller))") { store in
-                    let unread = try store.unreadDeliveries(to: agent, among: part)
-                    guard !unread.isEmpty else { throw NothingToWrite() }
-                    return MessageReceipt(agent: agent, read: unread)
-                }
-            } catch is NothingToWrite {}
-        }
+    /// Hands what `agent` read to the `ReceiptWriter`, which reports it in the receipt of its
+    /// window. Another daemon's agent read here (a reader may be any agent) gets none: only an
+    /// agent's own daemon writes its receipts.
+    func reported(reading ids: [String], by agent: String) {
+        guard !ids.isEmpty, AgentAddress(parsing: agent)?.daemonID == daemon.identity.daemonID else { return }
+        daemon.pendingReads.add(ids, by: agent)
     }
 
     /// Acknowledges a message for its recipient, the acting agent; an acknowledgement on record
@@ -65,8 +50,13 @@ extension ControlHandlers {
         let directory = self.directory
         let me = daemon.identity.daemonID
         return try await reading { store in
-            Self.status(message, try store.deliveries(of: message.messageID), display: try directory.display(in: store),
-                        held: try store.deliveryObservations(of: message.messageID, localDaemon: me))
+            let display = try directory.display(in: store)
+            var status = Self.status(message, try store.deliveries(of: message.messageID), display: display,
+                                     held: try store.deliveryObservations(of: message.messageID, localDaemon: me))
+            status.ignoredReceipts = try store.ignoredReceipts(of: message.messageID).map {
+                IgnoredReceipt(agent: $0.agent, display: display.show($0.agent), at: $0.at)
+            }
+            return status
         }
     }
 

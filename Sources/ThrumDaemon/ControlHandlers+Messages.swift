@@ -54,7 +54,7 @@ extension ControlHandlers {
             try await daemon.store.write { store in
                 for message in messages { _ = try store.markRead(agent: agent, messageID: message.messageID) }
             }
-            try await receipt(reading: messages.map(\.messageID), by: agent)
+            reported(reading: messages.map(\.messageID), by: agent)
         }
         return MessageList(messages: messages.map { MessageRecord($0, display: shown) })
     }
@@ -68,7 +68,7 @@ extension ControlHandlers {
             return MessageRecord(try store.message(id: message.messageID, readBy: agent) ?? message,
                                  display: try directory.display(in: store))
         }
-        try await receipt(reading: [message.messageID], by: agent)
+        reported(reading: [message.messageID], by: agent)
         return record
     }
 
@@ -109,7 +109,7 @@ extension ControlHandlers {
                                      display: try directory.display(in: store))
             }
             if let next {
-                try await receipt(reading: [next.messageID], by: agent)
+                reported(reading: [next.messageID], by: agent)
                 return WaitResult(message: next, timedOut: false)
             }
             let remaining = deadline - .now

@@ -28,6 +28,8 @@ final class Daemon: Sendable {
     let history: OwnHistory
     /// The control-API subscription: what clients wait on (`changes.wait`).
     let changes: ChangeFeed
+    /// Reads waiting for their receipt (`ReceiptWriter`).
+    let pendingReads = PendingReads()
 
     init(config: ThrumConfig, identity: DaemonIdentity, store: StoreThreads, logger: Logger, hostname: String,
          messageArrivals: ChangeSignal, sync: (any SyncControl)?, metrics: DaemonMetrics, history: OwnHistory = OwnHistory(.known),

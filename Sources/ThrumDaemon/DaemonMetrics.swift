@@ -23,6 +23,7 @@ final class DaemonMetrics: Sendable {
         static let receipts = "thrum_receipts_total"
         static let acknowledgements = "thrum_acknowledgements_total"
         static let overdue = "thrum_acknowledgements_overdue"
+        static let ignoredReceipts = "thrum_receipts_ignored_total"
     }
 
     static let help: [String: String] = [
@@ -37,6 +38,7 @@ final class DaemonMetrics: Sendable {
         Name.messageWaiters: "Calls of message.wait (thrum wait) waiting for a message now.",
         Name.receipts: "message.receipt events (one recipient's reads and acknowledgements, batched), by direction: written here for local agents, or received from peers.",
         Name.acknowledgements: "Acknowledgements carried by those receipts, by direction (written, received).",
+        Name.ignoredReceipts: "Agents found claiming by receipt to have read or acknowledged a message they are not a recipient of (no effect; each message and agent once per run).",
         Name.overdue: "Acknowledgements past their deadline (thrum send --ack-within) for messages this daemon's agents sent, as of the last check.",
     ]
 
@@ -90,6 +92,10 @@ final class DaemonMetrics: Sendable {
 
     func acknowledgementsOverdue(_ count: Int) {
         Meter(label: Name.overdue, factory: factory).set(count)
+    }
+
+    func receiptsIgnored(_ count: Int) {
+        Metrics.Counter(label: Name.ignoredReceipts, factory: factory).increment(by: count)
     }
 
     /// A receipt event and its acknowledgements, written here or received.

@@ -6,8 +6,8 @@ import ThrumSystem
 /// The daemon's components as the services of one `ServiceGroup`, in the order they
 /// depend on each other. The group starts them in this order and, on SIGTERM or
 /// SIGINT, shuts them down one at a time in the reverse order: READY/STOPPING
-/// first, then retention, metrics, sync, the sync port, the control socket, and
-/// the store last, once nothing can write to it any more.
+/// first, then retention, metrics, sync, the sync port, the control socket, the
+/// read receipts still pending, and the store last, once nothing can write to it any more.
 enum DaemonServices {
     /// Opens every socket (systemd's first, then the configured ones) before
     /// anything is served, so READY=1 can follow at once; a control socket that
@@ -29,12 +29,18 @@ enum DaemonServices {
         let metricsListener = await Listeners.metrics(daemon: daemon)
 
         var services: [any Service] = [StoreService(store: daemon.store, logger: logger)]
+        // Stops after the control socket (no more reads come in) and writes what is pending
+        // before the store closes.
+        let receipts = ReceiptWriter(daemon: daemon)
+        services.append(ComponentService("read receipts") { await receipts.run() })
         services.append(ComponentService("control socket") { try await control.run() })
         if let syncServer { services.append(ComponentService("sync port") { try await syncServer.run() }) }
         if let sync = daemon.sync { services.append(ComponentService("sync") { await sync.run() }) }
         if let metricsListener { services.append(ComponentService("metrics listener") { await metricsListener.run() }) }
         let overdue = OverdueWatch(daemon: daemon)
         services.append(ComponentService("overdue acknowledgements") { await overdue.run() })
+        let ignored = IgnoredReceiptWatch(daemon: daemon)
+        services.append(ComponentService("ignored receipts") { await ignored.run() })
         if let retention = daemon.store.writer.retention {
             let pass = RetentionPass(store: daemon.store, retention: retention, logger: logger)
             services.append(ComponentService("retention") { await pass.run() })

@@ -91,7 +91,14 @@ enum OutputSchemas {
         "pending": JSONSchema.boolean("Some recipient has not yet acknowledged it (or read it, when no acknowledgement was asked)."),
         "overdue": JSONSchema.boolean("Pending past ack_due."),
         "recipients": JSONSchema.array("Each recipient with its state.", of: recipientState),
+        "ignored_receipts": JSONSchema.array("Receipts from agents that are not recipients: they change nothing.", of: ignoredReceipt),
     ], optional: ["ack_due"], description: "A message with each recipient's state.")
+
+    static let ignoredReceipt = JSONSchema.record([
+        "agent": JSONSchema.string("The agent's full address."),
+        "display": JSONSchema.string("The agent in its shortest unambiguous form here."),
+        "at": JSONSchema.string("Its first receipt's timestamp."),
+    ], description: "A receipt from an agent that is not a recipient of the message.")
 
     static let agent = JSONSchema.record([
         "address": JSONSchema.string("Its full address, NAME@d_…: an agent is its name and its daemon."),

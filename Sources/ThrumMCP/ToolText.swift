@@ -41,6 +41,7 @@ enum ToolText {
             let when = r.acknowledgedAt ?? r.readAt ?? r.deliveredAt
             lines.append("- \(r.display): \(r.state)\(when.map { " at \($0)" } ?? "")\(r.note.map { " (\($0))" } ?? "")")
         }
+        for i in m.ignoredReceipts { lines.append("- ignored: a receipt from \(i.display), who is not a recipient (\(i.at)).") }
         return lines.joined(separator: "\n")
     }
 

@@ -26,6 +26,41 @@ extension EventStore {
         }
     }
 
+    /// The receipts naming message `id` that have no effect because their agent is not one of
+    /// its recipients (a peer's agent that claims to have read a message not addressed to it):
+    /// each such agent once, with its first receipt's time and origin. Empty while the message
+    /// is not here, since then who its recipients are is not known yet.
+    public func ignoredReceipts(of id: String) throws(StoreError) -> [IgnoredReceiptRow] {
+        try withConnection { (connection) throws(StoreError) -> [IgnoredReceiptRow] in
+            try connection.query("""
+                SELECT e.actor, MIN(e.timestamp), e.origin_daemon FROM receipt_items i
+                JOIN events e ON e.origin_daemon = i.origin_daemon AND e.event_id = i.event_id AND e.sequence = i.sequence
+                WHERE i.message_id = ?1 AND NOT \(Forks.voided)
+                  AND EXISTS(SELECT 1 FROM messages WHERE message_id = ?1)
+                  AND e.actor NOT IN (SELECT recipient FROM deliveries WHERE message_id = ?1)
+                GROUP BY e.actor ORDER BY e.actor
+                """, [id]) { row in IgnoredReceiptRow(agent: row.string(0), at: row.string(1), origin: row.string(2)) }
+        }
+    }
+
+    /// The messages agents of daemon `localDaemon` read here (local read marks) that no receipt
+    /// reports as read yet, by agent: what a receipt writer stopped before its window closed
+    /// (a crash, a kill) still owes. Only messages the reader is a recipient of.
+    public func unreportedReads(localDaemon: String) throws(StoreError) -> [String: [String]] {
+        try withConnection { (connection) throws(StoreError) -> [String: [String]] in
+            var owed: [String: [String]] = [:]
+            try connection.forEachRow("""
+                SELECT d.recipient, d.message_id FROM message_reads r
+                JOIN deliveries d ON d.message_id = r.message_id AND d.recipient = r.agent
+                WHERE d.read_at IS NULL AND r.agent GLOB '*@' || ?1 ORDER BY d.recipient, d.message_id
+                """, [localDaemon]) { row in
+                owed[row.string(0), default: []].append(row.string(1))
+                return true
+            }
+            return owed
+        }
+    }
+
     /// `recipient`'s delivery row of message `id`; nil when it is not one of its recipients.
     public func delivery(of id: String, to recipient: String) throws(StoreError) -> DeliveryRow? {
         try withConnection { (connection) throws(StoreError) -> DeliveryRow? in

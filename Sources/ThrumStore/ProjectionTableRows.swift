@@ -47,6 +47,15 @@ public struct MessageRow: Sendable, Equatable {
 }
 
 /// One recipient's delivery state of one message (`Delivery`).
+/// A receipt without effect: its agent is not a recipient of the message it names.
+public struct IgnoredReceiptRow: Sendable, Equatable {
+    public var agent: String
+    public var at: String
+    /// The daemon that wrote it (the agent's).
+    public var origin: String
+    public init(agent: String, at: String, origin: String) { self.agent = agent; self.at = at; self.origin = origin }
+}
+
 public struct DeliveryRow: Sendable, Equatable {
     public var messageID: String
     public var recipient: String

@@ -69,5 +69,6 @@ enum DeliveryText {
             let when = r.acknowledgedAt ?? r.readAt ?? r.deliveredAt
             Swift.print("  \(r.display): \(r.state)\(when.map { " \(Ago.since($0))" } ?? "")\(r.note.map { " — \($0)" } ?? "")")
         }
+        for i in m.ignoredReceipts { Swift.print("  ignored: receipt from \(i.display), not a recipient, \(Ago.since(i.at))") }
     }
 }

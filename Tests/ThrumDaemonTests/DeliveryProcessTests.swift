@@ -97,7 +97,56 @@ struct DeliveryProcessTests {
         }
     }
 
-    @Test func readingTenThousandMessagesWritesOneReceiptPerCallAndReadingAgainWritesNone() async throws {
+    @Test func aReceiptFromAPeersAgentThatIsNotARecipientChangesNothingAndIsReported() async throws {
+        try await offThePool { try Self.ignoredReceipt() }
+    }
+
+    /// A hostile peer's own agent, mallory, claims by a correctly signed receipt to have read and
+    /// acknowledged a message alice sent bob. (A local non-recipient is refused at `thrum ack`:
+    /// `readAndAcknowledged`.)
+    static func ignoredReceipt() throws {
+        let cluster = SyncCluster()
+        defer { cluster.cleanup() }
+        let a = try cluster.add("a")
+        try a.start()
+        try a.ok(["agent", "register", "alice"])
+        try a.ok(["agent", "register", "bob"])
+        let id = try a.ok(["send", "--to", "@bob", "--ack-required", "for bob only"], agent: "alice").trimmed
+        let z = CraftedPeer(directory: cluster.root)
+        try z.start()
+        defer { z.stop() }
+        let mallory = "mallory@\(z.identity.daemonID)"
+        try z.append([
+            z.signed("agent.register", PayloadJSON.encode(AgentRegistered(agent: "mallory", role: nil, host: "z")), sequence: 1),
+            z.signed("message.receipt", PayloadJSON.encode(MessageReceipt(agent: mallory, read: [id],
+                                                                          acknowledged: [.init(messageID: id, note: "mine now")])),
+                     sequence: 2),
+        ])
+        try a.ok(["tsync", "peers", "add", z.address])
+        func status() throws -> MessageStatusRecord { try a.json(MessageStatusRecord.self, ["message", "status", id], agent: "alice") }
+        try eventuallyBlocking("a holds mallory's receipt") {
+            try a.ok(["tsync", "force"])
+            return try status().ignoredReceipts.map(\.agent) == [mallory]
+        }
+        let after = try status()
+        #expect(after.recipients.map(\.state) == ["delivered"], "bob's state is untouched")
+        #expect(after.pending)
+        #expect(try a.ok(["message", "status", id], agent: "alice").contains("ignored: receipt from mallory"))
+        try eventuallyBlocking("a logs it") {
+            a.process?.stderr.contains("delivery: ignored a receipt from \(mallory) for \(id): not a recipient of it") == true
+        }
+        #expect(try a.ok(["metrics"]).contains("thrum_receipts_ignored_total 1"))
+        // Still nothing after more traffic: each message and agent is reported once.
+        try a.ok(["send", "--to", "@bob", "another"], agent: "alice")
+        try a.ok(["tsync", "force"])
+        #expect(a.process?.stderr.components(separatedBy: "delivery: ignored a receipt from").count == 2)
+    }
+
+    static func eventCount(_ d: DaemonFixture) throws -> Int {
+        try JSONDecoder().decode(ControlResults.Health.self, from: Data(try d.ok(["health"]).utf8)).eventCount
+    }
+
+    @Test func readingTenThousandMessagesWritesAtMostOneReceiptPerCallAndReadingAgainWritesNone() async throws {
         let d = DaemonFixture(name: "storm")
         defer { d.cleanup() }
         try await offThePool {
@@ -111,19 +160,61 @@ struct DeliveryProcessTests {
             try await group.waitForAll()
         }
         try await offThePool {
-            func events() throws -> Int {
-                try JSONDecoder().decode(ControlResults.Health.self, from: Data(try d.ok(["health"]).utf8)).eventCount
-            }
-            let before = try events()
+            let before = try Self.eventCount(d)
             for _ in 0..<10 { _ = try d.ok(["inbox", "--unread", "--mark-read", "--limit", "1000"], agent: "bob") }
-            #expect(try events() - before == 10, "one receipt per call that read something")
             #expect(try d.json(MessageList.self, ["inbox", "--unread"], agent: "bob").messages.isEmpty)
-            let after = try events()
-            for _ in 0..<10 { _ = try d.ok(["inbox", "--mark-read", "--limit", "1000"], agent: "bob") }
-            #expect(try events() == after, "reading again writes nothing")
+            // A graceful stop writes what is still pending; then the count is final.
+            #expect(try d.stop() == 0)
+            try d.start()
+            let receipts = try Self.eventCount(d) - before
+            #expect((1...10).contains(receipts), "at most one receipt per call that read something: \(receipts)")
             let sent = try d.json(MessageStatusList.self, ["sent", "--limit", "1000"], agent: "alice").messages
             #expect(sent.count == 1000 && sent.allSatisfy { $0.recipients.first?.state == "read" })
+            let after = try Self.eventCount(d)
+            for _ in 0..<10 { _ = try d.ok(["inbox", "--mark-read", "--limit", "1000"], agent: "bob") }
+            #expect(try d.stop() == 0)
+            try d.start()
+            #expect(try Self.eventCount(d) == after, "reading again writes nothing")
         }
+    }
+
+    /// With a window of an hour, reads in separate calls wait for one receipt; a graceful stop
+    /// writes it, and reads a crash left unreported are written at the next start.
+    @Test func readsInOneWindowGoOutInOneReceiptAndNoneIsLostAtAStopOrACrash() async throws {
+        try await offThePool { try Self.coalescedReads() }
+    }
+
+    static func coalescedReads() throws {
+        let d = DaemonFixture(name: "window", environment: ["THRUM_RECEIPT_WINDOW": "1h"])
+        defer { d.cleanup() }
+        try d.start()
+        try d.ok(["agent", "register", "alice"])
+        try d.ok(["agent", "register", "bob"])
+        let ids = try (0..<5).map { try d.ok(["send", "--to", "@bob", "task \($0)"], agent: "alice").trimmed }
+        func states() throws -> [String] {
+            try ids.map { try d.json(MessageStatusRecord.self, ["message", "status", $0], agent: "alice").recipients.first?.state ?? "" }
+        }
+        let start = try eventCount(d)
+        for id in ids[0..<3] { try d.ok(["message", "read", id], agent: "bob") }
+        #expect(try eventCount(d) == start, "the window is still open: no receipt yet")
+        #expect(try states() == Array(repeating: "delivered", count: 5))
+
+        let stopping = try #require(d.process)
+        #expect(try d.stop() == 0)
+        #expect(stopping.stderr.components(separatedBy: "control: message.receipt ").count == 2,
+                "the stop wrote one receipt: \(stopping.stderr)")
+        try d.start()
+        #expect(try eventCount(d) == start + 1, "three reads in three calls, one receipt")
+        #expect(try states() == ["read", "read", "read", "delivered", "delivered"])
+
+        for id in ids[3...] { try d.ok(["message", "read", id], agent: "bob") }
+        try d.kill9()
+        try d.start()
+        try eventuallyBlocking("the reads the crash left unreported are reported") {
+            try states() == Array(repeating: "read", count: 5)
+        }
+        #expect(try eventCount(d) == start + 2)
+        #expect(d.process?.stderr.contains("delivery: reporting reads of 1 agent(s) that no receipt reports yet") == true)
     }
 }
 }

@@ -44,7 +44,8 @@ enum DaemonSamples {
         {"message_id":"msg_09","from":"alice@d_a","to":"@builders","text":"standup","sent_at":"2025-11-25T09:00:00.000Z",
          "ack_required":true,"ack_due":"2025-11-25T10:00:00.000Z","pending":false,"overdue":false,
          "recipients":[{"address":"bob@d_b","display":"bob","state":"acknowledged","delivered_at":"2025-11-25T09:00:30.000Z","read_at":"2025-11-25T09:01:00.000Z",
-                        "acknowledged_at":"2025-11-25T09:02:00.000Z","note":"on it"}]}
+                        "acknowledged_at":"2025-11-25T09:02:00.000Z","note":"on it"}],
+         "ignored_receipts":[{"agent":"mallory@d_z","display":"mallory","at":"2025-11-25T09:03:00.000Z"}]}
         """
 
     /// What every tool needs before it runs: alice is registered and has a session.

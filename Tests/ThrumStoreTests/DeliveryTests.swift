@@ -54,6 +54,14 @@ struct DeliveryTests {
         let store = try bothOrders(events)
         #expect(try store.deliveries(of: id) == [DeliveryRow(messageID: id, recipient: b.at("bob"), readAt: nil,
                                                               acknowledgedAt: nil, note: nil)])
+        // Reported, the same in both orders: carol's receipt and z's own bob's, each once.
+        #expect(try store.ignoredReceipts(of: id).map(\.agent) == [b.at("carol"), z.at("bob")].sorted())
+        #expect(try store.ignoredReceipts(of: id).map(\.origin) == [(b.at("carol"), b.id), (z.at("bob"), z.id)]
+            .sorted { $0.0 < $1.0 }.map(\.1))
+        let early = try directory.store("early", pulling: b.events([.register("bob"), .register("carol"),
+                                                                     receipt(b, "carol", read: [id])]))
+        #expect(try early.ignoredReceipts(of: id).isEmpty, "before the message, whom it is for is not known")
+        early.close()
         let forged = z.event(Change(.messageReceipt, MessageReceipt(agent: b.at("bob"), read: [id])), sequence: 3, second: 3)
         let result = try store.applyBatch([forged], quarantined: [], from: "d_peer", checkpoint: 99, localDaemon: "d_local")
         #expect(result.quarantined.first?.stage == ValidationStage.identity.rawValue)
