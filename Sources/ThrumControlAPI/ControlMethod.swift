@@ -22,6 +22,12 @@ public enum ControlMethod: String, Sendable, CaseIterable {
     case messageSent = "message.sent"
     /// The control-API subscription: the changes after a cursor (`ChangeBatch`), waiting for one.
     case changesWait = "changes.wait"
+    case claimAdd = "claim.add"
+    case claimRenew = "claim.renew"
+    case claimRelease = "claim.release"
+    case claimList = "claim.list"
+    case claimCheck = "claim.check"
+    case claimWaitConfirmed = "claim.wait_confirmed"
     case groupCreate = "group.create"
     case groupJoin = "group.join"
     case groupLeave = "group.leave"

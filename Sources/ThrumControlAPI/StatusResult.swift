@@ -20,6 +20,8 @@ public struct StatusResult: Codable, Sendable {
     /// Proven forks (nil from a daemon older than chains).
     public var forks: [ControlResults.Fork]?
     public var ownHistory: ControlResults.OwnHistory?
+    /// Live claims of every project (nil from a daemon older than claims).
+    public var claims: ClaimCounts?
 
     public init(daemonID: String, version: String, hostname: String, uptimeSeconds: Int, stateDirectory: String,
                 socket: String, eventCount: Int, latestSeq: Int64, agentCount: Int, storeProblem: String?,
@@ -35,6 +37,17 @@ public struct StatusResult: Codable, Sendable {
         case logBytes = "log_bytes", oldestEvent = "oldest_event", retentionSeconds = "retention_seconds"
         case socket, eventCount = "event_count", latestSeq = "latest_seq", agentCount = "agent_count"
         case storeProblem = "store_problem"
-        case tailscaleSync = "tailscale_sync", forks, ownHistory = "own_history"
+        case tailscaleSync = "tailscale_sync", forks, ownHistory = "own_history", claims
+    }
+}
+
+/// Live claims this daemon holds, of every project: held, contested, and expiring within 10 minutes.
+public struct ClaimCounts: Codable, Sendable, Equatable {
+    public var live: Int
+    public var held: Int
+    public var contested: Int
+    public var expiring: Int
+    public init(live: Int, held: Int, contested: Int, expiring: Int) {
+        self.live = live; self.held = held; self.contested = contested; self.expiring = expiring
     }
 }

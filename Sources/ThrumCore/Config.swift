@@ -37,6 +37,8 @@ public struct ThrumConfig: Sendable {
     public var syncRecentThreshold = 120.0
     /// Seconds: reads within this window are reported in one receipt per agent.
     public var receiptWindow = 0.5
+    /// Seconds: the peers synced within this window must hold a claim for it to be confirmed.
+    public var claimConfirmWindow = 600.0
     /// Seconds a peer may go without a successful sync before it is dropped; 0 = never.
     public var peerExpiry = 7 * 86400.0
     /// Seconds an expiring event is kept after its timestamp; 0 = forever.

@@ -99,6 +99,7 @@ public enum ConfigLoader {
         case "THRUM_SYNC_INTERVAL": c.syncInterval = try parsed(P.duration(value))
         case "THRUM_SYNC_RECENT_THRESHOLD": c.syncRecentThreshold = try parsed(P.duration(value))
         case "THRUM_RECEIPT_WINDOW": c.receiptWindow = try parsed(P.duration(value))
+        case "THRUM_CLAIM_CONFIRM_WINDOW": c.claimConfirmWindow = try parsed(P.duration(value))
         case "THRUM_PEER_EXPIRY": c.peerExpiry = try parsed(P.durationOrNever(value))
         case "THRUM_RETENTION": c.retention = try parsed(P.durationOrNever(value))
         case "THRUM_LOG": c.logTarget = try parsed(ThrumConfig.LogTarget(rawValue: value))

@@ -86,6 +86,7 @@ public enum ConfigVariables {
         .init("THRUM_SYNC_INTERVAL", .duration, default: "5m", "Periodic sync interval."),
         .init("THRUM_SYNC_RECENT_THRESHOLD", .duration, default: "2m", "Periodic sync skips peers synced more recently than this."),
         .init("THRUM_RECEIPT_WINDOW", .duration, default: "500ms", "Reads by this daemon's agents within this window go out in one receipt per agent."),
+        .init("THRUM_CLAIM_CONFIRM_WINDOW", .duration, default: "10m", "A claim is confirmed once every peer synced within this window holds it."),
         .init("THRUM_PEER_EXPIRY", .durationOrNever, default: "7d", "Drop peers unseen (no successful sync) this long; 0 keeps them forever."),
         .init("THRUM_RETENTION", .durationOrNever, default: "0", "Remove messages, threads and sessions whose timestamp is older than this (e.g. 30d); 0 keeps everything."),
         .init("THRUM_LOG", .logTarget, default: "auto", "Where logs go: journal, stderr, or auto (journal when stderr is the journal)."),

@@ -67,6 +67,10 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case threadReply = "thread.reply"
     /// A recipient read or acknowledged messages (`MessageReceipt`); not in the seed's list.
     case messageReceipt = "message.receipt"
+    /// Claims of paths or task keys (`ClaimMade`, `ClaimRenewed`, `ClaimReleased`); not in the seed's list.
+    case claimCreate = "claim.create"
+    case claimRenew = "claim.renew"
+    case claimRelease = "claim.release"
 }
 
 /// Bounds on envelope fields that every daemon checks the same way.

@@ -9,6 +9,9 @@ extension EventPayload {
         case let .messageCreated(p): return p.messageID
         case let .messageEdited(p): return p.messageID
         case let .messageDeleted(p): return p.messageID
+        case let .claimMade(p): return p.claimID
+        case let .claimRenewed(p): return p.claimID
+        case let .claimReleased(p): return p.claimID
         default: return nil
         }
     }
@@ -21,7 +24,7 @@ extension EventPayload {
         switch self {
         case .agentRegistered, .agentDeregistered, .receipt: return (actor, actor)
         case .group, .subscription, .threadCreated: return (topic.subject, actor)
-        case .session, .messageCreated, .messageEdited, .messageDeleted:
+        case .session, .messageCreated, .messageEdited, .messageDeleted, .claimMade, .claimRenewed, .claimReleased:
             return (ScopedID.scoped(topic.subject, origin: origin), actor)
         }
     }

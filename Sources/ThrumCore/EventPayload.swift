@@ -13,6 +13,9 @@ public enum EventPayload: Sendable, Equatable {
     case subscription(SubscriptionChange)
     case threadCreated(ThreadCreated)
     case receipt(MessageReceipt)
+    case claimMade(ClaimMade)
+    case claimRenewed(ClaimRenewed)
+    case claimReleased(ClaimReleased)
 
     /// The payload of `data` for `type`, or nil when `data` is not that type's payload (the
     /// event is still valid JSON-wise; it just bears on no projection row).
@@ -30,6 +33,9 @@ public enum EventPayload: Sendable, Equatable {
         case .subscribe, .unsubscribe: guard let p = read(SubscriptionChange.self) else { return nil }; self = .subscription(p)
         case .threadCreate: guard let p = read(ThreadCreated.self) else { return nil }; self = .threadCreated(p)
         case .messageReceipt: guard let p = read(MessageReceipt.self) else { return nil }; self = .receipt(p)
+        case .claimCreate: guard let p = read(ClaimMade.self) else { return nil }; self = .claimMade(p)
+        case .claimRenew: guard let p = read(ClaimRenewed.self) else { return nil }; self = .claimRenewed(p)
+        case .claimRelease: guard let p = read(ClaimReleased.self) else { return nil }; self = .claimReleased(p)
         }
     }
 
@@ -49,6 +55,9 @@ public enum EventPayload: Sendable, Equatable {
         case let (.subscribe, p as SubscriptionChange), let (.unsubscribe, p as SubscriptionChange): self = .subscription(p)
         case let (.threadCreate, p as ThreadCreated): self = .threadCreated(p)
         case let (.messageReceipt, p as MessageReceipt): self = .receipt(p)
+        case let (.claimCreate, p as ClaimMade): self = .claimMade(p)
+        case let (.claimRenew, p as ClaimRenewed): self = .claimRenewed(p)
+        case let (.claimRelease, p as ClaimReleased): self = .claimReleased(p)
         default: return nil
         }
     }
@@ -67,6 +76,9 @@ public enum EventPayload: Sendable, Equatable {
         case let .subscription(p): return (p.topic, p.agent)
         case let .threadCreated(p): return (p.threadID, p.agent)
         case let .receipt(p): return (p.agent, p.agent)
+        case let .claimMade(p): return (p.claimID, p.agent)
+        case let .claimRenewed(p): return (p.claimID, p.agent)
+        case let .claimReleased(p): return (p.claimID, p.agent)
         }
     }
 
@@ -83,6 +95,9 @@ public enum EventPayload: Sendable, Equatable {
         case let .subscription(p): return p
         case let .threadCreated(p): return p
         case let .receipt(p): return p
+        case let .claimMade(p): return p
+        case let .claimRenewed(p): return p
+        case let .claimReleased(p): return p
         }
     }
 

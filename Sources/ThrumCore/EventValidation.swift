@@ -119,7 +119,11 @@ public enum EventValidation {
         default:
             break
         }
-        return nil
+        switch checked.payload {
+        case let .claimMade(claim)?: return claim.problem
+        case let .claimRenewed(renewal)?: return ClaimMade.ttlProblem(renewal.ttl)
+        default: return nil
+        }
     }
 
     // MARK: Helpers

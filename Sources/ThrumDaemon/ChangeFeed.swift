@@ -18,6 +18,10 @@ final class ChangeFeed: Sendable {
 
     private let state = Mutex(State())
     private let signal = ChangeSignal()
+    /// Signalled whenever a peer's advertised frontier was noted: what `claim.wait_confirmed` waits on.
+    let peerFrontiers = ChangeSignal()
+    /// Signalled after every commit that holds claim events: what `ClaimWatch` waits on.
+    let claimEvents = ChangeSignal()
     let capacity: Int
 
     init(capacity: Int = 10_000) {
@@ -38,6 +42,8 @@ final class ChangeFeed: Sendable {
                 if let receipt = PayloadJSON.decode(MessageReceipt.self, from: event.data) {
                     changes += receipt.messageIDs.map { ("delivery", $0) }
                 }
+            case .claimCreate?, .claimRenew?, .claimRelease?:
+                claimEvents.signal()
             default:
                 continue
             }
@@ -45,8 +51,10 @@ final class ChangeFeed: Sendable {
         append(changes)
     }
 
-    /// Records messages a peer's frontier shows held there for the first time.
+    /// Records messages a peer's frontier shows held there for the first time (none, often: a
+    /// peer's frontier was noted all the same).
     func delivered(_ messageIDs: [String]) {
+        peerFrontiers.signal()
         append(messageIDs.map { ("delivery", $0) })
     }
 

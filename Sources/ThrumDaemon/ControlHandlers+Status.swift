@@ -60,6 +60,7 @@ extension ControlHandlers {
         result.retentionSeconds = daemon.store.writer.retention.map { Int($0.windowMS / 1000) }
         result.forks = try? await forkRecords()
         result.ownHistory = ownHistory()
+        result.claims = try? await reading { try ClaimSummary.counts(in: $0, nowMS: Self.nowMS()) }
         switch counts {
         case let .success((events, seq, agents, footprint)):
             result.eventCount = events

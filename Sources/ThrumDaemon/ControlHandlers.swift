@@ -16,9 +16,14 @@ struct ControlHandlers {
 
     /// Resolves addresses with the hostnames this daemon verified: its own and its peers'.
     var directory: AgentDirectory {
+        AgentDirectory(localDaemon: daemon.identity.daemonID, hosts: hosts)
+    }
+
+    /// The host names this daemon verified, by daemon ID: its own and its peers'.
+    var hosts: [String: String] {
         var hosts = [daemon.identity.daemonID: daemon.hostname]
         for peer in daemon.sync?.peerSummaries() ?? [] { hosts[peer.daemonID] = peer.hostname }
-        return AgentDirectory(localDaemon: daemon.identity.daemonID, hosts: hosts)
+        return hosts
     }
 
     /// An agent to read for (any daemon's; this daemon's own when a bare name is ambiguous),

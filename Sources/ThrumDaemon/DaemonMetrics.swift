@@ -1,6 +1,7 @@
 import Metrics
 import Prometheus
 import Synchronization
+import ThrumControlAPI
 import ThrumCore
 import ThrumStore
 import ThrumSync
@@ -24,6 +25,8 @@ final class DaemonMetrics: Sendable {
         static let acknowledgements = "thrum_acknowledgements_total"
         static let overdue = "thrum_acknowledgements_overdue"
         static let ignoredReceipts = "thrum_receipts_ignored_total"
+        static let claims = "thrum_claims"
+        static let claimsExpiring = "thrum_claims_expiring"
     }
 
     static let help: [String: String] = [
@@ -38,6 +41,8 @@ final class DaemonMetrics: Sendable {
         Name.messageWaiters: "Calls of message.wait (thrum wait) waiting for a message now.",
         Name.receipts: "message.receipt events (one recipient's reads and acknowledgements, batched), by direction: written here for local agents, or received from peers.",
         Name.acknowledgements: "Acknowledgements carried by those receipts, by direction (written, received).",
+        Name.claims: "Live claims of every project this daemon holds, by state (held, contested), as of the last check.",
+        Name.claimsExpiring: "Live claims expiring within 10 minutes, as of the last check.",
         Name.ignoredReceipts: "Agents found claiming by receipt to have read or acknowledged a message they are not a recipient of (no effect; each message and agent once per run).",
         Name.overdue: "Acknowledgements past their deadline (thrum send --ack-within) for messages this daemon's agents sent, as of the last check.",
     ]
@@ -92,6 +97,12 @@ final class DaemonMetrics: Sendable {
 
     func acknowledgementsOverdue(_ count: Int) {
         Meter(label: Name.overdue, factory: factory).set(count)
+    }
+
+    func claims(_ counts: ClaimCounts) {
+        Meter(label: Name.claims, dimensions: [("state", "held")], factory: factory).set(counts.held)
+        Meter(label: Name.claims, dimensions: [("state", "contested")], factory: factory).set(counts.contested)
+        Meter(label: Name.claimsExpiring, factory: factory).set(counts.expiring)
     }
 
     func receiptsIgnored(_ count: Int) {

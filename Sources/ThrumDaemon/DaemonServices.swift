@@ -41,6 +41,8 @@ enum DaemonServices {
         services.append(ComponentService("overdue acknowledgements") { await overdue.run() })
         let ignored = IgnoredReceiptWatch(daemon: daemon)
         services.append(ComponentService("ignored receipts") { await ignored.run() })
+        let claims = ClaimWatch(daemon: daemon)
+        services.append(ComponentService("claims") { await claims.run() })
         if let retention = daemon.store.writer.retention {
             let pass = RetentionPass(store: daemon.store, retention: retention, logger: logger)
             services.append(ComponentService("retention") { await pass.run() })

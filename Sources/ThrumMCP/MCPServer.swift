@@ -14,8 +14,15 @@ public struct MCPServer: Sendable {
     public let socketPath: String
     public let logger: Logger
     public let maxLineBytes: Int
+    /// The project claims are in when a tool call names none: the git repository the server was
+    /// started in, or why there is none.
+    public let project: Result<String, ProjectUnknown>
 
-    public init(agent: String, socketPath: String, logger: Logger, maxLineBytes: Int = 16 << 20) {
+    public struct ProjectUnknown: Error, Sendable { public let reason: String; public init(_ reason: String) { self.reason = reason } }
+
+    public init(agent: String, socketPath: String, logger: Logger, maxLineBytes: Int = 16 << 20,
+                project: Result<String, ProjectUnknown> = .failure(.init("no project given"))) {
+        self.project = project
         self.agent = agent
         self.socketPath = socketPath
         self.logger = logger
@@ -36,7 +43,7 @@ public struct MCPServer: Sendable {
         let presence = AgentPresence(agent: agent, daemon: daemon, logger: logger)
         let inFlight = MCPRequestTasks(writer: writer)
         var router = MessageRouter(
-            tools: ThrumTools(daemon: daemon, presence: presence, logger: logger),
+            tools: ThrumTools(daemon: daemon, presence: presence, logger: logger, project: project),
             writer: writer, inFlight: inFlight, logger: logger)
         logger.info("mcp: serving agent \(agent) over stdio; daemon socket \(socketPath)")
 

@@ -11,6 +11,10 @@ enum ThrumTool: String, CaseIterable, Sendable {
     case syncStatus = "sync_status"
     case acknowledge
     case messageStatus = "message_status"
+    case claim
+    case releaseClaim = "release_claim"
+    case listClaims = "list_claims"
+    case checkPaths = "check_paths"
 
     static let inboxLimits = 1...100
     static let defaultInboxLimit = 20
@@ -84,6 +88,52 @@ enum ThrumTool: String, CaseIterable, Sendable {
                 inputSchema: JSONSchema.object([
                     "message_id": JSONSchema.string("The message (msg_…).", minLength: 1),
                 ], required: ["message_id"]),
+                outputSchema: outputSchema, readOnly: true)
+        case .claim:
+            return ToolDefinition(
+                name: rawValue, title: "Claim paths or a task",
+                description: "Reserve repository paths (globs like src/sync/** relative to the repository's top folder) or tasks "
+                    + "(task:NAME) before working on them, so agents on every machine know. Refused, naming the holder, when "
+                    + "another agent already holds an overlapping claim. Advisory: during a partition two agents can both "
+                    + "claim; both claims then show as contested.",
+                inputSchema: JSONSchema.object([
+                    "patterns": JSONSchema.array("Paths or globs relative to the repository's top folder, or task:NAME.",
+                                                 of: JSONSchema.string("A pattern.", minLength: 1)),
+                    "ttl_seconds": JSONSchema.integer("How long it lasts unless renewed (default 3600).", range: 1...86_400),
+                    "note": JSONSchema.string("What you are doing, for other agents (at most 1 KiB)."),
+                    "shared": JSONSchema.boolean("Shared claims on the same paths do not conflict with each other.", default: false),
+                    "project": JSONSchema.string("The project (default: the git repository this server runs in)."),
+                ], required: ["patterns"]),
+                outputSchema: outputSchema, readOnly: false)
+        case .releaseClaim:
+            return ToolDefinition(
+                name: rawValue, title: "Release a claim",
+                description: "Give up one of your claims (claim_id), or all of them (all: true).",
+                inputSchema: JSONSchema.object([
+                    "claim_id": JSONSchema.string("The claim (clm_…).", minLength: 1),
+                    "all": JSONSchema.boolean("Release every live claim of yours.", default: false),
+                ]),
+                outputSchema: outputSchema, readOnly: false)
+        case .listClaims:
+            return ToolDefinition(
+                name: rawValue, title: "List claims",
+                description: "List the live claims of the project with their states (held, contested), optionally one agent's "
+                    + "or those covering one path.",
+                inputSchema: JSONSchema.object([
+                    "project": JSONSchema.string("The project (default: the git repository this server runs in)."),
+                    "of": JSONSchema.string("Only this agent's claims."),
+                    "path": JSONSchema.string("Only claims covering this path or task:NAME."),
+                ]),
+                outputSchema: outputSchema, readOnly: true)
+        case .checkPaths:
+            return ToolDefinition(
+                name: rawValue, title: "Check paths",
+                description: "Before touching files: which of these paths (relative to the repository's top folder) or "
+                    + "task:NAME another agent holds, and who.",
+                inputSchema: JSONSchema.object([
+                    "paths": JSONSchema.array("Paths or task:NAME.", of: JSONSchema.string("A path.", minLength: 1)),
+                    "project": JSONSchema.string("The project (default: the git repository this server runs in)."),
+                ], required: ["paths"]),
                 outputSchema: outputSchema, readOnly: true)
         }
     }

@@ -8,6 +8,7 @@ struct ThrumTools: Sendable {
     let daemon: DaemonClient
     let presence: AgentPresence
     let logger: Logger
+    var project: Result<String, MCPServer.ProjectUnknown> = .failure(.init("no project given"))
 
     var agent: String { presence.agent }
 
@@ -34,6 +35,10 @@ struct ThrumTools: Sendable {
                 return try await syncStatus()
             case .acknowledge: return try await acknowledge(try arguments(request, tool))
             case .messageStatus: return try await messageStatus(try arguments(request, tool))
+            case .claim: return try await claim(try arguments(request, tool))
+            case .releaseClaim: return try await releaseClaim(try arguments(request, tool))
+            case .listClaims: return try await listClaims(try arguments(request, tool))
+            case .checkPaths: return try await checkPaths(try arguments(request, tool))
             }
         } catch let failure as ToolFailure {
             return .failure(failure.message)

@@ -65,3 +65,29 @@ struct ToolCallParams<Arguments: Decodable>: Decodable {
 struct ToolCallName: Decodable {
     var name: String
 }
+
+struct ClaimArguments: Decodable, Sendable {
+    var patterns: [String]
+    var ttlSeconds: Int?
+    var note: String?
+    var shared: Bool?
+    var project: String?
+    enum CodingKeys: String, CodingKey { case patterns, ttlSeconds = "ttl_seconds", note, shared, project }
+}
+
+struct ReleaseClaimArguments: Decodable, Sendable {
+    var claimID: String?
+    var all: Bool?
+    enum CodingKeys: String, CodingKey { case claimID = "claim_id", all }
+}
+
+struct ListClaimsArguments: Decodable, Sendable {
+    var project: String?
+    var of: String?
+    var path: String?
+}
+
+struct CheckPathsArguments: Decodable, Sendable {
+    var paths: [String]
+    var project: String?
+}

@@ -38,6 +38,25 @@ extension ThrumTool {
             ], optional: ["acknowledged_at"])
         case .messageStatus:
             return OutputSchemas.messageStatus
+        case .claim:
+            return OutputSchemas.claim
+        case .releaseClaim:
+            return JSONSchema.record([
+                "released": JSONSchema.array("The claims released.", of: JSONSchema.string("A claim ID.")),
+            ])
+        case .listClaims:
+            return JSONSchema.record([
+                "claims": JSONSchema.array("The claims, newest first.", of: OutputSchemas.claim),
+            ])
+        case .checkPaths:
+            return JSONSchema.record([
+                "project": JSONSchema.string("The project checked."),
+                "checked": JSONSchema.integer("How many paths were checked."),
+                "held": JSONSchema.array("The paths another agent holds, each with its holders.", of: JSONSchema.record([
+                    "path": JSONSchema.string("The path as checked."),
+                    "holders": JSONSchema.array("Who holds it.", of: OutputSchemas.claimHolder),
+                ])),
+            ])
         }
     }
 }
@@ -162,5 +181,43 @@ enum OutputSchemas {
         "tailscale_sync": tailscaleSync,
         "forks": JSONSchema.array("Daemons whose history is proven forked.", of: fork),
         "own_history": ownHistory,
-    ], optional: ["store_problem", "log_bytes", "oldest_event", "retention_seconds", "forks", "own_history"])
+        "claims": JSONSchema.record([
+            "live": JSONSchema.integer("Live claims of every project."),
+            "held": JSONSchema.integer("Of them, held."),
+            "contested": JSONSchema.integer("Of them, contested."),
+            "expiring": JSONSchema.integer("Of them, expiring within 10 minutes."),
+        ], description: "Live claims this daemon holds."),
+    ], optional: ["store_problem", "log_bytes", "oldest_event", "retention_seconds", "forks", "own_history", "claims"])
+}
+
+extension OutputSchemas {
+    static let claimHolder = JSONSchema.record([
+        "claim_id": JSONSchema.string("The claim (clm_…)."),
+        "agent": JSONSchema.string("The holder's full address."),
+        "display": JSONSchema.string("The holder in its shortest unambiguous form here."),
+        "host": JSONSchema.string("The host its daemon runs on, when known."),
+        "expires_at": JSONSchema.string("When the claim expires unless renewed."),
+        "state": JSONSchema.string("held or contested."),
+    ], optional: ["host"], description: "Another agent's claim.")
+
+    static let claim = JSONSchema.record([
+        "claim_id": JSONSchema.string("The claim (clm_…-d_…)."),
+        "agent": JSONSchema.string("The claiming agent's full address."),
+        "display": JSONSchema.string("The agent in its shortest unambiguous form here."),
+        "host": JSONSchema.string("The host its daemon runs on, when known."),
+        "project": JSONSchema.string("The project the patterns are in."),
+        "patterns": JSONSchema.array("The paths, globs or task:NAME keys claimed.", of: JSONSchema.string("A pattern.")),
+        "shared": JSONSchema.boolean("Whether other shared claims may overlap it."),
+        "note": JSONSchema.string("The claimer's note."),
+        "state": JSONSchema.string("held, contested, overruled, released or expired."),
+        "created_at": JSONSchema.string("When it was made."),
+        "expires_at": JSONSchema.string("When it expires unless renewed."),
+        "renewed_at": JSONSchema.string("When it was last renewed."),
+        "released_at": JSONSchema.string("When it was released."),
+        "contested_with": JSONSchema.array("The other agents' live claims that contest it.", of: claimHolder),
+        "overruled_by": JSONSchema.string("The claim its daemon had seen when it was written (state overruled)."),
+        "confirmed": JSONSchema.boolean("This daemon's observation, for its own held claims: every recently synced peer holds it."),
+        "confirmation": JSONSchema.string("What confirmed rests on, in words."),
+    ], optional: ["host", "note", "renewed_at", "released_at", "overruled_by", "confirmed", "confirmation"],
+       description: "A claim and its state.")
 }

@@ -34,6 +34,25 @@ enum ToolText {
         return "\(active.count) agent\(active.count == 1 ? "" : "s") (message one with send_message to @NAME, or @NAME@HOST when a name is on several hosts):\n" + lines.joined(separator: "\n")
     }
 
+    static func claim(_ c: ClaimRecord) -> String {
+        var line = "\(c.claimID) by \(c.display): \(c.state) \(c.patterns.joined(separator: " ")) in \(c.project)"
+        if ["held", "contested"].contains(c.state) { line += " until \(c.expiresAt)" }
+        if let confirmed = c.confirmed { line += confirmed ? " (confirmed)" : " (not yet confirmed: \(c.confirmation ?? ""))" }
+        for rival in c.contestedWith {
+            line += ". Contested with \(rival.agent) (\(rival.claimID)): both claimed at once; both hold it until one releases"
+        }
+        if let by = c.overruledBy { line += ". No effect: written after its daemon had seen \(by)" }
+        return line + "."
+    }
+
+    static func check(_ r: ClaimCheckResult) -> String {
+        guard !r.held.isEmpty else { return "None of the \(r.checked) path(s) is claimed by another agent in \(r.project)." }
+        let lines = r.held.map { held in
+            "- \(held.path): " + held.holders.map { "\($0.agent) (\($0.claimID), \($0.state), until \($0.expiresAt))" }.joined(separator: "; ")
+        }
+        return "\(r.held.count) of \(r.checked) path(s) are claimed by another agent in \(r.project):\n" + lines.joined(separator: "\n")
+    }
+
     static func delivery(_ m: MessageStatusRecord) -> String {
         var lines = ["\(m.messageID) to \(m.to), sent \(m.sentAt)\(m.ackRequired ? ", acknowledgement asked" : "")\(m.overdue ? ", OVERDUE" : "")."]
         if m.recipients.isEmpty { lines.append("No recipients on record.") }

@@ -28,6 +28,9 @@ public struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConvert
     /// The daemon does not know yet how far its own history goes (a lost or restored log), so
     /// it writes nothing for now; the message says why and what to do.
     public static let historyUnknownCode = -32011
+    /// Another agent holds what was asked for (a claim would overlap its live claim); the
+    /// message names the holder, its host and when its claim expires.
+    public static let claimedCode = -32012
     public static let rateLimitedCode = 429
     public static let overloadedCode = 503
     public static let unauthorizedCode = 403
@@ -58,6 +61,9 @@ public struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConvert
     }
     public static func historyUnknown(_ message: String) -> RPCError {
         RPCError(code: historyUnknownCode, message: message)
+    }
+    public static func claimed(_ message: String) -> RPCError {
+        RPCError(code: claimedCode, message: message)
     }
     public static func internalError(_ detail: String) -> RPCError {
         RPCError(code: internalErrorCode, message: "internal error: \(detail)")

@@ -72,6 +72,18 @@ extension EventStore {
         }
     }
 
+    /// How far each peer's last advertised frontier goes for `origin`, by peer daemon ID.
+    public func peerFrontiers(of origin: String) throws(StoreError) -> [String: Int64] {
+        try withConnection { (connection) throws(StoreError) -> [String: Int64] in
+            var held: [String: Int64] = [:]
+            try connection.forEachRow("SELECT peer_daemon_id, sequence FROM peer_frontiers WHERE origin_daemon = ?1", [origin]) { row in
+                held[row.string(0)] = row.int64(1)
+                return true
+            }
+            return held
+        }
+    }
+
     /// When this daemon saw message `id` held by each daemon, by daemon ID: here (`localDaemon`),
     /// from when it entered the log; at a peer, from when the peer's advertised frontier first
     /// covered it with the message already here (`deliveries_seen`), else as of the peer's

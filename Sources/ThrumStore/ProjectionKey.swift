@@ -13,6 +13,8 @@ enum ProjectionKey: Hashable {
     /// The messages of the log before scoped agents that were sent to `@NAME`: who they reach
     /// depends on the legacy registrations of NAME (`LegacyRecipients`).
     case legacyRecipient(name: String)
+    /// A claim, by its scoped ID (`Claims`).
+    case claim(String)
 
     /// The rows an event of `type` about `subject`, acting as the address `actor`, bears on.
     /// `legacyName` is the bare name of an `agent.*` payload written before scoped agents.
@@ -27,6 +29,7 @@ enum ProjectionKey: Hashable {
         case .subscribe, .unsubscribe, .threadCreate: return []
         // A receipt bears on the messages it names, which its payload lists (`Delivery.keys`).
         case .messageReceipt: return []
+        case .claimCreate, .claimRenew, .claimRelease: return Claims.keys(type: type, subject: subject)
         }
     }
 }

@@ -35,6 +35,7 @@ enum Projector {
         case let .session(id): try ProjectionRows.session(id, known: known, in: connection)
         case let .group(name): try ProjectionRows.group(name, in: connection)
         case let .membership(group, agent): try ProjectionRows.membership(group: group, agent: agent, in: connection)
+        case let .claim(id): try Claims.derive(id, known: known, in: connection)
         case let .legacyRecipient(name):
             for id in try LegacyRecipients.messages(sentTo: name, in: connection) {
                 try ProjectionRows.message(id, known: known, in: connection)
@@ -47,7 +48,9 @@ extension Projector {
     /// Empties the projection tables and derives every row again from the log, each row once.
     /// Streams the log; read marks (local state) are kept.
     static func rederiveAll(in connection: Connection) throws(StoreError) {
-        for table in Schema.projectionTables {
+        // A migration re-deriving everything runs before the later migrations add their tables.
+        for table in Schema.projectionTables where try connection.scalarInt(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?1", [table.name.filter { $0 != "\"" }]) > 0 {
             try connection.run("DELETE FROM \(table.name)")
         }
         try connection.forEachRow("""

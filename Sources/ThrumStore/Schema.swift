@@ -188,6 +188,13 @@ enum Schema {
                 let deliveries = try connection.scalarInt("SELECT COUNT(*) FROM deliveries")
                 return "every projection derived again; \(deliveries) delivery states of messages already in the log"
             }),
+        Migration(version: 8, sql: """
+            -- Claims of paths and task keys (Claims).
+            \(Claims.createTables)
+            -- The release before quarantines claim.* as unknown types: read every peer's log again
+            -- from its start (what this log holds is left out of the pages).
+            UPDATE sync_checkpoints SET last_seq = 0;
+            """),
     ]
 
     /// The projection tables in a fixed order, with the columns that order their rows,
@@ -199,5 +206,9 @@ enum Schema {
         ("\"groups\"", "name"),
         ("group_members", "group_name, agent"),
         ("deliveries", "message_id, recipient"),
+        ("claims", "claim_id"),
+        ("claim_seen", "claim_id, origin_daemon"),
+        ("claim_renewals", "claim_id, sequence"),
+        ("claim_overruled", "claim_id, by_claim"),
     ]
 }

@@ -29,18 +29,25 @@ extension SyncManager {
         peerVectors.withLock { $0[daemonID] = vector }
     }
 
-    /// Messages just pulled that are addressed to an agent of this daemon: their senders' daemons
-    /// are sent a notify (debounced, one per burst), whose version vector shows them delivered
-    /// here (`EventStore.notePeerFrontier`). At most one notify per pull that delivered something
-    /// here, to the origins of those messages only.
+    /// Messages just pulled that are addressed to an agent of this daemon, and claims just
+    /// pulled: their origins are sent a notify (debounced, one per burst), whose version vector
+    /// shows them held here (`EventStore.notePeerFrontier`): delivered, or toward a claim's
+    /// confirmation. At most one notify per pull that brought either, to those origins only.
     func confirmDelivery(of applied: [StoredEvent]) {
         guard !isClosed else { return }
         let mine = "@" + identity.daemonID
         var origins = Set<String>()
-        for stored in applied where stored.event.knownType == .messageCreate || stored.event.knownType == .threadReply {
-            guard let created = PayloadJSON.decode(MessageCreated.self, from: stored.event.data) else { continue }
-            let addressed = (created.recipients ?? []) + [String(created.to.dropFirst())]
-            if addressed.contains(where: { $0.hasSuffix(mine) }) { origins.insert(stored.event.originDaemon) }
+        for stored in applied {
+            switch stored.event.knownType {
+            case .messageCreate?, .threadReply?:
+                guard let created = PayloadJSON.decode(MessageCreated.self, from: stored.event.data) else { continue }
+                let addressed = (created.recipients ?? []) + [String(created.to.dropFirst())]
+                if addressed.contains(where: { $0.hasSuffix(mine) }) { origins.insert(stored.event.originDaemon) }
+            case .claimCreate?, .claimRenew?:
+                origins.insert(stored.event.originDaemon)
+            default:
+                continue
+            }
         }
         guard !origins.isEmpty else { return }
         notifier.localWrite(to: peersToContact().filter { origins.contains($0.daemonID) }.compactMap(pushTarget))

@@ -41,7 +41,8 @@ public final class SyncManager: Sendable {
     let options: Options
     let logger: Logger
     let onApplied: @Sendable ([StoredEvent]) -> Void
-    /// Told the messages a peer's advertised frontier shows delivered there for the first time.
+    /// Told after each pull or notify that noted a peer's advertised frontier, with the messages
+    /// it shows delivered there for the first time (often none): what peers hold moved.
     let onDelivered: @Sendable ([String]) -> Void
     /// Counts of what crossed the wire.
     public let traffic: SyncTraffic
@@ -167,7 +168,7 @@ public final class SyncManager: Sendable {
         // As registered: the endpoint may spell it with the default port added.
         outcome.peer = peer.address
         if !outcome.forks.isEmpty { await forksProved(outcome.forks, by: daemonID) }
-        if !outcome.delivered.isEmpty { onDelivered(outcome.delivered) }
+        if outcome.error == nil { onDelivered(outcome.delivered) }
         await recordResult(of: outcome)
         return outcome
     }
@@ -237,7 +238,7 @@ public final class SyncManager: Sendable {
             // Nothing to fetch unless it holds something we lack (an unreadable vector means pull).
             remember(theirs.have, of: params.daemonID)
             let peerID = params.daemonID
-            if let delivered = try? await store.write({ try $0.notePeerFrontier(theirs.have, of: peerID) }), !delivered.isEmpty {
+            if let delivered = try? await store.write({ try $0.notePeerFrontier(theirs.have, of: peerID) }) {
                 onDelivered(delivered)
             }
             if let ours = try? await store.read({ try $0.frontier() }), !theirs.hasNews(for: ours) { return .ok }

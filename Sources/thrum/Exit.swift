@@ -13,6 +13,8 @@ enum Exit {
     static let ambiguous = ExitCode(3)
     /// A wait timed out (`wait`, `wait --for-ack`).
     static let timeout = ExitCode(4)
+    /// Another agent holds the path or task (`claim add`, `claim check`).
+    static let claimed = ExitCode(5)
     static let unreachable = ExitCode(69)
     /// The daemon cannot write yet: it is taking its own history back from its peers (`EX_TEMPFAIL`).
     static let tryLater = ExitCode(75)
@@ -27,6 +29,7 @@ enum Exit {
         case RPCError.ownedElsewhereCode: return notOwner
         case RPCError.ambiguousCode: return ambiguous
         case RPCError.historyUnknownCode: return tryLater
+        case RPCError.claimedCode: return claimed
         default: return failure
         }
     }

@@ -23,7 +23,14 @@ struct McpCommand: AsyncParsableCommand {
             let socket = try ControlClient.configuration().config.socketPath
             // Never the journal or stdout: stdout is the protocol, and an MCP client shows stderr.
             LogSetup.bootstrap(target: .stderr)
-            let code = await MCPServer(agent: name, socketPath: socket, logger: Logger(label: "thrum.mcp")).run()
+            // Claims' default project: this repository's, worked out once, before serving.
+            let project: Result<String, MCPServer.ProjectUnknown>
+            do {
+                project = .success(try GitRepository.containing().projectFromRemote())
+            } catch {
+                project = .failure(.init("\(error)"))
+            }
+            let code = await MCPServer(agent: name, socketPath: socket, logger: Logger(label: "thrum.mcp"), project: project).run()
             if code != 0 { throw ExitCode(code) }
         }
     }

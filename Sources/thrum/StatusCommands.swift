@@ -23,6 +23,9 @@ struct StatusCommand: AsyncParsableCommand {
             let whose = fork.ownHistory ? "this daemon's own history (\(fork.origin)); it writes nothing more: run thrum identity rotate" : fork.origin
             print("  Fork: \(whose) forked at sequence \(fork.sequence) (proven \(Ago.since(fork.detectedAt))\(fork.fromDaemon.map { ", through \($0)" } ?? "")); its events from there on count nowhere")
         }
+        if let claims = status.claims, claims.live > 0 {
+            print("  Claims: \(claims.live) live (\(claims.held) held, \(claims.contested) contested), \(claims.expiring) expiring within 10m")
+        }
         let sync = status.tailscaleSync
         print("Tailscale Sync: \(sync.enabled ? "enabled" : "disabled")")
         if sync.enabled {

@@ -16,14 +16,14 @@ struct Thrum: AsyncParsableCommand {
         subcommands: [
             DaemonCommand.self, StatusCommand.self, HealthCommand.self, MetricsCommand.self, IdentityCommand.self, ConfigCommand.self,
             AgentCommand.self, SessionCommand.self, SendCommand.self, ReplyCommand.self, InboxCommand.self,
-            MessageCommand.self, AckCommand.self, SentCommand.self, GroupCommand.self, WaitCommand.self, TsyncCommand.self, QuarantineCommand.self,
+            MessageCommand.self, AckCommand.self, SentCommand.self, ClaimCommand.self, GroupCommand.self, WaitCommand.self, TsyncCommand.self, QuarantineCommand.self,
             McpCommand.self,
         ])
 
     /// ArgumentParser's own usage errors exit 64; Thrum promises 2.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(OptionalValues.expand(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -32,7 +32,8 @@ enum DaemonSamples {
          "tailscale_sync":{"enabled":true,"hostname":"laptop","peer_count":1,"peers":[\(fullPeer)],
            "last_sync":"2025-11-25T10:00:00.000Z","listening":"100.64.0.1:7483","registry_problem":"unreadable"},
          "forks":[{"origin":"d_forker","sequence":3,"detected_at":"2025-11-25T10:00:00.000Z","from_daemon":"d_peer","own_history":false}],
-         "own_history":{"state":"learning","detail":"checking with its peers how far its own history goes"}}
+         "own_history":{"state":"learning","detail":"checking with its peers how far its own history goes"},
+         "claims":{"live":2,"held":1,"contested":1,"expiring":0}}
         """
     static let bareStatus = """
         {"daemon_id":"dmn_a","version":"1.0.0","hostname":"laptop","uptime_seconds":0,"state_dir":"/var/lib/thrum",
@@ -40,6 +41,13 @@ enum DaemonSamples {
          "tailscale_sync":{"enabled":false,"hostname":"laptop","peer_count":0,"peers":[]}}
         """
     static let written = #"{"event_id":"evt_09","seq":9,"message_id":"msg_09"}"#
+    static let fullHolder = #"{"claim_id":"clm_2-d_b","agent":"bob@d_b","display":"bob","host":"runner","expires_at":"2025-11-25T10:00:00.000Z","state":"contested"}"#
+    static let fullClaim = """
+        {"claim_id":"clm_1-d_a","agent":"alice@d_a","display":"alice","host":"laptop","project":"github.com/acme/app",
+         "patterns":["src/**"],"shared":false,"note":"refactor","state":"contested","created_at":"2025-11-25T09:00:00.000Z",
+         "expires_at":"2025-11-25T10:00:00.000Z","renewed_at":"2025-11-25T09:30:00.000Z","released_at":"2025-11-25T09:40:00.000Z",
+         "contested_with":[\(fullHolder)],"overruled_by":"clm_0-d_c","confirmed":false,"confirmation":"1 of 2 peers synced in the last 10m hold it"}
+        """
     static let fullMessageStatus = """
         {"message_id":"msg_09","from":"alice@d_a","to":"@builders","text":"standup","sent_at":"2025-11-25T09:00:00.000Z",
          "ack_required":true,"ack_due":"2025-11-25T10:00:00.000Z","pending":false,"overdue":false,

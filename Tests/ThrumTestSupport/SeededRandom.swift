@@ -11,4 +11,7 @@ public struct SeededRandom: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// A number in 0..<bound (the slight modulo bias does not matter in tests).
+    public mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

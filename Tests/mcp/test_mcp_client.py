@@ -8,7 +8,7 @@ from mcp import types
 from mcp_client import NEWEST_PROTOCOL, ProtocolError, input_schema, is_error, json_block, mcp_session, structured, text_of
 
 TOOLS = {"send_message", "reply", "check_inbox", "wait_for_message", "list_agents", "sync_status", "acknowledge",
-         "message_status"}
+         "message_status", "claim", "release_claim", "list_claims", "check_paths"}
 
 
 def run(coro_fn):
@@ -57,6 +57,10 @@ def test_every_tool_returns_structured_content_that_the_client_validates(daemon)
             results["sync_status"] = await session.call_tool("sync_status", {})
             results["acknowledge"] = await session.call_tool("acknowledge", {"message_id": message_id, "note": "got it"})
             results["message_status"] = await session.call_tool("message_status", {"message_id": message_id})
+            results["claim"] = await session.call_tool("claim", {"patterns": ["src/**"], "project": "acme"})
+            results["list_claims"] = await session.call_tool("list_claims", {"project": "acme"})
+            results["check_paths"] = await session.call_tool("check_paths", {"paths": ["src/a"], "project": "acme"})
+            results["release_claim"] = await session.call_tool("release_claim", {"all": True})
             assert set(results) == TOOLS
 
             for name, result in results.items():
@@ -381,3 +385,33 @@ def test_an_agent_asks_for_an_acknowledgement_and_sees_it_given(daemon):
             assert "not a recipient" in text_of(refused)
 
     run(body)
+
+
+def test_an_agent_claims_lists_checks_and_releases_paths(daemon):
+    """Claims through the official client: alice claims src/**; bob is refused an overlapping
+    claim, naming alice; check_paths shows who holds what; list_claims lists it; once alice
+    releases, bob's check is clear."""
+    daemon.cli("agent", "register", "bob")
+
+    async def body():
+        async with mcp_session(daemon.mcp_env("alice")) as alice, mcp_session(daemon.mcp_env("bob")) as bob:
+            await alice.initialize()
+            await bob.initialize()
+            made = await alice.call_tool("claim", {"patterns": ["src/**"], "project": "acme", "note": "refactor", "ttl_seconds": 600})
+            assert not is_error(made), text_of(made)
+            claim = structured(made)
+            assert claim["state"] == "held" and claim["patterns"] == ["src/**"] and claim["project"] == "acme"
+            refused = await bob.call_tool("claim", {"patterns": ["src/sync/a.swift"], "project": "acme"})
+            assert is_error(refused)
+            assert "alice@" in text_of(refused) and claim["claim_id"] in text_of(refused)
+            checked = structured(await bob.call_tool("check_paths", {"paths": ["src/sync/a.swift", "docs/x.md"], "project": "acme"}))
+            assert checked["checked"] == 2
+            assert [(h["path"], [x["claim_id"] for x in h["holders"]]) for h in checked["held"]] == [("src/sync/a.swift", [claim["claim_id"]])]
+            listed = structured(await bob.call_tool("list_claims", {"project": "acme"}))
+            assert [c["claim_id"] for c in listed["claims"]] == [claim["claim_id"]]
+            released = structured(await alice.call_tool("release_claim", {"claim_id": claim["claim_id"]}))
+            assert released["released"] == [claim["claim_id"]]
+            clear = structured(await bob.call_tool("check_paths", {"paths": ["src/sync/a.swift"], "project": "acme"}))
+            assert clear["held"] == []
+
+    anyio.run(body)

@@ -78,7 +78,7 @@ def test_requests_before_initialize_are_refused_but_ping_works(server):
     assert error_code(server.request(2, "tools/call", {"name": "list_agents"})) == -32002
     assert server.request(3, "ping") == {"jsonrpc": "2.0", "id": 3, "result": {}}
     assert "result" in server.initialize()
-    assert len(server.request(4, "tools/list")["result"]["tools"]) == 8
+    assert len(server.request(4, "tools/list")["result"]["tools"]) == 12
 
 
 def test_malformed_input_gets_errors_and_the_server_keeps_serving(server):
@@ -141,7 +141,7 @@ def test_protocol_version_negotiation(server, asked, answered, structured):
     assert init["serverInfo"]["name"] == "thrum"
     assert init["capabilities"]["tools"] == {"listChanged": False}
     tools = server.request(1, "tools/list")["result"]["tools"]
-    assert len(tools) == 8
+    assert len(tools) == 12
     # An output schema is declared exactly where results carry structuredContent to match it.
     assert all(("outputSchema" in tool) == structured for tool in tools)
     result = server.request(2, "tools/call", {"name": "list_agents", "arguments": {}})["result"]

@@ -6,7 +6,10 @@
 # paired), direct propagation, and a partition (C's link down) with writes on
 # both sides that heals, by the periodic fallback alone, into one log; the
 # sender's `thrum message status` shows `sent` during the partition and
-# `delivered` once it heals.
+# `delivered` once it heals. Claims across the partition: a claim made while
+# C is cut off is held but not confirmed; C's overlapping claim makes both
+# contested on every host once it heals, both agents are told in their
+# daemons' logs, and a release leaves the other held and confirmed.
 #
 # Authorization is on, as by default (THRUM_SECURITY_REQUIRED_TAGS is
 # tag:thrum-daemon): every host runs a stand-in tailscaled
@@ -411,6 +414,43 @@ link_of c up
 check "tsync force on c, once healed, pulls from every peer without error" eventually 30 force_reaches_every_peer c
 check "when tsync force returns, c has a's write" has_message c carol "$forced"
 check "all three converge again" eventually 30 every_message_delivered
+
+# --- Claims across a partition: c cut off, a and c claim overlapping paths. ---
+
+# claim_field HOST CLAIM_ID EXPR: EXPR of the claim as HOST lists it (agent alice, who is on a).
+claim_field() {
+    on "$1" claim list --project acme --agent alice --json 2>/dev/null |
+        json "next((c for c in j['claims'] if c['claim_id'] == '$2'), {}).get($3)"
+}
+claim_is() { [[ $(claim_field "$1" "$2" "'state'") == "$3" ]]; }
+claim_confirmed() { [[ $(claim_field "$1" "$2" "'confirmed'") == "$3" ]]; }
+
+link_of c down
+from_a=$(on a claim add 'src/**' --project acme --agent alice --json 2>&1 | json 'j["claim_id"]')
+check "a claims src/** while c is cut off: held" claim_is a "$from_a" held
+check "and not confirmed: c, synced within the window, does not hold it" claim_confirmed a "$from_a" false
+from_c=$(on c claim add src/sync/a.swift --project acme --agent carol --json 2>&1 | json 'j["claim_id"]')
+check "c, not knowing a's claim, claims src/sync/a.swift: held there" claim_is c "$from_c" held
+link_of c up
+for h in "${hosts[@]}"; do
+    check "after healing, host $h shows both claims contested" \
+        eventually 30 eval 'claim_is '"$h"' "$from_a" contested && claim_is '"$h"' "$from_c" contested'
+done
+check "a's log tells alice her claim is contested by carol" \
+    eventually 15 grep -q "claims: $from_a of alice@.* is contested with carol@" "$tmp/a/daemon.log"
+check "c's log tells carol her claim is contested by alice" \
+    eventually 15 grep -q "claims: $from_c of carol@.* is contested with alice@" "$tmp/c/daemon.log"
+status=0
+on b claim check src/sync/a.swift --project acme --agent bob >/dev/null 2>&1 || status=$?
+check "claim check on b treats the contested path as held (exit 5, got $status)" test "$status" -eq 5
+on c claim release "$from_c" --agent carol >/dev/null
+for h in "${hosts[@]}"; do
+    check "once carol releases, host $h shows alice's claim held" eventually 30 claim_is "$h" "$from_a" held
+done
+check "with c back, a's claim is confirmed" eventually 30 claim_confirmed a "$from_a" true
+status=0
+on b claim add 'docs/**' --project acme --agent bob --wait-confirmed=30s >/dev/null 2>&1 || status=$?
+check "a claim made with all three connected: claim add --wait-confirmed returns 0 (got $status)" test "$status" -eq 0
 
 # --- Shutdown and cleanup. ---
 

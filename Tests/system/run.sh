@@ -11,6 +11,7 @@ scripts=(
   Tests/system/journald-fields.sh
   Tests/system/socket-activation.sh
   Tests/system/netns-sync.sh
+  Tests/system/claim-hook.sh
   Tests/system/demo.sh
 )
 passed=0; failed=0; failures=()
