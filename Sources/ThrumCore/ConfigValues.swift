@@ -124,6 +124,8 @@ public struct HostPort: Sendable, Equatable, Hashable, CustomStringConvertible {
 /// Go-style duration text (`300ms`, `30s`, `5m`, `1h30m`), as the seed's logs and
 /// the configuration use it.
 public enum DurationText {
-    /// Seconds, or nil when the text is not a positive duration.
-    public static func parse(_ text: String) -> Double? { ConfigValueParser.duration(text) }
+    /// Seconds, or nil when the text is not a positive duration (`300ms`, `30s`, `5m`, `1h30m`, `1d`).
+    public static func parse(_ text: String) -> Double? {
+        ConfigValueParser.durationOrNever(text).flatMap { $0 > 0 ? $0 : nil }
+    }
 }

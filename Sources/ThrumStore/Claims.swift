@@ -115,20 +115,23 @@ enum Claims {
     private static func overrule(_ id: String, in connection: Connection) throws(StoreError) {
         guard let claim = try ClaimRow.load(id, in: connection) else { return }
         try connection.run("DELETE FROM claim_overruled WHERE claim_id = ?1 OR by_claim = ?1", [id])
-        // Claims of the same project whose create `id` saw (as the later claim).
+        // Claims of the same project whose create `id` saw (as the later claim). Only one that
+        // expires after `id` was written can have been live then (its expiry as seen is at most
+        // its expiry with every renewal).
         let earlier = try ClaimRow.loadAll("""
             JOIN claim_seen s ON s.claim_id = ?1 AND s.origin_daemon = c.origin_daemon AND s.sequence >= c.sequence
-            WHERE c.project = ?2 AND c.agent != ?3 AND c.claim_id != ?1
-            """, [id, claim.project, claim.agent], in: connection)
+            WHERE c.project = ?2 AND c.agent != ?3 AND c.claim_id != ?1 AND c.expires_ms > ?4
+            """, [id, claim.project, claim.agent, claim.createdMS], in: connection)
         for other in earlier where try saw(claim, other, in: connection) && claim.conflicts(with: other) {
             try connection.run("INSERT INTO claim_overruled (claim_id, by_claim) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
                                [id, other.claimID])
         }
-        // Claims of the same project that saw `id`'s create (as the earlier claim).
+        // Claims of the same project that saw `id`'s create (as the earlier claim), written
+        // before it expired.
         let later = try ClaimRow.loadAll("""
             JOIN claim_seen s ON s.claim_id = c.claim_id AND s.origin_daemon = ?2 AND s.sequence >= ?3
-            WHERE c.project = ?4 AND c.agent != ?5 AND c.claim_id != ?1
-            """, [id, claim.origin, claim.sequence, claim.project, claim.agent], in: connection)
+            WHERE c.project = ?4 AND c.agent != ?5 AND c.claim_id != ?1 AND c.created_ms < ?6
+            """, [id, claim.origin, claim.sequence, claim.project, claim.agent, claim.expiresMS], in: connection)
         for other in later where try saw(other, claim, in: connection) && other.conflicts(with: claim) {
             try connection.run("INSERT INTO claim_overruled (claim_id, by_claim) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
                                [other.claimID, id])

@@ -50,7 +50,9 @@ extension EventStore {
     public func claimBlockers(project: String, agent: String, patterns: [ClaimPattern], shared: Bool,
                               seen: [String: Int64], nowMS: Int64) throws(StoreError) -> [ClaimRow] {
         try withConnection { (connection) throws(StoreError) -> [ClaimRow] in
-            let candidates = try ClaimRow.loadAll("WHERE c.project = ?1 AND c.agent != ?2", [project, agent], in: connection)
+            // Only a claim whose expiry (with every renewal) is after now can be live as seen.
+            let candidates = try ClaimRow.loadAll("WHERE c.project = ?1 AND c.agent != ?2 AND c.expires_ms > ?3",
+                                                  [project, agent, nowMS], in: connection)
             var blocking: [ClaimRow] = []
             for claim in candidates where !(shared && claim.shared)
                 && claim.patterns.contains(where: { theirs in patterns.contains { theirs.overlaps($0) } }) {

@@ -182,10 +182,14 @@ struct ClaimTests {
                 case .notOverruled: #expect(states[id] != .overruled, "seed \(seed): \(id) is honest")
                 }
             }
-            // Back-dating an overruled claim never turns it into one that counts (it may expire sooner).
+            // Back-dating an overruled or contested claim never makes it held (it may expire sooner).
             let overruled = Set(states.filter { $0.value == .overruled }.map(\.key))
-            let backDated = try self.states(history.backDated(overruled, &random), at: history.now, "gen\(seed)b")
+            let contested = Set(states.filter { $0.value == .contested }.map(\.key))
+            let backDated = try self.states(history.backDated(overruled.union(contested), &random), at: history.now, "gen\(seed)b")
             for id in overruled { #expect([.overruled, .expired].contains(backDated[id]), "seed \(seed): \(id)") }
+            for id in contested where history.isDishonest(id) {
+                #expect([.contested, .overruled, .expired].contains(backDated[id]), "seed \(seed): \(id)")
+            }
         }
     }
 }
@@ -264,6 +268,8 @@ struct ClaimHistory {
         h.now = ClaimTests.ms(clock + 100)
         return h
     }
+
+    func isDishonest(_ id: String) -> Bool { dishonest.contains { writers[$0.1].claimID($0.0) == id } }
 
     /// The same history with the creates of `claims` (dishonest ones) dated earlier still, re-signed by their writers.
     func backDated(_ claims: Set<String>, _ random: inout SeededRandom) -> [Event] {

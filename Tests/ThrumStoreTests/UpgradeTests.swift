@@ -44,7 +44,7 @@ struct UpgradeTests {
 
         #expect(EventStore.upgradeRewritesLog(path: oldPath), "the daemon can tell systemd a long start is coming")
         let upgraded = try EventStore(path: oldPath)
-        #expect(upgraded.appliedMigrations.map(\.version) == [2, 3, 4, 5, 6, 7])
+        #expect(upgraded.appliedMigrations.map(\.version) == [2, 3, 4, 5, 6, 7, 8])
         #expect(!EventStore.upgradeRewritesLog(path: oldPath))
         let mode = try upgraded.withConnection { (connection) throws(StoreError) -> String? in
             try connection.queryFirst("PRAGMA journal_mode") { $0.string(0) }
@@ -75,7 +75,7 @@ struct UpgradeTests {
             connection.close()
         }
         let store = try EventStore(path: path)
-        #expect(store.appliedMigrations.map(\.version) == [4, 5, 6, 7])
+        #expect(store.appliedMigrations.map(\.version) == [4, 5, 6, 7, 8])
         let tables = try store.withConnection { (connection) throws(StoreError) -> [String] in
             try connection.query("SELECT name FROM sqlite_master WHERE type = 'table'", []) { $0.string(0) }
         }
@@ -109,7 +109,7 @@ struct UpgradeTests {
         try TestFiles.write(path, bytes: try TestFiles.readBytes(Self.fixture + "/laptop.db"))
         let store = try EventStore(path: path)
         defer { store.close() }
-        #expect(store.appliedMigrations.map(\.version) == [5, 6, 7])
+        #expect(store.appliedMigrations.map(\.version) == [5, 6, 7, 8])
         let summary = try #require(store.appliedMigrations.first?.summary)
         #expect(summary.hasPrefix("3 agent names became 4 agents scoped to their daemons; 2 events that had no effect"),
                 "\(summary)")

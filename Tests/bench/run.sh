@@ -13,6 +13,8 @@ python3 chain.py
 echo
 python3 delivery.py
 echo
+python3 claims.py
+echo
 python3 retention.py
 echo
 python3 fleet.py
