@@ -33,6 +33,10 @@ ORIGIN, CHAIN, FORKED = signed_chain(["one", "two", "three"], 3)
 PROOF = {"origin": ORIGIN, "sequence": 3, "first": CHAIN[2], "second": FORKED}
 FRONTIER = {"have": {ORIGIN: 3}, "heads": {ORIGIN: "a" * 64}, "forks": {ORIGIN: 3}}
 
+CLAIM = {"claim_id": "clm_01JXAMPLE0000000000000000-d_abcdefghijklmnop", "agent": "alice@d_abcdefghijklmnop",
+         "project": "github.com/acme/app", "patterns": ["src/sync/**", "Package.swift", "task:release"], "ttl": 3600,
+         "note": "refactor", "shared": True, "seen": {"d_abcdefghijklmnop": 0, "d_qrstuvwxyz234567": 12}}
+
 SEEDS = {
     "request-line": {
         "health": line({"jsonrpc": "2.0", "id": 1, "method": "health"}),
@@ -46,6 +50,10 @@ SEEDS = {
                                  "params": dict(FRONTIER, daemon_id=ORIGIN, latest_seq=3, event_count=3)}),
         "origin-events": line({"jsonrpc": "2.0", "id": 4, "method": "sync.origin_events",
                                "params": {"origin": ORIGIN, "from": 1, "through": 1000}}),
+        "claim-add": line({"jsonrpc": "2.0", "id": 5, "method": "claim.add",
+                           "params": {"agent": "alice", "project": "p", "patterns": ["src/**", "task:x"], "ttl_seconds": 60}}),
+        "claim-check": line({"jsonrpc": "2.0", "id": 6, "method": "claim.check",
+                             "params": {"agent": "bob", "project": "p", "paths": ["src/a.swift", "task:x", "../x"]}}),
         "id-array": b'{"jsonrpc":"2.0","id":[1],"method":"health"}',
         "id-bool": b'{"jsonrpc":"2.0","id":true,"method":"health"}',
         "deep-513": b"[" * 513,
@@ -67,6 +75,13 @@ SEEDS = {
         "chained-first": line(CHAIN[0]),
         "prev-not-hex": line(dict(CHAIN[1], prev="Z" * 64)),
         "prev-at-one": line(dict(CHAIN[0], prev="1" * 64)),
+        "claim": line(dict(EVENT, type="claim.create", data=json.dumps(CLAIM))),
+        "claim-odd-patterns": line(dict(EVENT, type="claim.create", data=json.dumps(dict(
+            CLAIM, patterns=["a/**/b/[!x]*?.c", "task:deploy-*", "pages/[id].tsx", "x/" * 70, "\u00e9/**/\u4e2d", "[", "**"])))),
+        "claim-renew": line(dict(EVENT, type="claim.renew", data=json.dumps(
+            {"claim_id": CLAIM["claim_id"], "agent": CLAIM["agent"], "ttl": 0}))),
+        "claim-release": line(dict(EVENT, type="claim.release", data=json.dumps(
+            {"claim_id": CLAIM["claim_id"], "agent": CLAIM["agent"]}))),
     },
     "pulled-page": {
         "page": line({"jsonrpc": "2.0", "id": 2, "result": {"events": [EVENT, dict(EVENT, type="nope")],
