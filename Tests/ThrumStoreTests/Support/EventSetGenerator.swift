@@ -39,6 +39,9 @@ struct EventSetGenerator {
     private var sessions: [Int: [(id: String, agent: String)]] = [:]
     /// Every message written so far, by its scoped ID: what receipts name.
     private var sentIDs: [String] = []
+    /// Per origin: its claims as (claim ID, agent address).
+    private var claims: [Int: [(id: String, agent: String)]] = [:]
+    static let claimPatterns = ["src/**", "src/a.swift", "docs", "task:deploy", "task:*", "lib/*.c"]
 
     init(seed: UInt64) {
         random = SeededRandom(seed: seed)
@@ -121,7 +124,8 @@ struct EventSetGenerator {
     private mutating func honestChange(_ index: Int) -> Change {
         let (agent, address) = ownAgent(index)
         let origin = origins[index]
-        switch Int.random(in: 0..<14, using: &random) {
+        switch Int.random(in: 0..<16, using: &random) {
+        case 14, 15: return claimChange(index, agent: address)
         case 0, 1: return .register(agent, role: pick(["coder", "reviewer"]))
         case 2: return .deregister(agent)
         case 3, 4:
@@ -169,6 +173,26 @@ struct EventSetGenerator {
         }
     }
 
+    /// A claim by `agent` of origin `index`, with a `seen` of random sequences (it need not be
+    /// what the origin held: the rule must give one answer whatever it says), or a renewal or
+    /// release of one of the origin's claims, perhaps by another of its agents.
+    private mutating func claimChange(_ index: Int, agent: String) -> Change {
+        if let own = claims[index]?.randomElement(using: &random), Bool.random(using: &random) {
+            let by = pick([own.agent, agent])
+            return Bool.random(using: &random)
+                ? Change(.claimRenew, ClaimRenewed(claimID: own.id, agent: by, ttl: Int.random(in: 60...7200, using: &random)))
+                : Change(.claimRelease, ClaimReleased(claimID: own.id, agent: by))
+        }
+        let id = "clm_\(counter)-" + origins[index].id
+        claims[index, default: []].append((id, agent))
+        var seen: [String: Int64] = [:]
+        for origin in origins where Bool.random(using: &random) { seen[origin.id] = Int64.random(in: 0...24, using: &random) }
+        let patterns = Array(Set((0..<Int.random(in: 1...2, using: &random)).map { _ in pick(Self.claimPatterns) })).sorted()
+        return Change(.claimCreate, ClaimMade(claimID: id, agent: agent, project: pick(["p", "q"]), patterns: patterns,
+                                              ttl: Int.random(in: 60...7200, using: &random), note: nil,
+                                              shared: Bool.random(using: &random) ? true : nil, seen: seen))
+    }
+
     /// A receipt naming a few messages of any origin, some perhaps not addressed to `agent`.
     private mutating func receipt(as agent: String) -> Change {
         guard !sentIDs.isEmpty else { return .register(agent) }
@@ -204,6 +228,13 @@ struct EventSetGenerator {
         case 7: change = pick([.join(pick(Self.groups), agent), .leave(pick(Self.groups), victimAgent),
                                .createGroup(pick(Self.groups), by: agent)])
         case 8: change = .send("m\(counter)", from: agent, to: "@" + victimAgent, "hostile \(counter)")
+        // Its own claims (back-dated below, with any seen), or renewals and releases of a victim's.
+        case 9 where Bool.random(using: &random):
+            if let theirs = claims[victim]?.randomElement(using: &random), Bool.random(using: &random) {
+                change = Change(.claimRelease, ClaimReleased(claimID: theirs.id, agent: pick([theirs.agent, agent])))
+            } else {
+                change = claimChange(index, agent: origins[index].at(ownName))
+            }
         // Receipts in a victim's name (refused at the door) or its own agents' (not recipients).
         default: change = receipt(as: agent)
         }
