@@ -1,0 +1,105 @@
+import Logging
+import ThrumControlAPI
+import ThrumRPC
+
+/// subscriptions/listen (2026-07-28) for the acting agent's inbox. A client that
+/// subscribes to `thrum://inbox` gets one notifications/resources/updated per new
+/// message, its URI naming the message and its `_meta` carrying the message itself.
+/// The messages come from message.wait, which marks each read as it hands it
+/// over, so each is pushed once; the wait is a long poll at the daemon, one slice
+/// at a time, so an idle listener costs the daemon no polling.
+enum InboxListener {
+    static let inboxURI = "thrum://inbox"
+
+    struct Params: Decodable, Sendable {
+        struct Filter: Decodable, Sendable {
+            var resourceSubscriptions: [String]?
+        }
+
+        var notifications: Filter
+    }
+
+    /// Acknowledges the filter (only the inbox is offered; list-changed
+    /// notifications are never sent, as the tool list does not change), then
+    /// pushes messages until the task is cancelled: by the client, or when
+    /// standard input closes. Returns the line that ends the stream.
+    static func run(_ id: JSONValue, _ params: Params, tools: ThrumTools, writer: StdoutWriter, logger: Logger) async -> [UInt8] {
+        let inbox = params.notifications.resourceSubscriptions?.contains(inboxURI) ?? false
+        let subscription = SubscriptionMeta(subscriptionId: id)
+        writer.send(notification("notifications/subscriptions/acknowledged",
+                                 Acknowledged(notifications: .init(resourceSubscriptions: inbox ? [inboxURI] : nil), meta: subscription),
+                                 logger: logger))
+        if inbox {
+            logger.info("mcp: \(tools.agent) listens for new messages")
+            do {
+                while !Task.isCancelled {
+                    // A message handed over as the task is cancelled is read already; it is still pushed.
+                    guard let message = try await tools.nextMessage() else { continue }
+                    writer.send(notification("notifications/resources/updated",
+                                             Updated(uri: "\(inboxURI)/\(message.messageID)", meta: .init(subscriptionId: id, message: message)),
+                                             logger: logger))
+                }
+            } catch {
+                if !Task.isCancelled {
+                    logger.warning("mcp: the inbox listener stopped: \(error)")
+                    return RPCWire.error(id: id, .application("the inbox can no longer be read: \(Self.describe(error))"))
+                }
+            }
+        }
+        // The listen result is the graceful end of the stream.
+        return MessageRouter.encode(id, EnvelopeResult(result: EmptyResult()), logger: logger)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case let failure as ToolFailure: failure.message
+        case let failure as DaemonFailure: failure.message
+        default: "\(error)"
+        }
+    }
+
+    private static func notification(_ method: String, _ params: some Encodable, logger: Logger) -> [UInt8] {
+        do {
+            return try RPCWire.request(id: nil, method: method, params: params)
+        } catch {
+            logger.error("mcp: cannot encode \(method): \(error)")
+            return []
+        }
+    }
+
+    private struct SubscriptionMeta: Encodable {
+        let subscriptionId: JSONValue
+        enum CodingKeys: String, CodingKey { case subscriptionId = "io.modelcontextprotocol/subscriptionId" }
+    }
+
+    private struct Acknowledged: Encodable {
+        struct Filter: Encodable { var resourceSubscriptions: [String]? }
+        let notifications: Filter
+        let meta: SubscriptionMeta
+        enum CodingKeys: String, CodingKey { case notifications, meta = "_meta" }
+    }
+
+    private struct Updated: Encodable {
+        struct Meta: Encodable {
+            let subscriptionId: JSONValue
+            let message: MessageRecord
+            enum CodingKeys: String, CodingKey {
+                case subscriptionId = "io.modelcontextprotocol/subscriptionId"
+                case message = "thrum/message"
+            }
+        }
+
+        let uri: String
+        let meta: Meta
+        enum CodingKeys: String, CodingKey { case uri, meta = "_meta" }
+    }
+}
+
+extension ThrumTools {
+    /// The oldest unread message, marked read, or nil when none arrives within one wait slice.
+    func nextMessage() async throws -> MessageRecord? {
+        try await presence.ensure()
+        let slice = Self.waitSlice
+        return try await waitOnce(milliseconds: Int(slice.components.seconds) * 1000, timeout: slice + .seconds(10)).message
+    }
+}
