@@ -33,6 +33,11 @@ ORIGIN, CHAIN, FORKED = signed_chain(["one", "two", "three"], 3)
 PROOF = {"origin": ORIGIN, "sequence": 3, "first": CHAIN[2], "second": FORKED}
 FRONTIER = {"have": {ORIGIN: 3}, "heads": {ORIGIN: "a" * 64}, "forks": {ORIGIN: 3}}
 
+# The 2026-07-28 per-request envelope, as the Python SDK stamps it.
+ENVELOPE = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientInfo": {"name": "c", "version": "1"},
+            "io.modelcontextprotocol/clientCapabilities": {}}
+
 SEEDS = {
     "request-line": {
         "health": line({"jsonrpc": "2.0", "id": 1, "method": "health"}),
@@ -91,6 +96,13 @@ SEEDS = {
         "cancel": line({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "t"}}) + b"\n",
         "response": line({"jsonrpc": "2.0", "id": 5, "result": {}}) + b"\n",
         "deep": b"[" * 513 + b"\n" + b"{}" + b"\n",
+        "discover": line({"jsonrpc": "2.0", "id": 0, "method": "server/discover", "params": {"_meta": ENVELOPE}}) + b"\n",
+        "enveloped-tool-call": line({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {
+            "name": "send_message", "arguments": {"to": "@bob", "text": "hi"}, "_meta": ENVELOPE}}) + b"\n",
+        "listen": line({"jsonrpc": "2.0", "id": "listen-1", "method": "subscriptions/listen", "params": {
+            "notifications": {"resourceSubscriptions": ["thrum://inbox"], "toolsListChanged": True}, "_meta": ENVELOPE}}) + b"\n",
+        "unsupported-envelope": line({"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {
+            "_meta": dict(ENVELOPE, **{"io.modelcontextprotocol/protocolVersion": "2099-01-01"})}}) + b"\n",
     },
 }
 
