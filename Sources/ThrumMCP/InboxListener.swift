@@ -5,9 +5,10 @@ import ThrumRPC
 /// subscriptions/listen (2026-07-28) for the acting agent's inbox. A client that
 /// subscribes to `thrum://inbox` gets one notifications/resources/updated per new
 /// message, its URI naming the message and its `_meta` carrying the message itself.
-/// The messages come from message.wait, which marks each read as it hands it
-/// over, so each is pushed once; the wait is a long poll at the daemon, one slice
-/// at a time, so an idle listener costs the daemon no polling.
+/// The listener long-polls changes.wait for new messages, which marks nothing
+/// read, and only then takes each unread message with an immediate message.wait,
+/// which marks it read as it hands it over, so each is pushed once. A listener
+/// cancelled while it waits has taken nothing; an idle one costs the daemon no polling.
 enum InboxListener {
     static let inboxURI = "thrum://inbox"
 
@@ -32,13 +33,17 @@ enum InboxListener {
         if inbox {
             logger.info("mcp: \(tools.agent) listens for new messages")
             do {
-                while !Task.isCancelled {
-                    // A message handed over as the task is cancelled is read already; it is still pushed.
-                    guard let message = try await tools.nextMessage() else { continue }
-                    writer.send(notification("notifications/resources/updated",
-                                             Updated(uri: "\(inboxURI)/\(message.messageID)", meta: .init(subscriptionId: id, message: message)),
-                                             logger: logger))
-                }
+                // The cursor is taken before the unread messages, so one arriving in between still wakes the wait.
+                var cursor = try await tools.messageChanges(after: nil).cursor
+                repeat {
+                    while let message = try await tools.takeMessage() {
+                        writer.send(notification("notifications/resources/updated",
+                                                 Updated(uri: "\(inboxURI)/\(message.messageID)", meta: .init(subscriptionId: id, message: message)),
+                                                 logger: logger))
+                    }
+                    // Wakes for any agent's message; the take above then finds none that is not ours.
+                    cursor = try await tools.messageChanges(after: cursor).cursor
+                } while !Task.isCancelled
             } catch {
                 if !Task.isCancelled {
                     logger.warning("mcp: the inbox listener stopped: \(error)")
@@ -96,10 +101,22 @@ enum InboxListener {
 }
 
 extension ThrumTools {
-    /// The oldest unread message, marked read, or nil when none arrives within one wait slice.
-    func nextMessage() async throws -> MessageRecord? {
+    /// The oldest unread message, marked read, or nil at once when there is none.
+    func takeMessage() async throws -> MessageRecord? {
         try await presence.ensure()
+        return try await waitOnce(milliseconds: 0, timeout: .seconds(30)).message
+    }
+
+    /// Waits up to one wait slice for messages committed after `cursor` (nil: none, answered at once
+    /// with the current cursor). Nothing is marked read.
+    func messageChanges(after cursor: Int64?) async throws -> ChangeBatch {
         let slice = Self.waitSlice
-        return try await waitOnce(milliseconds: Int(slice.components.seconds) * 1000, timeout: slice + .seconds(10)).message
+        do {
+            return try await daemon.call(.changesWait, ControlParams.ChangesWait(
+                after: cursor, kinds: ["message"], timeoutMilliseconds: Int(slice.components.seconds) * 1000),
+                as: ChangeBatch.self, timeout: slice + .seconds(10))
+        } catch {
+            throw Task.isCancelled ? Self.waitCancelled : error
+        }
     }
 }

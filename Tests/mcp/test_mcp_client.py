@@ -473,14 +473,19 @@ def test_a_listener_gets_each_message_from_another_daemon_once(make_daemon, tail
                             break
                         await anyio.sleep(0.05)
                     assert not is_error(sent), text_of(sent)
-                    uri = f"thrum://inbox/{structured(sent)['message_id']}"
+                    uris = [f"thrum://inbox/{structured(sent)['message_id']}"]
                     with anyio.fail_after(60):
                         while not heard["tester"]:
+                            await anyio.sleep(0.05)
+                    again = await planner.call_tool("send_message", {"to": "@tester", "text": "and the lint"})
+                    uris.append(f"thrum://inbox/{structured(again)['message_id']}")
+                    with anyio.fail_after(60):
+                        while len(heard["tester"]) < 2:
                             await anyio.sleep(0.05)
                     # Long enough for a second delivery to show: several wait slices' worth of sync rounds.
                     await anyio.sleep(3)
                     tg.cancel_scope.cancel()
-                assert heard == {"tester": [uri], "bystander": []}
+                assert heard == {"tester": uris, "bystander": []}
             # Delivered by the listener means read: the inbox has nothing unread left.
             assert structured(await tester.call_tool("check_inbox", {}))["messages"] == []
 
