@@ -246,3 +246,26 @@ def test_a_listen_stream_is_acknowledged_and_ends_when_stdin_closes(server):
     assert status == 0
     # The stream's graceful end: the listen request's result.
     assert json.loads(rest.split(b"\n")[0])["id"] == "listen-1"
+
+
+def test_a_cancelled_listen_is_not_answered_and_takes_no_later_message(server, daemon):
+    import time
+
+    daemon.cli("agent", "register", "bob")
+    server.send({"jsonrpc": "2.0", "id": "listen-2", "method": "subscriptions/listen",
+                 "params": {"notifications": {"resourceSubscriptions": ["thrum://inbox"]}, "_meta": ENVELOPE}})
+    assert server.receive()["method"] == "notifications/subscriptions/acknowledged"
+    # The listener registers the agent and settles into its long poll; then it is cancelled there.
+    for _ in range(100):
+        if "alice" in {a["name"] for a in daemon.cli_json("agent", "list")["agents"]}:
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)
+    server.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "listen-2"}})
+    time.sleep(0.5)
+    daemon.cli("send", "--agent", "bob", "--to", "@alice", "after the cancel")
+    time.sleep(1)
+    # The next line out answers this request: the cancelled stream pushed nothing and got no answer.
+    assert server.request(1, "tools/list", {"_meta": ENVELOPE})["id"] == 1
+    unread = daemon.cli_json("inbox", "--agent", "alice")["messages"]
+    assert [m["text"] for m in unread] == ["after the cancel"]
