@@ -8,7 +8,9 @@ import ThrumRPC
 /// The listener long-polls changes.wait for new messages, which marks nothing
 /// read, and only then takes each unread message with an immediate message.wait,
 /// which marks it read as it hands it over, so each is pushed once. A listener
-/// cancelled while it waits has taken nothing; an idle one costs the daemon no polling.
+/// cancelled while it waits has taken nothing (its changes.wait lapses at the
+/// daemon within one wait slice). An idle listener holds one long-poll call,
+/// renewed once a slice; the daemon does no polling for it.
 enum InboxListener {
     static let inboxURI = "thrum://inbox"
 
@@ -23,7 +25,8 @@ enum InboxListener {
     /// Acknowledges the filter (only the inbox is offered; list-changed
     /// notifications are never sent, as the tool list does not change), then
     /// pushes messages until the task is cancelled: by the client, or when
-    /// standard input closes. Returns the line that ends the stream.
+    /// standard input closes. A stream that asked for no inbox ends at once.
+    /// Returns the line that ends the stream.
     static func run(_ id: JSONValue, _ params: Params, tools: ThrumTools, writer: StdoutWriter, logger: Logger) async -> [UInt8] {
         let inbox = params.notifications.resourceSubscriptions?.contains(inboxURI) ?? false
         let subscription = SubscriptionMeta(subscriptionId: id)
