@@ -2,11 +2,19 @@ import ThrumCore
 import ThrumRPC
 
 /// The parts of the Model Context Protocol this server speaks: the lifecycle
-/// (initialize, initialized, ping) and tools. Everything else is "method not found".
+/// (initialize, initialized, ping, or server/discover), tools, and a listen
+/// stream for new messages. Everything else is "method not found".
 enum MCPProtocol {
-    /// Newest first. The client's version is answered when it is one of these,
-    /// otherwise the newest (the spec lets the client disconnect then).
+    /// The revisions reached through the initialize handshake, newest first. The client's
+    /// version is answered when it is one of these, otherwise the newest (the spec lets the
+    /// client disconnect then).
     static let supportedVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
+
+    /// The stateless revisions: no initialize, each request names its revision in its envelope.
+    static let envelopeVersions = ["2026-07-28"]
+
+    /// What server/discover advertises and the unsupported-version error lists.
+    static var allVersions: [String] { envelopeVersions + supportedVersions }
 
     static var newestVersion: String { supportedVersions[0] }
 
@@ -26,6 +34,16 @@ enum MCPProtocol {
 
     static func notInitialized(_ method: String) -> RPCError {
         RPCError(code: notInitializedCode, message: "server not initialized: send \"initialize\" before \"\(method)\"")
+    }
+
+    /// The 2026-07-28 error for an envelope naming a revision this server does not serve;
+    /// its data lists the ones it does, so the client can pick one and retry.
+    static let unsupportedVersionCode = -32022
+
+    static func unsupportedVersion(_ requested: String) -> RPCError {
+        RPCError(code: unsupportedVersionCode,
+                 message: "unsupported protocol version \"\(requested.prefix(80))\"; this server speaks \(allVersions.joined(separator: ", "))",
+                 data: .object(["supported": .array(allVersions.map { .string($0) }), "requested": .string(requested)]))
     }
 }
 

@@ -3,10 +3,12 @@ import Logging
 import ThrumCore
 import ThrumRPC
 
-/// Takes each line from the client in arrival order. The lifecycle (whether
-/// initialize has happened, the negotiated version) is decided here, in order;
-/// requests that talk to the daemon are answered by their own tasks, so a
-/// long wait_for_message never holds up a ping or another tool.
+/// Takes each line from the client in arrival order. A request naming a
+/// revision in its envelope (2026-07-28) is served at that revision on its own;
+/// for the others the lifecycle (whether initialize has happened, the negotiated
+/// version) is decided here, in order. Requests that talk to the daemon are
+/// answered by their own tasks, so a long wait_for_message or an open listen
+/// stream never holds up a ping or another tool.
 struct MessageRouter {
     let tools: ThrumTools
     let writer: StdoutWriter
@@ -60,7 +62,40 @@ struct MessageRouter {
     }
 
     private mutating func answer(_ request: RPCRequest, id: JSONValue) {
+        switch RequestEnvelope.version(of: request) {
+        case nil:
+            answerHandshake(request, id: id)
+        case let .failure(error)?:
+            reply(id, error: error)
+        case let .success(version)?:
+            answerEnveloped(request, id: id, version: version)
+        }
+    }
+
+    /// A request at an envelope revision: served on its own, whether or not
+    /// initialize has happened, and never changing the handshake's state.
+    private func answerEnveloped(_ request: RPCRequest, id: JSONValue, version: String) {
         switch request.method {
+        case "server/discover":
+            discover(id)
+        case "tools/list":
+            reply(id, EnvelopeResult(result: CachedToolList(protocolVersion: version)))
+        case "tools/call":
+            callTool(request, id: id, version: version)
+        case "subscriptions/listen":
+            listen(request, id: id)
+        case "initialize":
+            reply(id, error: .invalidRequest("initialize belongs to the handshake revisions; a request naming \(version) in its envelope needs none"))
+        default:
+            reply(id, error: .methodNotFound(request.method))
+        }
+    }
+
+    private mutating func answerHandshake(_ request: RPCRequest, id: JSONValue) {
+        switch request.method {
+        case "server/discover":
+            // The probe of a client that may speak an envelope revision; it changes nothing in the handshake.
+            discover(id)
         case "initialize":
             initialize(request, id: id)
         case "ping":
@@ -70,7 +105,7 @@ struct MessageRouter {
         case "tools/list":
             reply(id, ToolList(protocolVersion: negotiatedVersion))
         case "tools/call":
-            callTool(request, id: id)
+            callTool(request, id: id, version: negotiatedVersion)
         default:
             reply(id, error: .methodNotFound(request.method))
         }
@@ -104,7 +139,23 @@ struct MessageRouter {
         }
     }
 
-    private func callTool(_ request: RPCRequest, id: JSONValue) {
+    /// Answered with the agent set up, as initialize is: a client at an envelope revision
+    /// sends no initialize, and the agent should show as registered with a session at once.
+    private func discover(_ id: JSONValue) {
+        let presence = tools.presence
+        let logger = self.logger
+        inFlight.start(id) {
+            do throws(DaemonFailure) {
+                try await presence.ensure()
+            } catch {
+                logger.warning("mcp: could not set up agent \(presence.agent) yet: \(error.message)")
+            }
+            let result = DiscoverResult(instructions: InitializeResult.instructions(agent: presence.agent))
+            return Self.encode(id, EnvelopeResult(result: result), logger: logger)
+        }
+    }
+
+    private func callTool(_ request: RPCRequest, id: JSONValue, version: String) {
         let name: String
         do {
             name = try request.params(ToolCallName.self).name
@@ -117,11 +168,27 @@ struct MessageRouter {
         }
         let tools = self.tools
         let logger = self.logger
-        let version = negotiatedVersion
+        let enveloped = MCPProtocol.envelopeVersions.contains(version)
         inFlight.start(id, interruptible: tool == .waitForMessage) {
             let result = await tools.call(tool, request)
             if result.isError { logger.info("mcp: \(tool.rawValue) failed: \(result.text)") }
-            return Self.encode(id, result.body(protocolVersion: version), logger: logger)
+            let body = result.body(protocolVersion: version)
+            return enveloped ? Self.encode(id, EnvelopeResult(result: body), logger: logger) : Self.encode(id, body, logger: logger)
+        }
+    }
+
+    private func listen(_ request: RPCRequest, id: JSONValue) {
+        let params: InboxListener.Params
+        do {
+            params = try request.params(InboxListener.Params.self)
+        } catch {
+            return reply(id, error: error)
+        }
+        let tools = self.tools
+        let writer = self.writer
+        let logger = self.logger
+        inFlight.start(id, interruptible: true) {
+            await InboxListener.run(id, params, tools: tools, writer: writer, logger: logger)
         }
     }
 

@@ -114,7 +114,7 @@ struct ThrumTools: Sendable {
     }
 
     /// One message.wait; a call cut short by cancellation says so rather than blaming the daemon.
-    private func waitOnce(milliseconds: Int, timeout: Duration) async throws -> WaitResult {
+    func waitOnce(milliseconds: Int, timeout: Duration) async throws -> WaitResult {
         do {
             return try await daemon.call(.messageWait, ControlParams.Wait(agent: agent, timeoutMilliseconds: milliseconds),
                                          as: WaitResult.self, timeout: timeout)

@@ -37,6 +37,11 @@ CLAIM = {"claim_id": "clm_01JXAMPLE0000000000000000-d_abcdefghijklmnop", "agent"
          "project": "github.com/acme/app", "patterns": ["src/sync/**", "Package.swift", "task:release"], "ttl": 3600,
          "note": "refactor", "shared": True, "seen": {"d_abcdefghijklmnop": 0, "d_qrstuvwxyz234567": 12}}
 
+# The 2026-07-28 per-request envelope, as the Python SDK stamps it.
+ENVELOPE = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientInfo": {"name": "c", "version": "1"},
+            "io.modelcontextprotocol/clientCapabilities": {}}
+
 SEEDS = {
     "request-line": {
         "health": line({"jsonrpc": "2.0", "id": 1, "method": "health"}),
@@ -106,6 +111,13 @@ SEEDS = {
         "cancel": line({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "t"}}) + b"\n",
         "response": line({"jsonrpc": "2.0", "id": 5, "result": {}}) + b"\n",
         "deep": b"[" * 513 + b"\n" + b"{}" + b"\n",
+        "discover": line({"jsonrpc": "2.0", "id": 0, "method": "server/discover", "params": {"_meta": ENVELOPE}}) + b"\n",
+        "enveloped-tool-call": line({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {
+            "name": "send_message", "arguments": {"to": "@bob", "text": "hi"}, "_meta": ENVELOPE}}) + b"\n",
+        "listen": line({"jsonrpc": "2.0", "id": "listen-1", "method": "subscriptions/listen", "params": {
+            "notifications": {"resourceSubscriptions": ["thrum://inbox"], "toolsListChanged": True}, "_meta": ENVELOPE}}) + b"\n",
+        "unsupported-envelope": line({"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {
+            "_meta": dict(ENVELOPE, **{"io.modelcontextprotocol/protocolVersion": "2099-01-01"})}}) + b"\n",
     },
 }
 

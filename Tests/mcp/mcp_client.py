@@ -3,14 +3,17 @@
 import contextlib
 import json
 
-from mcp import ClientSession, StdioServerParameters
+from mcp import Client, ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import MCPError as ProtocolError  # noqa: F401
 
 from conftest import THRUM
 
-# The newest protocol version the server and the 2.x client both speak; the client offers it.
+# The newest handshake revision the server and the 2.x client both speak; a ClientSession
+# that calls initialize() (legacy mode) offers it.
 NEWEST_PROTOCOL = "2025-11-25"
+# The stateless revision: server/discover, then an envelope on every request.
+ENVELOPE_PROTOCOL = "2026-07-28"
 
 
 @contextlib.asynccontextmanager
@@ -21,6 +24,14 @@ async def mcp_session(env: dict, *args: str, errlog=None):
         async with stdio_client(params, errlog=log) as (read, write):
             async with ClientSession(read, write) as session:
                 yield session
+
+
+@contextlib.asynccontextmanager
+async def mcp_client(env: dict, *args: str, mode="auto"):
+    """A connected high-level Client with `thrum mcp serve ARGS` as its server subprocess:
+    mode "auto" probes server/discover, "legacy" sends initialize."""
+    async with Client(StdioServerParameters(command=THRUM, args=["mcp", "serve", *args], env=env), mode=mode) as client:
+        yield client
 
 
 def text_blocks(result) -> list[str]:

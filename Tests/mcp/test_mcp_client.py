@@ -5,7 +5,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from mcp import types
 
-from mcp_client import NEWEST_PROTOCOL, ProtocolError, input_schema, is_error, json_block, mcp_session, structured, text_of
+from mcp_client import (ENVELOPE_PROTOCOL, NEWEST_PROTOCOL, ProtocolError, input_schema, is_error, json_block, mcp_client,
+                        mcp_session, structured, text_of)
 
 TOOLS = {"send_message", "reply", "check_inbox", "wait_for_message", "list_agents", "sync_status", "acknowledge",
          "message_status", "claim", "release_claim", "list_claims", "check_paths"}
@@ -415,3 +416,109 @@ def test_an_agent_claims_lists_checks_and_releases_paths(daemon):
             assert clear["held"] == []
 
     anyio.run(body)
+
+
+@pytest.mark.parametrize("mode,version", [("auto", ENVELOPE_PROTOCOL), ("legacy", NEWEST_PROTOCOL)])
+def test_the_client_negotiates_each_mode_lists_the_tools_and_sends(daemon, mode, version):
+    async def body():
+        async with mcp_client(daemon.mcp_env("alice"), mode=mode) as alice, mcp_client(daemon.mcp_env("bob"), mode=mode) as bob:
+            assert alice.protocol_version == version
+            assert alice.server_info.name == "thrum"
+            tools = {tool.name: tool for tool in (await alice.list_tools()).tools}
+            assert set(tools) == TOOLS
+            assert all(tool.output_schema["type"] == "object" for tool in tools.values())
+            sent = await alice.call_tool("send_message", {"to": "@bob", "text": f"over {mode}"})
+            assert not is_error(sent), text_of(sent)
+            assert structured(sent)["message_id"] == json_block(sent)["message_id"]
+            inbox = structured(await bob.call_tool("check_inbox", {}))
+            assert [m["text"] for m in inbox["messages"]] == [f"over {mode}"]
+            status = structured(await alice.call_tool("message_status", {"message_id": structured(sent)["message_id"]}))
+            assert status["message_id"] == structured(sent)["message_id"]
+            if mode == "legacy":
+                await alice.send_ping()  # 2026-07-28 has no ping
+
+    run(body)
+
+
+def test_a_listener_gets_each_message_from_another_daemon_once(make_daemon, tailnet):
+    import random
+
+    port = random.randrange(20000, 40000)
+    synced = {"THRUM_TAILSCALE_ENABLED": "true", "THRUM_LOG": "stderr", "THRUM_TAILSCALE_SOCKET": tailnet}
+    laptop = make_daemon("laptop", {**synced, "THRUM_TAILSCALE_HOSTNAME": "laptop", "THRUM_SYNC_LISTEN": f"127.0.0.1:{port}"})
+    runner = make_daemon("runner", {**synced, "THRUM_TAILSCALE_HOSTNAME": "runner", "THRUM_SYNC_LISTEN": f"127.0.0.1:{port + 1}"})
+    laptop.cli("tsync", "peers", "add", f"127.0.0.1:{port + 1}")
+    runner.cli("tsync", "peers", "add", f"127.0.0.1:{port}")
+
+    async def body():
+        async with (mcp_client(laptop.mcp_env("planner")) as planner, mcp_client(runner.mcp_env("tester")) as tester,
+                    mcp_client(runner.mcp_env("bystander")) as bystander):
+            assert tester.protocol_version == ENVELOPE_PROTOCOL
+            async with tester.listen(resource_subscriptions=["thrum://inbox"]) as inbox, \
+                    bystander.listen(resource_subscriptions=["thrum://inbox"]) as other:
+                assert inbox.honored.resource_subscriptions == ["thrum://inbox"]
+                heard = {"tester": [], "bystander": []}
+
+                async def collect(name, subscription):
+                    async for event in subscription:
+                        heard[name].append(event.uri)
+
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(collect, "tester", inbox)
+                    tg.start_soon(collect, "bystander", other)
+                    # The tester's registration reaches the laptop by sync; until then it is an unknown recipient.
+                    for _ in range(600):
+                        sent = await planner.call_tool("send_message", {"to": "@tester", "text": "run the suite"})
+                        if not is_error(sent):
+                            break
+                        await anyio.sleep(0.05)
+                    assert not is_error(sent), text_of(sent)
+                    uris = [f"thrum://inbox/{structured(sent)['message_id']}"]
+                    with anyio.fail_after(60):
+                        while not heard["tester"]:
+                            await anyio.sleep(0.05)
+                    again = await planner.call_tool("send_message", {"to": "@tester", "text": "and the lint"})
+                    uris.append(f"thrum://inbox/{structured(again)['message_id']}")
+                    with anyio.fail_after(60):
+                        while len(heard["tester"]) < 2:
+                            await anyio.sleep(0.05)
+                    # Long enough for a second delivery to show: several wait slices' worth of sync rounds.
+                    await anyio.sleep(3)
+                    tg.cancel_scope.cancel()
+                assert heard == {"tester": uris, "bystander": []}
+            # Delivered by the listener means read: the inbox has nothing unread left.
+            assert structured(await tester.call_tool("check_inbox", {}))["messages"] == []
+
+    run(body)
+
+
+def test_every_tool_returns_structured_content_over_the_envelope_revision(daemon):
+    daemon.cli("agent", "register", "bob")
+
+    async def body():
+        async with mcp_client(daemon.mcp_env("alice")) as client:
+            assert client.protocol_version == ENVELOPE_PROTOCOL
+            schemas = {tool.name: tool.output_schema for tool in (await client.list_tools()).tools}
+            results = {"send_message": await client.call_tool("send_message", {"to": "bob", "text": "hi"})}
+            daemon.cli("send", "--agent", "bob", "--to", "@alice", "first")
+            results["check_inbox"] = await client.call_tool("check_inbox", {"unread_only": False})
+            daemon.cli("send", "--agent", "bob", "--to", "@alice", "second")
+            results["wait_for_message"] = await client.call_tool("wait_for_message", {"timeout_seconds": 30})
+            message_id = structured(results["wait_for_message"])["message"]["message_id"]
+            results["reply"] = await client.call_tool("reply", {"message_id": message_id, "text": "thanks"})
+            results["list_agents"] = await client.call_tool("list_agents", {})
+            results["sync_status"] = await client.call_tool("sync_status", {})
+            results["acknowledge"] = await client.call_tool("acknowledge", {"message_id": message_id, "note": "got it"})
+            results["message_status"] = await client.call_tool("message_status", {"message_id": message_id})
+            results["claim"] = await client.call_tool("claim", {"patterns": ["src/**"], "project": "acme"})
+            results["list_claims"] = await client.call_tool("list_claims", {"project": "acme"})
+            results["check_paths"] = await client.call_tool("check_paths", {"paths": ["src/a"], "project": "acme"})
+            results["release_claim"] = await client.call_tool("release_claim", {"all": True})
+            assert set(results) == TOOLS
+            for name, result in results.items():
+                assert not is_error(result), (name, text_of(result))
+                Draft202012Validator(schemas[name]).validate(structured(result))
+                assert json_block(result) == structured(result), name
+            assert structured(results["reply"])["reply_to"] == message_id
+
+    run(body)

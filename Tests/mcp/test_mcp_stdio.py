@@ -196,3 +196,76 @@ def test_without_an_agent_it_refuses_to_start_and_says_how_to_name_one(daemon):
     assert result.returncode == 2
     assert result.stdout == b""
     assert b"--agent" in result.stderr and b"THRUM_AGENT" in result.stderr
+
+
+ENVELOPE = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientInfo": {"name": "raw-test", "version": "1"},
+            "io.modelcontextprotocol/clientCapabilities": {}}
+
+
+def test_discover_and_enveloped_requests_need_no_initialize(server):
+    found = server.request(1, "server/discover", {"_meta": ENVELOPE})["result"]
+    assert "2026-07-28" in found["supportedVersions"] and "2025-11-25" in found["supportedVersions"]
+    assert found["resultType"] == "complete"
+    assert found["_meta"]["io.modelcontextprotocol/serverInfo"]["name"] == "thrum"
+    assert "alice" in found["instructions"]
+    tools = server.request(2, "tools/list", {"_meta": ENVELOPE})["result"]
+    assert len(tools["tools"]) == 12 and all("outputSchema" in tool for tool in tools["tools"])
+    result = server.request(3, "tools/call", {"name": "list_agents", "arguments": {}, "_meta": ENVELOPE})["result"]
+    assert result["isError"] is False and result["resultType"] == "complete" and "structuredContent" in result
+    # Without an envelope and without initialize, the handshake rules still hold.
+    assert error_code(server.request(4, "tools/list")) == -32002
+    # The revision has no ping and no initialize.
+    assert error_code(server.request(5, "ping", {"_meta": ENVELOPE})) == -32601
+    assert error_code(server.request(6, "initialize", {"_meta": ENVELOPE, "protocolVersion": "2025-11-25"})) == -32600
+    assert "result" in server.initialize()
+
+
+@pytest.mark.parametrize("named", ["2025-11-25", "2099-01-01", "nonsense"])
+def test_an_envelope_naming_an_unsupported_revision_is_refused(server, named):
+    for id, method in enumerate(["server/discover", "tools/list", "subscriptions/listen"]):
+        answer = server.request(id, method, {"_meta": {**ENVELOPE, "io.modelcontextprotocol/protocolVersion": named},
+                                             "notifications": {}})
+        assert error_code(answer) == -32022
+        assert answer["error"]["data"]["requested"] == named
+        assert "2026-07-28" in answer["error"]["data"]["supported"]
+    bad = server.request(9, "tools/list", {"_meta": {"io.modelcontextprotocol/protocolVersion": 7}})
+    assert error_code(bad) == -32602
+
+
+def test_a_listen_stream_is_acknowledged_and_ends_when_stdin_closes(server):
+    server.send({"jsonrpc": "2.0", "id": "listen-1", "method": "subscriptions/listen",
+                 "params": {"notifications": {"resourceSubscriptions": ["thrum://inbox", "thrum://elsewhere"],
+                                              "toolsListChanged": True}, "_meta": ENVELOPE}})
+    ack = server.receive()
+    assert ack["method"] == "notifications/subscriptions/acknowledged"
+    assert ack["params"]["notifications"] == {"resourceSubscriptions": ["thrum://inbox"]}
+    assert ack["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == "listen-1"
+    assert error_code(server.request(1, "subscriptions/listen", {"_meta": ENVELOPE, "notifications": 3})) == -32602
+    status, rest = server.close()
+    assert status == 0
+    # The stream's graceful end: the listen request's result.
+    assert json.loads(rest.split(b"\n")[0])["id"] == "listen-1"
+
+
+def test_a_cancelled_listen_is_not_answered_and_takes_no_later_message(server, daemon):
+    import time
+
+    daemon.cli("agent", "register", "bob")
+    server.send({"jsonrpc": "2.0", "id": "listen-2", "method": "subscriptions/listen",
+                 "params": {"notifications": {"resourceSubscriptions": ["thrum://inbox"]}, "_meta": ENVELOPE}})
+    assert server.receive()["method"] == "notifications/subscriptions/acknowledged"
+    # The listener registers the agent and settles into its long poll; then it is cancelled there.
+    for _ in range(100):
+        if "alice" in {a["name"] for a in daemon.cli_json("agent", "list")["agents"]}:
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)
+    server.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "listen-2"}})
+    time.sleep(0.5)
+    daemon.cli("send", "--agent", "bob", "--to", "@alice", "after the cancel")
+    time.sleep(1)
+    # The next line out answers this request: the cancelled stream pushed nothing and got no answer.
+    assert server.request(1, "tools/list", {"_meta": ENVELOPE})["id"] == 1
+    unread = daemon.cli_json("inbox", "--agent", "alice")["messages"]
+    assert [m["text"] for m in unread] == ["after the cancel"]

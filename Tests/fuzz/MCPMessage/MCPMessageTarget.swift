@@ -21,6 +21,10 @@ func target(_ input: [UInt8]) {
             _ = try? request.params(ToolCallName.self)
             _ = try? request.params(ToolCallParams<SendMessageArguments>.self)
             _ = try? request.params(ToolCallParams<NoArguments>.self)
+            _ = try? request.params(InboxListener.Params.self)
+            if case let .failure(error)? = RequestEnvelope.version(of: request) {
+                _ = RPCWire.error(id: request.id, error)
+            }
         }
     }
 }
