@@ -14,9 +14,8 @@ PKG_VERSION := $(shell dpkg-parsechangelog -l packaging/debian/changelog -S Vers
 PKG_ARCH    := $(shell dpkg --print-architecture 2>/dev/null)
 PKG_DEB     := dist/thrum_$(PKG_VERSION)_$(PKG_ARCH).deb
 PKG_STAGE   := .build-package/src
-# The static-runtime build has a folder of its own: sharing .build with the
-# other release builds (different flags) would rebuild everything each time.
-PKG_BUILD   := .build-release-static
+# The static-runtime build (SHIP_BUILD, in the Makefile) is the one the hostile
+# test drives too, so make test builds the release once.
 PKG_TOOLS   := debhelper dpkg-dev lintian groff-base man-db debootstrap systemd-container iproute2 \
                libsodium-dev libsqlite3-dev libsystemd-dev
 PKG_MAN     := man/thrum.1 man/thrum.env.5 man/thrum-daemon.8
@@ -46,17 +45,15 @@ package-man-check: package-tools
 
 # Stage only what the package needs next to a copy of packaging/debian, so
 # dpkg-buildpackage never sees (or cleans) the developer's tree.
-# The binary: Swift's own libraries static, Debian's (libc, libsqlite3,
-# libsodium, libsystemd) shared; full RELRO (-z now) and no $ORIGIN run path,
-# so no library is ever looked for next to /usr/bin.
+# The binary is the shipped build (SHIP_BUILD in the Makefile).
 deb: package-tools package-man-check
-	swift build -c release --build-path $(PKG_BUILD) --static-swift-stdlib --disable-local-rpath --product thrum -Xlinker -z -Xlinker now
+	$(SHIP_BUILD)
 	rm -rf .build-package && mkdir -p $(PKG_STAGE)/packaging dist
 	cp -r packaging/debian $(PKG_STAGE)/debian
 	cp packaging/systemd/sysusers.d/thrum.conf $(PKG_STAGE)/debian/thrum.sysusers
 	cp -r packaging/systemd $(PKG_STAGE)/packaging/systemd
 	cp -r etc man $(PKG_STAGE)/
-	cp $(PKG_BUILD)/release/thrum $(PKG_STAGE)/thrum
+	cp $(SHIP_BIN) $(PKG_STAGE)/thrum
 	cd $(PKG_STAGE) && dpkg-buildpackage -b -us -uc
 	mv .build-package/thrum_$(PKG_VERSION)_$(PKG_ARCH).deb $(PKG_DEB)
 	lintian --fail-on error,warning --display-info $(PKG_DEB)
