@@ -19,9 +19,7 @@ struct ClaimWatch: Sendable {
             let seen = daemon.changes.claimEvents.generation
             do {
                 let now = ControlHandlers.nowMS()
-                var hosts: [String: String] = [:]
-                for peer in daemon.sync?.peerSummaries() ?? [] { hosts[peer.daemonID] = peer.hostname }
-                let known = hosts
+                let known = daemon.hosts
                 let (counts, news) = try await daemon.store.read { store in
                     (try ClaimSummary.counts(in: store, nowMS: now), try Self.losses(in: store, of: me, hosts: known, nowMS: now))
                 }

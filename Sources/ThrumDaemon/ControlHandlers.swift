@@ -19,12 +19,7 @@ struct ControlHandlers {
         AgentDirectory(localDaemon: daemon.identity.daemonID, hosts: hosts)
     }
 
-    /// The host names this daemon verified, by daemon ID: its own and its peers'.
-    var hosts: [String: String] {
-        var hosts = [daemon.identity.daemonID: daemon.hostname]
-        for peer in daemon.sync?.peerSummaries() ?? [] { hosts[peer.daemonID] = peer.hostname }
-        return hosts
-    }
+    var hosts: [String: String] { daemon.hosts }
 
     /// An agent to read for (any daemon's; this daemon's own when a bare name is ambiguous),
     /// as its address. Reading writes no event, so it needs no ownership.

@@ -105,6 +105,13 @@ final class Daemon: Sendable {
 }
 
 extension Daemon {
+    /// The host names this daemon verified, by daemon ID: its own and its peers'.
+    var hosts: [String: String] {
+        var hosts = [identity.daemonID: hostname]
+        for peer in sync?.peerSummaries() ?? [] { hosts[peer.daemonID] = peer.hostname }
+        return hosts
+    }
+
     /// How long a write waits for the first sync to settle this daemon's own history: well
     /// within the CLI's 30 s answer timeout.
     static let historyWait: Duration = .seconds(20)

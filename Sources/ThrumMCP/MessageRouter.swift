@@ -127,15 +127,19 @@ struct MessageRouter {
         let presence = tools.presence
         let logger = self.logger
         inFlight.start(id) {
-            // The agent is set up now so it shows as registered with a session at once;
-            // a failure is not the client's: the tools report it and retry.
-            do throws(DaemonFailure) {
-                try await presence.ensure()
-            } catch {
-                logger.warning("mcp: could not set up agent \(presence.agent) yet: \(error.message)")
-            }
+            await Self.setUp(presence, logger: logger)
             let result = InitializeResult(protocolVersion: version, instructions: InitializeResult.instructions(agent: presence.agent))
             return Self.encode(id, result, logger: logger)
+        }
+    }
+
+    /// Sets the agent up now, so it shows as registered with a session at once; a failure is
+    /// not the client's: the tools report it and retry.
+    private static func setUp(_ presence: AgentPresence, logger: Logger) async {
+        do throws(DaemonFailure) {
+            try await presence.ensure()
+        } catch {
+            logger.warning("mcp: could not set up agent \(presence.agent) yet: \(error.message)")
         }
     }
 
@@ -145,11 +149,7 @@ struct MessageRouter {
         let presence = tools.presence
         let logger = self.logger
         inFlight.start(id) {
-            do throws(DaemonFailure) {
-                try await presence.ensure()
-            } catch {
-                logger.warning("mcp: could not set up agent \(presence.agent) yet: \(error.message)")
-            }
+            await Self.setUp(presence, logger: logger)
             let result = DiscoverResult(instructions: InitializeResult.instructions(agent: presence.agent))
             return Self.encode(id, EnvelopeResult(result: result), logger: logger)
         }

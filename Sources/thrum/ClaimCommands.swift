@@ -54,12 +54,7 @@ extension ClaimCommand {
 
         func run() async throws {
             let agent = try agent.resolve()
-            let ttlSeconds = try ttl.map { text -> Int in
-                guard let seconds = DurationText.parse(text), seconds >= 1 else {
-                    throw ValidationError("--ttl \"\(text)\" is not a duration such as 30m, 2h or 1d")
-                }
-                return Int(seconds.rounded(.up))
-            }
+            let ttlSeconds = try ttl.map(ClaimText.ttlSeconds)
             let claim: ClaimRecord = try await ControlClient.call(
                 .claimAdd, ControlParams.ClaimAdd(agent: agent, project: try projectOption.resolve(), patterns: patterns,
                                                   ttlSeconds: ttlSeconds, note: note, shared: shared ? true : nil))
@@ -92,12 +87,7 @@ extension ClaimCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let ttlSeconds = try ttl.map { text -> Int in
-                guard let seconds = DurationText.parse(text), seconds >= 1 else {
-                    throw ValidationError("--ttl \"\(text)\" is not a duration such as 30m, 2h or 1d")
-                }
-                return Int(seconds.rounded(.up))
-            }
+            let ttlSeconds = try ttl.map(ClaimText.ttlSeconds)
             let claim: ClaimRecord = try await ControlClient.call(
                 .claimRenew, ControlParams.ClaimRenew(agent: try agent.resolve(), claimID: claimID, ttlSeconds: ttlSeconds))
             if output.json { return try JSONOutput.print(claim) }
@@ -257,6 +247,14 @@ enum ClaimHook {
 }
 
 enum ClaimText {
+    /// `--ttl`'s value in whole seconds, or a usage error.
+    static func ttlSeconds(_ text: String) throws -> Int {
+        guard let seconds = DurationText.parse(text), seconds >= 1 else {
+            throw ValidationError("--ttl \"\(text)\" is not a duration such as 30m, 2h or 1d")
+        }
+        return Int(seconds.rounded(.up))
+    }
+
     static func print(_ c: ClaimRecord) {
         var marks: [String] = []
         if c.shared { marks.append("shared") }
